@@ -1,0 +1,81 @@
+"""The project's errors, all carrying a message meant for the person using the product.
+
+    PCPError                 any error the product reports to a user
+    ├── PlanError            a plan file that is not valid (names the key and what was expected)
+    ├── ImportRejected       a file (or batch) with problems; nothing was stored
+    └── StoreError           the store refused an operation (unknown upload, already withdrawn)
+
+A `Problem` is one thing wrong with one place in one file: it names the file, sheet, row,
+column, the value found and what was expected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+class PCPError(Exception):
+    """An error with a message a user can act on."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class PlanError(PCPError):
+    """A plan file is invalid."""
+
+
+class StoreError(PCPError):
+    """The store refused an operation."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem at one place in a file.
+
+    ``row`` is the 1-based row number a spreadsheet program shows; ``column`` is the column
+    letter and header, e.g. ``"E (Offences)"``.
+    """
+
+    file: str
+    message: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: Any = None
+    expected: str | None = None
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.sheet is not None:
+            where.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        text = ", ".join(where) + ": " + self.message
+        if self.value is not None and repr(self.value) not in text:
+            text += f" (found {self.value!r})"
+        if self.expected:
+            text += f"; expected {self.expected}"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        if d["value"] is not None and not isinstance(d["value"], (int, float, str, bool)):
+            d["value"] = str(d["value"])
+        d["text"] = str(self)
+        return d
+
+
+class ImportRejected(PCPError):
+    """One or more files have problems; nothing was stored."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        lines = [str(p) for p in self.problems]
+        super().__init__(
+            f"{len(lines)} problem(s); nothing was stored:\n" + "\n".join(f"- {x}" for x in lines)
+        )

@@ -1,0 +1,164 @@
+"""Readers: one per source format, behind one entry point that recognises a file by content.
+
+A reader is a module-level object with ``format`` (an id), ``label`` (words for people),
+``sniff(source) -> bool`` (does this content look like my format?) and
+``read(source) -> ReadResult``. `read_source` asks each registered reader in turn; the first
+whose ``sniff`` says yes reads the file. A file no reader recognises gets one problem that
+says what was looked for.
+
+Readers never raise on bad content: they return a `ReadResult` whose ``problems`` list every
+bad cell (file, sheet, row, column, value, what was expected). A result with problems is
+never stored.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pandas as pd
+
+from pcp_data.errors import Problem
+from pcp_data.facts import empty_facts
+from pcp_data.readers.source import Source
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """Rows a reader deliberately did not keep, and why (totals, regions, other bodies)."""
+
+    sheet: str
+    label: str
+    reason: str
+    rows: int = 1
+
+
+@dataclass
+class ReadResult:
+    """What a reader made of one file."""
+
+    file: str
+    format: str
+    format_label: str
+    facts: pd.DataFrame = field(default_factory=empty_facts)
+    sheets: list[str] = field(default_factory=list)
+    set_aside: list[SetAside] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> dict[str, Any]:
+        """The validation report for this file, as plain data (JSON-ready)."""
+        f = self.facts
+        periods = (
+            {"first": min(f["period_start"]), "last": max(f["period_end"])} if len(f) else None
+        )
+        grouped: dict[tuple[str, str, str], int] = {}
+        for s in self.set_aside:
+            k = (s.sheet, s.label, s.reason)
+            grouped[k] = grouped.get(k, 0) + s.rows
+        return {
+            "file": self.file,
+            "format": self.format,
+            "format_label": self.format_label,
+            "ok": self.ok,
+            "sheets": self.sheets,
+            "rows": len(f),
+            "datasets": sorted(set(f["dataset"])) if len(f) else [],
+            "areas": sorted(set(f["area_name"])) if len(f) else [],
+            "periods": periods,
+            "set_aside": [
+                {"sheet": k[0], "label": k[1], "reason": k[2], "rows": n}
+                for k, n in grouped.items()
+            ],
+            "warnings": list(self.warnings),
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+class Reader(Protocol):
+    format: str
+    label: str
+
+    def sniff(self, source: Source) -> bool: ...
+
+    def read(self, source: Source) -> ReadResult: ...
+
+
+READERS: list[Reader] = []
+
+
+def register(reader: Reader) -> Reader:
+    """Add a reader to the registry (order matters: more specific readers first)."""
+    READERS.append(reader)
+    return reader
+
+
+# Reader modules in the order they are asked; each registers itself on import. More
+# specific formats come before more general ones (the template is recognised by its sheet
+# names, so it goes first).
+READER_MODULES: tuple[str, ...] = (
+    "template",
+    "home_office_prc",
+    "ons_pfa",
+    "workforce_tables",
+    "workforce_open_data",
+    "police_uk",
+    "population",
+    "survey_proportions",
+)
+
+
+def _load_readers() -> None:
+    for name in READER_MODULES:
+        module = f"pcp_data.readers.{name}"
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:  # a reader that exists but fails to import is a bug
+                raise
+
+
+def read_source(source: Source) -> ReadResult:
+    """Recognise ``source`` by its content and read it."""
+    if not READERS:
+        _load_readers()
+    kind = source.kind
+    if kind == "empty":
+        return _unreadable(source, "the file is empty", "a spreadsheet (.xlsx, .ods) or CSV")
+    if kind in ("binary", "broken"):
+        return _unreadable(
+            source,
+            "the file is not a spreadsheet or CSV (it may be truncated or of another kind)",
+            "a spreadsheet (.xlsx, .ods) or CSV",
+        )
+    for reader in READERS:
+        try:
+            if reader.sniff(source):
+                return reader.read(source)
+        except Exception as exc:  # a corrupt workbook fails inside the spreadsheet library
+            return _unreadable(source, f"the file could not be read ({exc})", "a valid workbook")
+    known = "; ".join(r.label for r in READERS)
+    return _unreadable(
+        source,
+        f"the format was not recognised ({kind}, sheets: {', '.join(source.sheet_names)})",
+        f"one of: {known}",
+    )
+
+
+def read_file(name: str, content: bytes) -> ReadResult:
+    """Read a file given by name and bytes (what an upload or the command line has)."""
+    return read_source(Source(name, content))
+
+
+def _unreadable(source: Source, message: str, expected: str) -> ReadResult:
+    return ReadResult(
+        file=source.name,
+        format="unknown",
+        format_label="Not recognised",
+        problems=[Problem(file=source.name, message=message, expected=expected)],
+    )

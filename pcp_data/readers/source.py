@@ -1,0 +1,129 @@
+"""An uploaded file as readers see it: its bytes, what kind of file it is, its sheets."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import python_calamine
+
+from pcp_data.cleaning import header_key
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letter for a 0-based index: 0 -> A, 27 -> AB."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass
+class Source:
+    """A file given to the importer: ``name`` is what the user called it, ``content`` its bytes."""
+
+    name: str
+    content: bytes
+    _rows: dict[str, list[list[object]]] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def kind(self) -> str:
+        """xlsx, xls, ods, zip, csv, empty or binary, from the content (never the name)."""
+        head = self.content[:8]
+        if not self.content.strip():
+            return "empty"
+        if head.startswith(b"PK\x03\x04"):
+            try:
+                with zipfile.ZipFile(io.BytesIO(self.content)) as z:
+                    names = z.namelist()
+                    if "mimetype" in names and b"opendocument.spreadsheet" in z.read("mimetype"):
+                        return "ods"
+                    if any(n.startswith("xl/") for n in names):
+                        return "xlsx"
+                    return "zip"
+            except zipfile.BadZipFile:
+                return "broken"
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            return "xls"
+        if b"\x00" in self.content[:4096]:
+            return "binary"
+        return "csv"
+
+    @property
+    def is_workbook(self) -> bool:
+        return self.kind in ("xlsx", "xls", "ods")
+
+    @cached_property
+    def _workbook(self) -> python_calamine.CalamineWorkbook:
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self.content))
+
+    @cached_property
+    def sheet_names(self) -> list[str]:
+        """Sheet names as the file has them (trailing spaces included)."""
+        if not self.is_workbook:
+            return [self.name]
+        return list(self._workbook.sheet_names)
+
+    def rows(self, sheet: str | None = None) -> list[list[object]]:
+        """Every row of a sheet (or of the CSV), row 0 being the sheet's first row.
+
+        Cells are str, float, int, bool, datetime/date or ``""`` for empty.
+        """
+        key = sheet if sheet is not None else self.sheet_names[0]
+        if key not in self._rows:
+            if self.is_workbook:
+                data = self._workbook.get_sheet_by_name(key).to_python(skip_empty_area=False)
+            else:
+                data = [list(r) for r in csv.reader(io.StringIO(self.text))]
+            self._rows[key] = data
+        return self._rows[key]
+
+    @cached_property
+    def text(self) -> str:
+        """The content decoded as text (UTF-8 with or without BOM, else Windows-1252)."""
+        try:
+            return self.content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return self.content.decode("cp1252", errors="replace")
+
+    def find_sheet(self, *wanted: str) -> str | None:
+        """The first sheet whose name matches one of ``wanted`` (case, spaces ignored)."""
+        keys = {header_key(w) for w in wanted}
+        for name in self.sheet_names:
+            if header_key(name) in keys:
+                return name
+        return None
+
+
+def find_header(
+    rows: list[list[object]],
+    columns: dict[str, tuple[str, ...]],
+    *,
+    required: tuple[str, ...] | None = None,
+    scan: int = 40,
+) -> tuple[int, dict[str, int]] | None:
+    """Find the header row by its content.
+
+    ``columns`` maps a canonical column name to the header spellings accepted for it
+    (compared by `header_key`). Returns (row index, {canonical: column index}) for the first
+    row among the first ``scan`` holding every ``required`` column (default: all), or None.
+    """
+    need = set(required if required is not None else columns)
+    accepted = {canon: {header_key(s) for s in spellings} for canon, spellings in columns.items()}
+    for i, row in enumerate(rows[:scan]):
+        found: dict[str, int] = {}
+        for j, cell in enumerate(row):
+            if not isinstance(cell, str) or not cell.strip():
+                continue
+            key = header_key(cell)
+            for canon, keys in accepted.items():
+                if canon not in found and key in keys:
+                    found[canon] = j
+        if need <= set(found):
+            return i, found
+    return None

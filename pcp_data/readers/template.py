@@ -1,0 +1,500 @@
+"""The product's own Excel template: one workbook, one sheet per dataset.
+
+Sheets and columns (headers match regardless of case and surrounding spaces, and may sit
+below title rows; blank rows and rows whose first cell says "Total" are ignored):
+
+=================== ==========================================================
+Recorded crime      Month, Area, Offence group, Offence subgroup, Offences
+Victim satisfaction Month or Quarter, Area, Question, Group, Respondents, Satisfied
+Workforce           As at, Area, Worker type, FTE, Headcount
+Population          Year, Area, Population
+Indicators          Period, Area, Indicator, Value, Numerator, Denominator
+About (optional)    Key, Value: ``Source`` names the publication of every figure
+=================== ==========================================================
+
+Months may be Excel dates, ``2019-04``, ``Apr 2019`` or ``April 2019``; quarters
+``2019 Q2``; financial years ``2019/20``; years ``2019``. *Satisfied* is the number of
+respondents satisfied (not a percentage). An area that is one of the 43 forces (any common
+spelling), a region or a nation gets its ONS code; any other area is kept as a local area.
+One bad cell anywhere means nothing from the file is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from pcp_data import vocabulary
+from pcp_data.cleaning import MISSING, NotANumber, clean_label, header_key, is_blank, parse_number
+from pcp_data.errors import Problem
+from pcp_data.facts import normalise_facts
+from pcp_data.forces import Area, local_area, resolve_area
+from pcp_data.periods import financial_year, month_end, parse_day, parse_month, parse_quarter
+from pcp_data.readers import ReadResult, SetAside, register
+from pcp_data.readers.source import Source, column_letter, find_header
+
+DEFAULT_SOURCE = "PCP template"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    spellings: tuple[str, ...]
+    required: bool = True
+    example: Any = None
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    sheet: str
+    dataset: str
+    columns: tuple[Column, ...]
+    description: str
+
+
+SHEETS: tuple[SheetSpec, ...] = (
+    SheetSpec(
+        "Recorded crime",
+        "recorded_crime",
+        (
+            Column("Month", ("Month",), example="2019-04"),
+            Column("Area", ("Area", "Force", "Force name"), example="Durham"),
+            Column("Offence group", ("Offence group",), example="Theft offences"),
+            Column("Offence subgroup", ("Offence subgroup",), example="Shoplifting"),
+            Column("Offences", ("Offences", "Number of offences"), example=321),
+        ),
+        "Police recorded crime: one row per month, area and offence subgroup.",
+    ),
+    SheetSpec(
+        "Victim satisfaction",
+        "victim_satisfaction",
+        (
+            Column("Month or Quarter", ("Month or Quarter", "Month", "Quarter", "Period"),
+                   example="2019-04"),
+            Column("Area", ("Area", "Force"), example="Durham"),
+            Column("Question", ("Question",), example="Whole experience"),
+            Column("Group", ("Group", "Victim group"), required=False, example="All victims"),
+            Column("Respondents", ("Respondents",), example=96),
+            Column("Satisfied", ("Satisfied", "Number satisfied"), example=78),
+        ),
+        "Victim satisfaction survey: respondents and the number satisfied, per question.",
+    ),
+    SheetSpec(
+        "Workforce",
+        "workforce",
+        (
+            Column("As at", ("As at", "Date"), example="2019-03-31"),
+            Column("Area", ("Area", "Force"), example="Durham"),
+            Column("Worker type", ("Worker type",), example="Police officers"),
+            Column("FTE", ("FTE", "Full-time equivalent"), required=False, example=1150.5),
+            Column("Headcount", ("Headcount",), required=False, example=1170),
+        ),
+        "Workforce snapshots: full-time equivalent and headcount per worker type.",
+    ),
+    SheetSpec(
+        "Population",
+        "population",
+        (
+            Column("Year", ("Year",), example=2019),
+            Column("Area", ("Area", "Force"), example="Durham"),
+            Column("Population", ("Population",), example=640000),
+        ),
+        "Mid-year population estimates (persons).",
+    ),
+    SheetSpec(
+        "Indicators",
+        "indicator",
+        (
+            Column("Period", ("Period",), example="2019 Q2"),
+            Column("Area", ("Area", "Force"), example="Durham"),
+            Column("Indicator", ("Indicator",), example="Public confidence in the police"),
+            Column("Value", ("Value",), example=78.2),
+            Column("Numerator", ("Numerator",), required=False, example=391),
+            Column("Denominator", ("Denominator",), required=False, example=500),
+        ),
+        "Any other indicator: a value, and numerator/denominator where it is a rate.",
+    ),
+)
+
+_WORKER_ALIASES = {
+    "police officer": "Police officers",
+    "officers": "Police officers",
+    "police officers": "Police officers",
+    "police staff": "Police staff",
+    "staff": "Police staff",
+    "pcso": "PCSOs",
+    "pcsos": "PCSOs",
+    "police community support officers": "PCSOs",
+    "designated officer": "Designated officers",
+    "designated officers": "Designated officers",
+    "special constable": "Special constables",
+    "special constables": "Special constables",
+    "specials": "Special constables",
+}
+_GROUPS = {g.lower(): g for g in vocabulary.OFFENCE_GROUPS}
+_SUBGROUPS = {
+    g: {s.lower(): s for s in subs} for g, subs in vocabulary.OFFENCE_GROUPS.items()
+}
+_QUESTIONS = {q.lower(): q for q in vocabulary.SATISFACTION_QUESTIONS}
+
+
+_MISSING_KEY = object()
+_Cells = dict[str, object]
+_Cols = dict[str, int]
+
+
+class _Bad(ValueError):
+    def __init__(self, message: str, expected: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.expected = expected
+
+
+def _period_of_month(value: object) -> tuple[dt.date, dt.date, str]:
+    m = _excel_serial(value) or parse_month(value)
+    if m is None:
+        raise _Bad("not a month", "a month such as 2019-04, Apr 2019, April 2019 or an Excel date")
+    return m, month_end(m), "month"
+
+
+def _excel_serial(value: object) -> dt.date | None:
+    # A date cell formatted as a number arrives as its serial (days since 1899-12-30).
+    if isinstance(value, float | int) and not isinstance(value, bool) and 20000 < value < 80000:
+        d = dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+        return dt.date(d.year, d.month, 1)
+    return None
+
+
+def _period_of_month_or_quarter(value: object) -> tuple[dt.date, dt.date, str]:
+    q = parse_quarter(value)
+    if q is not None:
+        return q[0], q[1], "quarter"
+    try:
+        return _period_of_month(value)
+    except _Bad:
+        raise _Bad(
+            "not a month or quarter",
+            "a month (2019-04, Apr 2019, an Excel date) or a quarter such as 2019 Q2",
+        ) from None
+
+
+def _period_any(value: object) -> tuple[dt.date, dt.date, str]:
+    fy = financial_year(value)
+    if fy is not None:
+        return fy[0], fy[1], "financial_year"
+    year = _year(value, quiet=True)
+    if year is not None:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31), "year"
+    try:
+        return _period_of_month_or_quarter(value)
+    except _Bad:
+        raise _Bad(
+            "not a period",
+            "a month (2019-04), a quarter (2019 Q2), a financial year (2019/20) or a year (2019)",
+        ) from None
+
+
+def _snapshot(value: object) -> tuple[dt.date, dt.date, str]:
+    d = parse_day(value)
+    if d is None:
+        raise _Bad("not a date", "a date such as 2019-03-31, 31/03/2019 or an Excel date")
+    return d, d, "snapshot"
+
+
+def _year(value: object, *, quiet: bool = False) -> int | None:
+    try:
+        n = parse_number(value)
+    except NotANumber:
+        n = None
+    if isinstance(n, float) and n.is_integer() and 1900 < n < 2200:
+        return int(n)
+    if quiet:
+        return None
+    raise _Bad("not a year", "a year such as 2019")
+
+
+def _number(value: object, *, whole: bool, minimum: float = 0.0) -> float | None:
+    try:
+        n = parse_number(value)
+    except NotANumber:
+        raise _Bad("not a number", _number_words(whole, minimum)) from None
+    if n is MISSING:
+        raise _Bad("a not-available marker", _number_words(whole, minimum))
+    if n is None:
+        return None
+    assert isinstance(n, float)
+    if n < minimum or (whole and not n.is_integer()):
+        raise _Bad("out of range", _number_words(whole, minimum))
+    return n
+
+
+def _number_words(whole: bool, minimum: float) -> str:
+    kind = "a whole number" if whole else "a number"
+    return f"{kind} of at least {minimum:g}"
+
+
+def _text(value: object) -> str:
+    if is_blank(value):
+        raise _Bad("empty", "some text")
+    return clean_label(value)
+
+
+def _lookup(table: dict[str, str], what: str) -> Callable[[object], str]:
+    def parse(value: object) -> str:
+        text = _text(value)
+        try:
+            return table[text.lower()]
+        except KeyError:
+            choices = ", ".join(sorted(set(table.values())))
+            raise _Bad(f"not a known {what}", "one of " + choices) from None
+
+    return parse
+
+
+def _area(value: object) -> Area:
+    name = _text(value)
+    return resolve_area(name) or local_area(name)
+
+
+class _Sheet:
+    """Parse one template sheet into facts, collecting a problem per bad cell."""
+
+    def __init__(self, source: Source, sheet: str, spec: SheetSpec, source_label: str) -> None:
+        self.source, self.sheet, self.spec, self.source_label = source, sheet, spec, source_label
+        self.problems: list[Problem] = []
+        self.set_aside: list[SetAside] = []
+        self._cache: dict[tuple[str, object], Any] = {}
+
+    def cell(self, row: int, col: int | None, name: str, value: object,
+             parse: Callable[[object], Any]) -> Any:
+        key = (name, value if not isinstance(value, list) else repr(value))
+        try:
+            hit = self._cache.get(key, _MISSING_KEY)
+        except TypeError:
+            hit = _MISSING_KEY
+        if hit is not _MISSING_KEY:
+            if isinstance(hit, _Bad):
+                self._problem(row, col, name, value, hit)
+                return None
+            return hit
+        try:
+            result = parse(value)
+        except _Bad as bad:
+            self._cache[key] = bad
+            self._problem(row, col, name, value, bad)
+            return None
+        self._cache[key] = result
+        return result
+
+    def _problem(self, row: int, col: int | None, name: str, value: object, bad: _Bad) -> None:
+        column = f"{column_letter(col)} ({name})" if col is not None else name
+        shown = None if is_blank(value) else value
+        message = f"{name} is {bad.message}" if shown is not None else f"{name} is empty"
+        self.problems.append(
+            Problem(self.source.name, message, self.sheet, row + 1, column, shown, bad.expected)
+        )
+
+    def read(self) -> list[dict[str, Any]]:
+        rows = self.source.rows(self.sheet)
+        spellings = {c.name: c.spellings for c in self.spec.columns}
+        required = tuple(c.name for c in self.spec.columns if c.required)
+        found = find_header(rows, spellings, required=required)
+        if found is None:
+            self.problems.append(
+                Problem(
+                    self.source.name,
+                    "no header row found",
+                    self.sheet,
+                    expected="a header row with the columns " + ", ".join(required),
+                )
+            )
+            return []
+        header_row, cols = found
+        out: list[dict[str, Any]] = []
+        parse_row = getattr(self, "_row_" + self.spec.dataset)
+        for i in range(header_row + 1, len(rows)):
+            raw = rows[i]
+            cells = {name: (raw[j] if j < len(raw) else "") for name, j in cols.items()}
+            if all(is_blank(v) for v in cells.values()):
+                continue
+            first = next((v for v in raw if not is_blank(v)), "")
+            if isinstance(first, str) and header_key(first).startswith(("total", "grand total")):
+                self.set_aside.append(SetAside(self.sheet, clean_label(first), "total row"))
+                continue
+            before = len(self.problems)
+            facts = parse_row(i, cells, cols)
+            if len(self.problems) == before:
+                out.extend(facts)
+        return out
+
+    def _base(self, area: Area, period: tuple[dt.date, dt.date, str]) -> dict[str, Any]:
+        return {
+            "dataset": self.spec.dataset,
+            "area_code": area.code,
+            "area_name": area.name,
+            "area_kind": area.kind,
+            "period_start": period[0],
+            "period_end": period[1],
+            "period_type": period[2],
+            "source": self.source_label,
+            "sheet": self.sheet,
+            "edition": "",
+        }
+
+    def _get(self, i: int, cells: _Cells, cols: _Cols, name: str,
+             parse: Callable[[object], Any]) -> Any:
+        return self.cell(i, cols.get(name), name, cells.get(name, ""), parse)
+
+    def _row_recorded_crime(self, i: int, cells: _Cells, cols: _Cols) -> list[dict[str, Any]]:
+        period = self._get(i, cells, cols, "Month", _period_of_month)
+        area = self._get(i, cells, cols, "Area", _area)
+        group = self._get(i, cells, cols, "Offence group", _lookup(_GROUPS, "offence group"))
+        sub = None
+        if group is not None:
+            subs = _SUBGROUPS[group]
+
+            def parse_sub(v: object) -> str:
+                if is_blank(v) and len(subs) == 1:
+                    return next(iter(subs.values()))
+                return _lookup(subs, f"subgroup of {group}")(v)
+
+            sub = self.cell(i, cols.get("Offence subgroup"), "Offence subgroup",
+                            cells["Offence subgroup"], parse_sub)
+        n = self._get(i, cells, cols, "Offences", lambda v: _required(_number(v, whole=True)))
+        if None in (period, area, group, sub, n):
+            return []
+        return [{**self._base(area, period), "category": group, "subcategory": sub,
+                 "measure": "offences", "value": n, "base": None}]
+
+    def _row_victim_satisfaction(self, i: int, cells: _Cells, cols: _Cols) -> list[dict[str, Any]]:
+        period = self._get(i, cells, cols, "Month or Quarter", _period_of_month_or_quarter)
+        area = self._get(i, cells, cols, "Area", _area)
+        question = self._get(i, cells, cols, "Question",
+                             lambda v: _QUESTIONS.get(_text(v).lower(), _text(v)))
+        group = self._get(i, cells, cols, "Group",
+                          lambda v: "All victims" if is_blank(v) else _text(v))
+        n = self._get(i, cells, cols, "Respondents",
+                      lambda v: _required(_number(v, whole=True, minimum=1)))
+        sat = self._get(i, cells, cols, "Satisfied", lambda v: _required(_number(v, whole=True)))
+        if n is not None and sat is not None and sat > n:
+            self._problem(i, cols["Satisfied"], "Satisfied", cells["Satisfied"],
+                          _Bad("more than the respondents",
+                               f"a number of respondents satisfied, at most {n:g}"))
+            return []
+        if None in (period, area, question, group, n, sat):
+            return []
+        return [{**self._base(area, period), "category": question, "subcategory": group,
+                 "measure": "satisfied", "value": sat, "base": n}]
+
+    def _row_workforce(self, i: int, cells: _Cells, cols: _Cols) -> list[dict[str, Any]]:
+        period = self._get(i, cells, cols, "As at", _snapshot)
+        area = self._get(i, cells, cols, "Area", _area)
+        worker = self._get(i, cells, cols, "Worker type", _lookup(_WORKER_ALIASES, "worker type"))
+        fte = self._get(i, cells, cols, "FTE", lambda v: _number(v, whole=False))
+        head = self._get(i, cells, cols, "Headcount", lambda v: _number(v, whole=True))
+        if fte is None and head is None and "FTE" not in {p.column for p in self.problems}:
+            col = cols.get("FTE", cols.get("Headcount"))
+            self._problem(i, col, "FTE", "", _Bad("empty", "an FTE or a headcount (or both)"))
+            return []
+        if None in (period, area, worker):
+            return []
+        base = {**self._base(area, period), "category": worker, "subcategory": "", "base": None}
+        out = []
+        if fte is not None:
+            out.append({**base, "measure": "fte", "value": fte})
+        if head is not None:
+            out.append({**base, "measure": "headcount", "value": head})
+        return out
+
+    def _row_population(self, i: int, cells: _Cells, cols: _Cols) -> list[dict[str, Any]]:
+        year = self._get(i, cells, cols, "Year", _year)
+        area = self._get(i, cells, cols, "Area", _area)
+        n = self._get(i, cells, cols, "Population",
+                      lambda v: _required(_number(v, whole=True, minimum=1)))
+        if None in (year, area, n):
+            return []
+        mid = dt.date(year, 6, 30)  # mid-year estimate
+        return [{**self._base(area, (mid, mid, "snapshot")), "category": "All persons",
+                 "subcategory": "", "measure": "persons", "value": n, "base": None}]
+
+    def _row_indicator(self, i: int, cells: _Cells, cols: _Cols) -> list[dict[str, Any]]:
+        period = self._get(i, cells, cols, "Period", _period_any)
+        area = self._get(i, cells, cols, "Area", _area)
+        name = self._get(i, cells, cols, "Indicator", _text)
+        value = self._get(i, cells, cols, "Value",
+                          lambda v: _required(_number(v, whole=False, minimum=float("-inf"))))
+        num = self._get(i, cells, cols, "Numerator", lambda v: _number(v, whole=False))
+        den = self._get(i, cells, cols, "Denominator",
+                        lambda v: _number(v, whole=False, minimum=1e-12))
+        if None in (period, area, name, value):
+            return []
+        base = {**self._base(area, period), "category": name, "subcategory": ""}
+        out = [{**base, "measure": "value", "value": value, "base": den}]
+        if num is not None:
+            out.append({**base, "measure": "numerator", "value": num, "base": den})
+        return out
+
+
+
+
+def _required(value: float | None) -> float:
+    if value is None:
+        raise _Bad("empty", "a number")
+    return value
+
+
+def _about(source: Source) -> dict[str, str]:
+    sheet = source.find_sheet("About")
+    if sheet is None:
+        return {}
+    out: dict[str, str] = {}
+    for row in source.rows(sheet):
+        if len(row) >= 2 and isinstance(row[0], str) and not is_blank(row[1]):
+            out[header_key(row[0])] = str(row[1]).strip()
+    return out
+
+
+class TemplateReader:
+    format = "pcp_template"
+    label = "PCP dashboard template (sheets Recorded crime, Victim satisfaction, Workforce, ...)"
+
+    def sniff(self, source: Source) -> bool:
+        if not source.is_workbook:
+            return False
+        return any(source.find_sheet(spec.sheet) for spec in SHEETS)
+
+    def read(self, source: Source) -> ReadResult:
+        source_label = _about(source).get("source", DEFAULT_SOURCE)
+        result = ReadResult(source.name, self.format, "PCP dashboard template")
+        records: list[dict[str, Any]] = []
+        for spec in SHEETS:
+            sheet = source.find_sheet(spec.sheet)
+            if sheet is None:
+                continue
+            result.sheets.append(sheet)
+            parser = _Sheet(source, sheet, spec, source_label)
+            got = parser.read()
+            result.problems.extend(parser.problems)
+            result.set_aside.extend(parser.set_aside)
+            if not got and not parser.problems:
+                result.warnings.append(f"sheet '{sheet}' has a header but no rows")
+            records.extend(got)
+        others = [s for s in source.sheet_names
+                  if s not in result.sheets and header_key(s) != "about"]
+        if others:
+            result.warnings.append("sheets not read: " + ", ".join(others))
+        if not result.problems and not records:
+            result.problems.append(
+                Problem(source.name, "the workbook holds no figures",
+                        expected="rows below the header of at least one template sheet")
+            )
+        if not result.problems:
+            result.facts = normalise_facts(pd.DataFrame.from_records(records))
+        return result
+
+
+register(TemplateReader())
