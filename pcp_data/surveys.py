@@ -75,7 +75,7 @@ def wilson(successes: float, n: float, z: float = Z95) -> tuple[float, float]:
     --------
     >>> low, high = wilson(45, 60)
     >>> round(low, 4), round(high, 4)
-    (0.6274, 0.8422)
+    (0.6277, 0.8422)
     """
     _check_counts(successes, n)
     if n <= 0:
@@ -85,7 +85,10 @@ def wilson(successes: float, n: float, z: float = Z95) -> tuple[float, float]:
     denominator = 1 + z2 / n
     centre = (p + z2 / (2 * n)) / denominator
     half = z / denominator * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # exact ends at 0% and 100% (rounding would otherwise give 0.9999999999999999)
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return low, high
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,7 @@ def compare_proportions(
     --------
     >>> c = compare_proportions(45, 60, 60, 70)
     >>> round(c.p_value, 3), c.significant
-    (0.14, False)
+    (0.122, False)
     """
     _check_counts(x1, n1, "first period")
     _check_counts(x2, n2, "second period")
@@ -263,10 +266,7 @@ def compare_proportions(
     )
     small = [n for n in (n1, n2) if n < minimum_base]
     if small:
-        sentence = (
-            f"Not judged: {figures}; "
-            f"{_base_warning(min(small), minimum_base)}."
-        )
+        sentence = f"Not judged: {figures}; {_base_warning(min(small), minimum_base)}."
         return ProportionChange(
             p1, p2, diff, None, None, False, False, direction, sentence,
             x1, n1, x2, n2, alpha,
