@@ -63,11 +63,11 @@ class Area:
 HOME = "Northmoor Constabulary"
 AREAS: tuple[Area, ...] = (
     Area(HOME, 1_100_000, 1.00, 1.00, home=True),
-    Area("Eastwold Police", 905_000, 0.78, 0.81),
-    Area("Southfen Constabulary", 1_310_000, 1.24, 1.19),
-    Area("Westmarch Police", 1_020_000, 0.88, 0.93),
-    Area("Highdale Police", 1_420_000, 1.27, 1.26),
-    Area("Lowmere Constabulary", 780_000, 0.73, 0.75),
+    Area("Eastwold Police", 930_000, 0.85, 0.84),
+    Area("Southfen Constabulary", 1_280_000, 1.18, 1.17),
+    Area("Westmarch Police", 1_040_000, 0.92, 0.94),
+    Area("Highdale Police", 1_390_000, 1.22, 1.24),
+    Area("Lowmere Constabulary", 850_000, 0.82, 0.80),
 )
 PEERS: tuple[str, ...] = tuple(a.name for a in AREAS if not a.home)
 
@@ -226,10 +226,16 @@ OFFENCE_PROFILE: dict[tuple[str, str], tuple[float, float, int]] = {
 }
 
 # lockdown in spring 2020: most crime fell, drug possession (stop and search) rose
-COVID_DIP: dict[date, float] = {date(2020, 4, 1): 0.78, date(2020, 5, 1): 0.85,
-                                date(2020, 6, 1): 0.93}
-COVID_EXCEPTIONS: dict[str, float] = {"Possession of drugs": 1.25, "Shoplifting": 0.60,
-                                      "Theft from the person": 0.55}
+COVID_DIP: dict[date, float] = {
+    date(2020, 4, 1): 0.78,
+    date(2020, 5, 1): 0.85,
+    date(2020, 6, 1): 0.93,
+}
+COVID_EXCEPTIONS: dict[str, float] = {
+    "Possession of drugs": 1.25,
+    "Shoplifting": 0.60,
+    "Theft from the person": 0.55,
+}
 
 
 def months(first: date = FIRST_MONTH, last: date = LAST_MONTH) -> Iterator[date]:
@@ -255,19 +261,21 @@ def covid(month: date, subgroup: str) -> float:
 
 
 def recorded_crime(rng: np.random.Generator) -> list[list]:
-    missing = {
-        (g, s) for g, subs in vocabulary.OFFENCE_GROUPS.items() for s in subs
-    } ^ set(OFFENCE_PROFILE)
+    missing = {(g, s) for g, subs in vocabulary.OFFENCE_GROUPS.items() for s in subs} ^ set(
+        OFFENCE_PROFILE
+    )
     assert not missing, f"OFFENCE_PROFILE and vocabulary.OFFENCE_GROUPS differ: {missing}"
+    groups = vocabulary.OFFENCE_GROUPS
+    group_base = {g: sum(OFFENCE_PROFILE[(g, s)][0] for s in subs) for g, subs in groups.items()}
     rows = []
     for area in AREAS:
-        for group, subgroups in vocabulary.OFFENCE_GROUPS.items():
-            # peers differ from the home force in mix and have gentle trends of their own
-            if area.home:
-                mix, trend = 1.0, 0.0
-            else:
-                mix = float(np.exp(rng.normal(0.0, 0.12)))
-                trend = float(rng.normal(0.0, 0.025))
+        # peers differ from the home force in mix (keeping their overall size) and have
+        # gentle trends of their own; the home force changes only through SHIFTS
+        mixes = {g: 1.0 if area.home else float(np.exp(rng.normal(0.0, 0.12))) for g in groups}
+        norm = sum(group_base[g] * mixes[g] for g in groups) / sum(group_base.values())
+        trends = {g: 0.0 if area.home else float(rng.normal(0.01, 0.02)) for g in groups}
+        for group, subgroups in groups.items():
+            mix, trend = mixes[group] / norm, trends[group]
             for subgroup in subgroups:
                 base, amplitude, peak = OFFENCE_PROFILE[(group, subgroup)]
                 shifts = _shifts_for("Recorded crime", area.name, group, subgroup)
@@ -296,8 +304,10 @@ def victim_satisfaction(rng: np.random.Generator) -> list[list]:
     assert set(SATISFACTION_BASE) == set(vocabulary.SATISFACTION_QUESTIONS)
     rows = []
     for area in AREAS:
-        offsets = {q: 0.0 if area.home else float(rng.normal(0.0, 3.0))
-                   for q in vocabulary.SATISFACTION_QUESTIONS}
+        offsets = {
+            q: 0.0 if area.home else float(rng.normal(0.0, 3.0))
+            for q in vocabulary.SATISFACTION_QUESTIONS
+        }
         for month in months():
             surveyed = int(rng.integers(55, 121))  # victims interviewed that month
             for question in vocabulary.SATISFACTION_QUESTIONS:
@@ -351,8 +361,9 @@ def workforce(rng: np.random.Generator) -> list[list]:
                 if uplift:
                     level *= 1.0 + uplift * min(years / 3.0, 1.0)
                 fte = round(max(level * (1.0 + rng.normal(0.0, 0.004)), 1.0), 2)
-                headcount = max(int(np.ceil(fte * per_fte * (1.0 + rng.normal(0.0, 0.005)))),
-                                int(np.ceil(fte)))
+                headcount = max(
+                    int(np.ceil(fte * per_fte * (1.0 + rng.normal(0.0, 0.005)))), int(np.ceil(fte))
+                )
                 rows.append([when, area.name, worker, fte, headcount])
     return rows
 
@@ -383,8 +394,14 @@ def quarters(first: date = FIRST_MONTH, last: tuple[int, int] | None = None) -> 
 
 
 def _rate_row(period: str, area: str, indicator: str, numerator: int, denominator: int) -> list:
-    return [period, area, indicator, round(100 * numerator / denominator, 1), numerator,
-            denominator]
+    return [
+        period,
+        area,
+        indicator,
+        round(100 * numerator / denominator, 1),
+        numerator,
+        denominator,
+    ]
 
 
 def indicators(rng: np.random.Generator) -> list[list]:
@@ -401,28 +418,49 @@ def indicators(rng: np.random.Generator) -> list[list]:
         for i, period in enumerate(quarters()):
             asked = int(rng.integers(400, 601))
             p = level - 0.002 * i  # a slow national drift downwards
-            rows.append(_rate_row(period, area.name, "Public confidence in the police",
-                                  int(rng.binomial(asked, p)), asked))
+            rows.append(
+                _rate_row(
+                    period,
+                    area.name,
+                    "Public confidence in the police",
+                    int(rng.binomial(asked, p)),
+                    asked,
+                )
+            )
         # proven re-offending: quarterly offender cohorts, published with a lag
         level = 0.25 if home else float(rng.uniform(0.22, 0.29))
         for period in quarters(last=REOFFENDING_LAST_QUARTER):
             cohort = int(rng.poisson(2200 * area.crime))
-            rows.append(_rate_row(period, area.name, "Proven re-offending rate",
-                                  int(rng.binomial(cohort, level)), cohort))
+            rows.append(
+                _rate_row(
+                    period,
+                    area.name,
+                    "Proven re-offending rate",
+                    int(rng.binomial(cohort, level)),
+                    cohort,
+                )
+            )
         # 101 calls: monthly, worse in the busy summer months, slowly improving
         level = 0.70 if home else float(rng.uniform(0.60, 0.80))
         for i, month in enumerate(months()):
             calls = int(rng.poisson(18_000 * area.crime * seasonal(month.month, 0.08, SUMMER)))
             p = min(level + 0.0008 * i - 0.05 * (seasonal(month.month, 1.0, SUMMER) - 1.0), 0.97)
-            rows.append(_rate_row(month.strftime("%Y-%m"), area.name,
-                                  "101 calls answered within 30 seconds",
-                                  int(rng.binomial(calls, p)), calls))
+            rows.append(
+                _rate_row(
+                    month.strftime("%Y-%m"),
+                    area.name,
+                    "101 calls answered within 30 seconds",
+                    int(rng.binomial(calls, p)),
+                    calls,
+                )
+            )
     return rows
 
 
 # --- the workbook -----------------------------------------------------------------------------
 
-SHEETS: dict[str, tuple[tuple[str, ...], Callable[[np.random.Generator], list[list]], dict[str, str]]] = {
+RowBuilder = Callable[[np.random.Generator], list[list]]
+SHEETS: dict[str, tuple[tuple[str, ...], RowBuilder, dict[str, str]]] = {
     # sheet name: (header, row builder, number format per column)
     "Recorded crime": (
         ("Month", "Area", "Offence group", "Offence subgroup", "Offences"),
@@ -452,10 +490,13 @@ TITLE_ROWS = 2  # a title row and a blank row above each data sheet's header
 def about_rows() -> list[tuple[str, str]]:
     return [
         ("Source", SOURCE),
-        ("Description", "SYNTHETIC SAMPLE DATA — NOT REAL FIGURES. An imaginary home force "
-         f"({HOME}) and five imaginary peer forces, in the dashboard's own Excel template "
-         "format, for demonstrating and testing the dashboard. No figure describes any real "
-         "police force."),
+        (
+            "Description",
+            "SYNTHETIC SAMPLE DATA — NOT REAL FIGURES. An imaginary home force "
+            f"({HOME}) and five imaginary peer forces, in the dashboard's own Excel template "
+            "format, for demonstrating and testing the dashboard. No figure describes any real "
+            "police force.",
+        ),
         ("Generated by", "sample_data/generate.py"),
         ("Seed", str(SEED)),
         ("Home force", HOME),
@@ -494,8 +535,14 @@ def build_workbook() -> Workbook:
         for col, title in enumerate(header, start=1):
             letter = ws.cell(row=TITLE_ROWS + 1, column=col).column_letter
             ws.column_dimensions[letter].width = max(14, len(title) + 4)
-            if title in ("Area", "Offence group", "Offence subgroup", "Question", "Indicator",
-                         "Worker type"):
+            if title in (
+                "Area",
+                "Offence group",
+                "Offence subgroup",
+                "Question",
+                "Indicator",
+                "Worker type",
+            ):
                 ws.column_dimensions[letter].width = 36
             fmt = formats.get(title)
             if fmt:
