@@ -9,7 +9,9 @@ marker   meaning                        becomes
 ``[x]``  not available                  missing
 ``[c]``  confidential (suppressed)      missing
 ``*``    suppressed / not applicable    missing
+``+``    suppressed (small population)  missing
 ``[z]``  not applicable                 missing
+``[u]``  low reliability                missing
 ``-``    nil (Excel-saved zero)         0
 ``-00``  Excel-saved zero               0
 ``0``    zero                           0
@@ -33,6 +35,7 @@ MISSING_MARKERS: dict[str, str] = {
     "[z]": "not applicable",
     "n/a": "not available",
     "[u]": "low reliability",
+    "+": "suppressed (small population)",
 }
 ZERO_MARKERS: frozenset[str] = frozenset({"-", "-00", "–", "—", "- 00"})
 
@@ -106,3 +109,131 @@ def clean_label(value: object) -> str:
 def header_key(value: object) -> str:
     """How headers are compared: case, spaces and footnote digits ignored."""
     return clean_label(value).lower()
+
+
+# --- tables as published: titles, two-level headers, spacer columns, footers -----------------
+
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)
+_YEAR_ENDING = re.compile(
+    r"(?:year|12 months)\s+(?:ending|ended|to)\s+(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?"
+    r"([A-Za-z]+)\.?\s+((?:19|20)\d\d|\d\d)",
+    flags=re.IGNORECASE,
+)
+_MID_YEAR = re.compile(r"\bmid[\s\-]*((?:19|20)\d\d)", flags=re.IGNORECASE)
+
+
+def year_ending(text: object) -> dt.date | None:
+    """The last day of the period a title names with "year ending <month> <year>".
+
+    Footnote digits glued to the year are ignored, with a four-digit year read first and a
+    two-digit one (``June 181,2`` = June 2018, footnotes 1 and 2) otherwise.
+
+    >>> year_ending("..., year ending December 20191,2")
+    datetime.date(2019, 12, 31)
+    >>> year_ending("number of offences, year ending June 181,2")
+    datetime.date(2018, 6, 30)
+    """
+    m = _YEAR_ENDING.search(str(text))
+    if not m:
+        return None
+    month_word = m.group(2).lower()
+    month = next(
+        (i for i, name in enumerate(_MONTH_NAMES, 1) if name.startswith(month_word[:3])), None
+    )
+    if month is None or len(month_word) < 3:
+        return None
+    year = int(m.group(3))
+    if year < 100:
+        year += 2000
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def mid_year(text: object) -> int | None:
+    """The year of a mid-year estimate a label names: ``Population figures (mid-2017)3``."""
+    m = _MID_YEAR.search(str(text))
+    return int(m.group(1)) if m else None
+
+
+def year_of(value: object) -> int | None:
+    """A year given as a number (``2016.0``) or a label (``Mid 2001``, ``2016``), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and (math.isnan(value) or not value.is_integer()):
+            return None
+        return int(value) if 1900 < value < 2200 else None
+    if isinstance(value, str):
+        m = re.fullmatch(r"(?:mid[\s\-]*(?:year)?[\s\-]*)?((?:19|20)\d\d)", clean_label(value),
+                         flags=re.IGNORECASE)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def header_labels(rows: list[list[object]], header_row: int, levels: int = 2) -> list[str]:
+    """Column labels of a header that may span ``levels`` rows ending at ``header_row``.
+
+    Merged cells in the upper rows arrive as one value followed by blanks, so each upper
+    label is carried right until the next one. A column's label is its lowest non-blank
+    cell, cleaned of footnotes; a column with no label at all (a spacer) gets ``""``.
+    """
+    width = max((len(r) for r in rows[max(0, header_row - levels + 1): header_row + 1]),
+                default=0)
+    labels = [""] * width
+    for r in range(max(0, header_row - levels + 1), header_row + 1):
+        row = rows[r]
+        for j in range(width):
+            cell = row[j] if j < len(row) else ""
+            if not is_blank(cell):
+                labels[j] = clean_label(cell)
+    return labels
+
+
+def upper_labels(rows: list[list[object]], row: int) -> list[str]:
+    """The labels of an upper header row, each carried right across its merged span."""
+    out: list[str] = []
+    current = ""
+    for cell in rows[row] if 0 <= row < len(rows) else []:
+        if not is_blank(cell):
+            current = clean_label(cell)
+        out.append(current)
+    return out
+
+
+def spacer_columns(rows: list[list[object]], header_row: int, columns: range) -> set[int]:
+    """Columns that are empty from the header row down (spacers between blocks)."""
+    out = set()
+    for j in columns:
+        if all(is_blank(r[j]) if j < len(r) else True for r in rows[header_row:]):
+            out.add(j)
+    return out
+
+
+_FOOTER = re.compile(r"^(source\b|sources\b|notes?\b|\d{1,2}[.)]\s|\(\d{1,2}\)\s|footnotes?\b|"
+                     r"figures may|please note)", flags=re.IGNORECASE)
+
+
+def is_footer(value: object) -> bool:
+    """True for footer text under a table: ``Source: Home Office``, ``Notes``, ``1. ...``."""
+    return isinstance(value, str) and bool(_FOOTER.match(value.strip()))
+
+
+def csv_delimiter(first_line: str) -> str:
+    """``;`` for a CSV saved by a continental-locale Excel (``Date;Borough;...``), else ``,``."""
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
+def decimal_commas(values: list[object]) -> bool:
+    """True when numbers in a column are written with decimal commas (``0,56``).
+
+    A column is taken to use them when some value has a comma followed by other than
+    three digits (``0,56``, ``12,5``), which a thousands separator never is.
+    """
+    for v in values:
+        if isinstance(v, str) and re.fullmatch(r"\s*-?\d*,(\d{1,2}|\d{4,})\s*", v):
+            return True
+    return False

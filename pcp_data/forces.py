@@ -101,6 +101,19 @@ ALIASES: dict[str, str] = {
     "yorkshire and humber": "E12000003",
     "east": "E12000006",
     "eastern": "E12000006",
+    # more spellings met in Home Office, ONS and data.police.uk files
+    "london city of": "E23000034",
+    "city of london": "E23000034",
+    "metropolitan police": "E23000001",
+    "met police": "E23000001",
+    "dyfed-powys": "W15000004",
+    "devon and cornwall": "E23000035",
+    "hampshire and isle of wight": "E23000030",
+    "hampshire & isle of wight": "E23000030",
+    "west midlands region": "E12000005",
+    "east of england": "E12000006",
+    "north east region": "E12000001",
+    "england and wales": "K04000001",
 }
 
 _SUFFIXES = re.compile(
@@ -172,11 +185,81 @@ def all_forces() -> list[Area]:
     return [a for a in _BY_CODE.values() if a.kind == "force"]
 
 
-def local_area(name: str) -> Area:
+def local_area(name: str, kind: str = "force") -> Area:
     """An area only the uploading force knows (a district, or an imaginary sample force).
 
-    Its code is ``LOCAL:<slug>`` so it can never collide with an ONS code.
+    Its code is ``LOCAL:<slug>`` so it can never collide with an ONS code. ``kind`` is
+    "force" for an imaginary sample force, "other" for a district or borough (which must
+    never be compared with forces).
+
+    >>> local_area("Richmond Upon Thames", kind="other")
+    Area(code='LOCAL:richmond-upon-thames', name='Richmond Upon Thames', kind='other')
     """
     clean = re.sub(r"\s+", " ", str(name)).strip()
     slug = re.sub(r"[^a-z0-9]+", "-", clean.lower()).strip("-")
-    return Area(f"LOCAL:{slug}", clean, "force")
+    return Area(f"LOCAL:{slug}", clean, kind)
+
+
+# Rows that are no police force area: (pattern on the normalised name, reason). Matched
+# whole, after footnote digits and a police suffix are removed.
+NON_AREAS: tuple[tuple[str, str], ...] = (
+    (r"british transport( police)?|btp", "British Transport Police is not a police force area"),
+    (r"action fraud", "Action Fraud records fraud nationally, not for a police force area"),
+    (r"cifas", "CIFAS reports fraud nationally, not for a police force area"),
+    (r"uk finance", "UK Finance reports fraud nationally, not for a police force area"),
+    (r"financial fraud action( uk)?", "Financial Fraud Action UK reports fraud nationally"),
+    (r"(central|national) service secondments?|secondments?",
+     "secondments are not a police force area"),
+    (r"national crime agency|nca|civil nuclear( constabulary)?|ministry of defence|mod",
+     "a national or special body, not a territorial force"),
+    (r"(grand )?totals?( \d+ forces)?( \(\d+ forces\))?|all forces|\d+ forces( total)?",
+     "a total row, not an area"),
+    (r"england and wales \(?incl(uding|\.)? btp\)?", "a total including British Transport Police"),
+)
+_NON_AREAS = tuple((re.compile(rf"^(?:{p})$"), reason) for p, reason in NON_AREAS)
+
+
+def classify_non_area(text: object) -> str | None:
+    """Why a row label is not an area to store (a reason to set it aside), or None.
+
+    >>> classify_non_area("Total 43 forces")
+    'a total row, not an area'
+    >>> classify_non_area("Durham") is None
+    True
+    """
+    raw = normalise_name(str(text)) if text is not None else ""
+    if not raw:
+        return None
+    variants = {raw, raw.replace(" & ", " and ")}
+    m = re.match(r"^total (\d+) forces$", raw)
+    if m:
+        return "a total row, not an area"
+    for pattern, reason in _NON_AREAS:
+        if any(pattern.match(v) for v in variants):
+            return reason
+    return None
+
+
+class AreaMismatch(ValueError):
+    """A row whose code and name denote different areas."""
+
+
+def resolve_code_and_name(code: object, name: object) -> Area | None:
+    """The area a row gives by ONS code and name, the code winning (join on codes).
+
+    With a known code the name is only checked: a name that denotes another area of the
+    same kind raises `AreaMismatch` (a region and a force may share a name, as "West
+    Midlands" does). With no code the name is resolved. None when neither is known.
+    """
+    code_text = str(code).strip().upper() if code is not None else ""
+    if code_text and re.fullmatch(r"[EWKSN]\d{8}", code_text):
+        area = _BY_CODE.get(code_text)
+        if area is None:
+            return None
+        by_name = resolve_area(name) if name not in (None, "") else None
+        if by_name is not None and by_name.kind == area.kind and by_name.code != area.code:
+            raise AreaMismatch(
+                f"code {code_text} is {area.name} but the name says {by_name.name}"
+            )
+        return area
+    return resolve_area(name)
