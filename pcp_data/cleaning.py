@@ -237,3 +237,51 @@ def decimal_commas(values: list[object]) -> bool:
         if isinstance(v, str) and re.fullmatch(r"\s*-?\d*,(\d{1,2}|\d{4,})\s*", v):
             return True
     return False
+
+
+# --- offence groups and subgroups named as the store names them ------------------------------
+
+def _offence_tables() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    from pcp_data import vocabulary
+
+    groups = {g.lower(): g for g in vocabulary.OFFENCE_GROUPS}
+    subs: dict[str, tuple[str, str]] = {}
+    for g, names in vocabulary.OFFENCE_GROUPS.items():
+        for n in names:
+            subs.setdefault(n.lower(), (g, n))
+    return groups, subs
+
+
+_GROUPS, _SUBGROUPS = _offence_tables()
+# Other wordings of the same groups and subgroups in published tables.
+OFFENCE_ALIASES: dict[str, str] = {
+    "all other theft offences": "other theft offences",
+    "other theft": "other theft offences",
+    "miscellaneous crimes against society": "miscellaneous crimes",
+    "misc crimes against society": "miscellaneous crimes",
+    "possession of weapons": "possession of weapons offences",
+    "public order": "public order offences",
+    "rape": "rape offences",
+    "criminal damage & arson": "criminal damage and arson",
+}
+
+
+def _offence_key(label: object) -> str:
+    key = header_key(label)
+    return OFFENCE_ALIASES.get(key, key)
+
+
+def offence_group(label: object) -> str | None:
+    """The vocabulary name of an offence group (any case, footnotes, known wordings), or None."""
+    return _GROUPS.get(_offence_key(label))
+
+
+def offence_subgroup(label: object, group: str | None = None) -> tuple[str, str] | None:
+    """(group, subgroup) in vocabulary names for a subgroup label, or None when unknown.
+
+    With ``group`` given, a subgroup of another group is not accepted.
+    """
+    hit = _SUBGROUPS.get(_offence_key(label))
+    if hit is None or (group is not None and hit[0] != group):
+        return None
+    return hit
