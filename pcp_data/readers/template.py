@@ -484,7 +484,7 @@ class TemplateReader:
                 result.warnings.append(f"sheet '{sheet}' has a header but no rows")
             records.extend(got)
         others = [s for s in source.sheet_names
-                  if s not in result.sheets and header_key(s) != "about"]
+                  if s not in result.sheets and header_key(s) not in ("about", "lists")]
         if others:
             result.warnings.append("sheets not read: " + ", ".join(others))
         if not result.problems and not records:

@@ -1,0 +1,40 @@
+# Two commands do everything on a fresh machine with Python 3.11 and make:
+#   make run   - set up .venv, load the sample data into an empty store, serve the app
+#   make test  - set up .venv with the dev requirements and run every test
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test lint bench sample clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/python -m pcp_data init
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --browser.gatherUsageStats false
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench_import.py
+
+sample: $(VENV)/.installed
+	$(BIN)/python sample_data/generate.py
+
+clean:
+	rm -rf $(VENV) data test-output .pytest_cache

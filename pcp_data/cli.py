@@ -1,0 +1,203 @@
+"""Command line for analysts' scripts: ``python -m pcp_data COMMAND``.
+
+    import FILE... [--db URL] [--dry-run] [--json] [--by NAME]
+    export --dataset NAME [--area NAME] [--db URL]
+    uploads [--db URL] [--json]
+    withdraw ID [--db URL] [--by NAME]
+    plans
+    report --plan NAME [--db URL] [--period YYYY-MM] [--area NAME] [--json]
+    init [--db URL]           load the sample data into an empty store
+
+Exit status: 0 on success; 1 when a file or plan has problems (every problem listed on
+standard error, nothing stored); 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pcp_data.config import SAMPLE_WORKBOOK
+from pcp_data.errors import ImportRejected, PCPError
+from pcp_data.store import Store
+
+
+def _store(args: argparse.Namespace) -> Store:
+    return Store(args.db)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from pcp_data.importer import import_files, validate
+
+    store = _store(args)
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        print("\n".join(f"- {f}: no such file" for f in missing), file=sys.stderr)
+        return 1
+    try:
+        report = import_files(args.files, store, uploaded_by=args.by, dry_run=args.dry_run)
+    except ImportRejected as exc:
+        if args.json:
+            print(json.dumps(validate(args.files, store).to_dict(), indent=2, default=str))
+        print(exc.message, file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, default=str))
+        return 0
+    for f in report.files:
+        s = f.result.summary()
+        print(f"{f.name}: {s['format_label']}; {s['rows']} figures; "
+              f"{len(s['areas'])} areas; sheets: {', '.join(s['sheets'])}")
+        for w in s["warnings"]:
+            print(f"  warning: {w}")
+        for a in s["set_aside"]:
+            print(f"  set aside: {a['label']} ({a['reason']}, {a['rows']} rows)")
+    if args.dry_run:
+        print("Dry run: valid; nothing stored.")
+    for p in report.published:
+        if p.duplicate_of is not None:
+            print(f"{p.file_name}: already uploaded as upload {p.duplicate_of}; nothing added.")
+        elif p.reinstated:
+            print(f"{p.file_name}: upload {p.upload_id} was withdrawn and is published again.")
+        else:
+            print(f"{p.file_name}: published as upload {p.upload_id} ({p.rows} figures).")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pcp_data.forces import resolve_area
+
+    store = _store(args)
+    codes = None
+    if args.area:
+        areas = store.areas()
+        match = areas[(areas["area_name"].str.lower() == args.area.lower())
+                      | (areas["area_code"] == args.area)]
+        if match.empty:
+            known = resolve_area(args.area)
+            if known is None:
+                print(f"no area called {args.area!r} in the store; areas: "
+                      + ", ".join(areas["area_name"]), file=sys.stderr)
+                return 1
+            codes = [known.code]
+        else:
+            codes = list(match["area_code"])
+    frame = store.facts(dataset=args.dataset, area_codes=codes)
+    frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
+def cmd_uploads(args: argparse.Namespace) -> int:
+    frame = _store(args).uploads()
+    if args.json:
+        print(frame.to_json(orient="records", indent=2))
+    elif frame.empty:
+        print("No uploads.")
+    else:
+        print(frame[["id", "file_name", "status", "rows", "format", "uploaded_by",
+                     "uploaded_at"]].to_string(index=False))
+    return 0
+
+
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    _store(args).withdraw(args.id, by=args.by)
+    print(f"Upload {args.id} withdrawn; its figures no longer count.")
+    return 0
+
+
+def cmd_plans(args: argparse.Namespace) -> int:
+    from pcp_data.plan import load_plan, shipped_plans
+
+    status = 0
+    paths = [Path(p) for p in args.files] if args.files else list(shipped_plans().values())
+    for path in paths:
+        try:
+            plan = load_plan(path)
+        except PCPError as exc:
+            print(f"INVALID {path.name}: {exc.message}", file=sys.stderr)
+            status = 1
+            continue
+        print(f"{plan.id}: {plan.force} - {plan.title} ({len(plan.measures)} measures)")
+    return status
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from pcp_data.importer import import_files
+
+    store = _store(args)
+    if not store.is_empty():
+        print(f"The store at {store.url} already holds data; nothing loaded.")
+        return 0
+    import_files([SAMPLE_WORKBOOK], store, uploaded_by="sample data loader")
+    print(f"Loaded the synthetic sample data into {store.url}.")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pcp_data.report import build_report, format_report
+
+    report = build_report(_store(args), args.plan, period=args.period, area=args.area)
+    if args.json:
+        print(json.dumps(report, indent=2, default=str))
+    else:
+        print(format_report(report))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pcp_data", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--db", help="SQLAlchemy URL of the store (default: PCP_DATABASE_URL "
+                       "or the SQLite file in the data folder)")
+        return p
+
+    p = with_db(sub.add_parser("import", help="validate and store files"))
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="validate only; store nothing")
+    p.add_argument("--json", action="store_true", help="print the validation report as JSON")
+    p.add_argument("--by", default=getpass.getuser(), help="who is uploading")
+    p.set_defaults(func=cmd_import)
+
+    p = with_db(sub.add_parser("export", help="current facts as CSV on standard output"))
+    p.add_argument("--dataset", required=True)
+    p.add_argument("--area")
+    p.set_defaults(func=cmd_export)
+
+    p = with_db(sub.add_parser("uploads", help="list uploads"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_uploads)
+
+    p = with_db(sub.add_parser("withdraw", help="withdraw an upload"))
+    p.add_argument("id", type=int)
+    p.add_argument("--by", default=getpass.getuser())
+    p.set_defaults(func=cmd_withdraw)
+
+    p = sub.add_parser("plans", help="list and validate the shipped plans (or given files)")
+    p.add_argument("files", nargs="*", metavar="PLAN.yaml")
+    p.set_defaults(func=cmd_plans)
+
+    p = with_db(sub.add_parser("init", help="load the sample data into an empty store"))
+    p.set_defaults(func=cmd_init)
+
+    p = with_db(sub.add_parser("report", help="every KPQ and measure with its status"))
+    p.add_argument("--plan", required=True)
+    p.add_argument("--period", help="YYYY-MM: judge as at this month (default: latest)")
+    p.add_argument("--area", help="area name or code (default: the plan's force if held)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except PCPError as exc:
+        print(exc.message, file=sys.stderr)
+        return 1

@@ -1,0 +1,156 @@
+"""The one import entry point, used by the Upload page and ``python -m pcp_data import``.
+
+`validate` reads every file (recognising each format by content) and builds the validation
+report *before anything is stored*; `publish` stores a valid report in one transaction;
+`import_files` does both. A batch with any problem stores nothing at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pcp_data.errors import ImportRejected, Problem
+from pcp_data.readers import ReadResult, read_file
+from pcp_data.store import PublishResult, Store, sha256
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class FileReport:
+    """One file's validation: the reader's result plus what storing it would change."""
+
+    name: str
+    content: bytes
+    result: ReadResult
+    duplicate_of: int | None = None
+    changes: pd.DataFrame | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.result.summary()
+        d["sha256"] = sha256(self.content)
+        d["size"] = len(self.content)
+        d["duplicate_of"] = self.duplicate_of
+        if self.changes is not None:
+            counts = self.changes["change"].value_counts()
+            d["new_facts"] = int(counts.get("new", 0))
+            d["revised_facts"] = int(counts.get("revised", 0))
+        return d
+
+
+@dataclass
+class ImportReport:
+    """The validation report for a batch of files."""
+
+    files: list[FileReport] = field(default_factory=list)
+    published: list[PublishResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.files) and bool(self.files)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for f in self.files for p in f.result.problems]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "files": [f.to_dict() for f in self.files],
+            "published": [
+                {
+                    "upload_id": p.upload_id,
+                    "file": p.file_name,
+                    "rows": p.rows,
+                    "duplicate_of": p.duplicate_of,
+                    "reinstated": p.reinstated,
+                }
+                for p in self.published
+            ],
+        }
+
+
+FileLike = tuple[str, bytes] | str | Path
+
+
+def _load(item: FileLike) -> tuple[str, bytes]:
+    if isinstance(item, tuple):
+        return item
+    path = Path(item)
+    return path.name, path.read_bytes()
+
+
+def validate(
+    files: Iterable[FileLike],
+    store: Store | None = None,
+    *,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Read and check every file; nothing is stored.
+
+    With a ``store``, each valid file's report also says whether the same bytes were
+    uploaded before and which figures are new or revised.
+    """
+    items = [_load(f) for f in files]
+    report = ImportReport()
+    for n, (name, content) in enumerate(items):
+        if progress:
+            progress(n / max(len(items), 1), f"Reading {name}")
+        result = read_file(name, content)
+        fr = FileReport(name, content, result)
+        if store is not None and result.ok:
+            existing = store.find_upload(sha256(content))
+            if existing is not None and existing["status"] == "published":
+                fr.duplicate_of = int(existing["id"])
+                result.warnings.append(
+                    f"this file was already uploaded as upload {existing['id']} "
+                    f"on {existing['uploaded_at']}; publishing it again adds nothing"
+                )
+            else:
+                fr.changes = store.diff(result.facts)
+        report.files.append(fr)
+    if progress:
+        progress(1.0, "Checked")
+    return report
+
+
+def publish(report: ImportReport, store: Store, *, uploaded_by: str) -> ImportReport:
+    """Store every file of a valid report in one transaction; refuse if any has problems."""
+    if not report.files:
+        raise ImportRejected([Problem(file="(none)", message="no files were given")])
+    if not report.ok:
+        raise ImportRejected(report.problems)
+    report.published = store.publish_many(
+        [
+            (f.name, f.content, f.result.facts, f.result.format, f.to_dict())
+            for f in report.files
+        ],
+        uploaded_by=uploaded_by,
+    )
+    return report
+
+
+def import_files(
+    files: Iterable[FileLike],
+    store: Store,
+    *,
+    uploaded_by: str,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Validate, then (unless ``dry_run``) publish. Raises `ImportRejected` on any problem."""
+    report = validate(files, store, progress=progress)
+    if not report.ok:
+        raise ImportRejected(report.problems)
+    if dry_run:
+        return report
+    return publish(report, store, uploaded_by=uploaded_by)

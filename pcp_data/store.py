@@ -1,0 +1,427 @@
+"""The store: canonical facts, the uploads they came from, and commentary.
+
+SQLite through SQLAlchemy Core by default; any SQLAlchemy URL through ``PCP_DATABASE_URL``.
+
+* ``uploads``: one row per file published (name, SHA-256, size, who, when, rows, status,
+  format, validation report); ``upload_files`` keeps the original bytes.
+* ``facts``: one row per number (see `pcp_data.facts`), each tied to its upload.
+* ``commentary``: the narrative for a KPQ and period, every version kept.
+* ``meta``: the store's *revision*, bumped by every change, for caches to key on.
+
+Publishing an upload is one transaction: all its rows or none. The same bytes uploaded twice
+are recognised by their hash and add nothing. Withdrawing an upload hides its facts, so the
+figures are what they were before it. When two published uploads give the same fact (same
+key, see `pcp_data.facts.KEY_COLUMNS`), the later upload's figure is current: a revision
+replaces, a withdrawal restores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from pcp_data.config import database_url
+from pcp_data.errors import StoreError
+from pcp_data.facts import FACT_COLUMNS, KEY_COLUMNS
+
+metadata = sa.MetaData()
+
+meta_table = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+uploads = sa.Table(
+    "uploads",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("uploaded_by", sa.Text, nullable=False),
+    sa.Column("uploaded_at", sa.String(32), nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("format", sa.String(64), nullable=False),
+    sa.Column("report", sa.Text, nullable=False),
+    sa.Column("withdrawn_by", sa.Text),
+    sa.Column("withdrawn_at", sa.String(32)),
+)
+
+upload_files = sa.Table(
+    "upload_files",
+    metadata,
+    sa.Column("upload_id", sa.Integer, sa.ForeignKey("uploads.id"), primary_key=True),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+)
+
+facts = sa.Table(
+    "facts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("upload_id", sa.Integer, sa.ForeignKey("uploads.id"), nullable=False),
+    *(
+        sa.Column(c, sa.Float, nullable=c == "base")
+        if c in ("value", "base")
+        else sa.Column(c, sa.Text, nullable=False)
+        for c in FACT_COLUMNS
+    ),
+    sa.Index("ix_facts_dataset_area", "dataset", "area_code"),
+    sa.Index("ix_facts_upload", "upload_id"),
+)
+
+commentary = sa.Table(
+    "commentary",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("plan_id", sa.Text, nullable=False),
+    sa.Column("kpq_id", sa.Text, nullable=False),
+    sa.Column("period", sa.String(7), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("written_at", sa.String(32), nullable=False),
+    sa.Index("ix_commentary_kpq", "plan_id", "kpq_id", "period"),
+)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What publishing one file did: ``duplicate_of`` is set when nothing was added."""
+
+    upload_id: int
+    file_name: str
+    rows: int
+    duplicate_of: int | None = None
+    reinstated: bool = False
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+class Store:
+    """A connection to the store. Creates its tables (and SQLite folder) on first use.
+
+    >>> store = Store("sqlite://")  # in memory
+    >>> store.revision()
+    0
+    """
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or database_url()
+        if self.url.startswith("sqlite:///") and not self.url.startswith("sqlite:////:memory"):
+            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        kwargs: dict[str, Any] = {}
+        if self.url in ("sqlite://", "sqlite:///:memory:"):
+            kwargs["poolclass"] = sa.pool.StaticPool
+            kwargs["connect_args"] = {"check_same_thread": False}
+        self.engine = sa.create_engine(self.url, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        metadata.create_all(self.engine)
+
+    # -- revision -------------------------------------------------------------------------
+    def revision(self) -> int:
+        """A number that changes whenever the store's content changes."""
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                sa.select(meta_table.c.value).where(meta_table.c.key == "revision")
+            ).scalar()
+        return int(value or 0)
+
+    def _bump(self, conn: sa.Connection) -> None:
+        current = conn.execute(
+            sa.select(meta_table.c.value).where(meta_table.c.key == "revision")
+        ).scalar()
+        if current is None:
+            conn.execute(meta_table.insert().values(key="revision", value="1"))
+        else:
+            conn.execute(
+                meta_table.update()
+                .where(meta_table.c.key == "revision")
+                .values(value=str(int(current) + 1))
+            )
+
+    # -- uploads --------------------------------------------------------------------------
+    def find_upload(self, digest: str) -> dict[str, Any] | None:
+        """The upload whose bytes have SHA-256 ``digest``, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(uploads).where(uploads.c.sha256 == digest)).mappings()
+            found = row.first()
+        return dict(found) if found else None
+
+    def publish(
+        self,
+        file_name: str,
+        content: bytes,
+        frame: pd.DataFrame,
+        *,
+        uploaded_by: str,
+        file_format: str,
+        report: dict[str, Any] | None = None,
+    ) -> PublishResult:
+        """Store one file's facts in one transaction: all rows or none."""
+        return self.publish_many(
+            [(file_name, content, frame, file_format, report or {})], uploaded_by=uploaded_by
+        )[0]
+
+    def publish_many(
+        self,
+        items: Sequence[tuple[str, bytes, pd.DataFrame, str, dict[str, Any]]],
+        *,
+        uploaded_by: str,
+    ) -> list[PublishResult]:
+        """Publish several files in one transaction (a batch is all or nothing).
+
+        Each item is (file name, bytes, facts frame, format id, validation report).
+        """
+        results: list[PublishResult] = []
+        with self.engine.begin() as conn:
+            changed = False
+            for file_name, content, frame, file_format, report in items:
+                digest = sha256(content)
+                existing = conn.execute(
+                    sa.select(uploads.c.id, uploads.c.status, uploads.c.rows).where(
+                        uploads.c.sha256 == digest
+                    )
+                ).first()
+                if existing is not None:
+                    if existing.status == "withdrawn":
+                        conn.execute(
+                            uploads.update()
+                            .where(uploads.c.id == existing.id)
+                            .values(status="published", withdrawn_by=None, withdrawn_at=None)
+                        )
+                        changed = True
+                        results.append(
+                            PublishResult(existing.id, file_name, existing.rows, None, True)
+                        )
+                    else:
+                        results.append(PublishResult(existing.id, file_name, 0, existing.id))
+                    continue
+                missing = [c for c in FACT_COLUMNS if c not in frame.columns]
+                if missing:
+                    raise StoreError(f"{file_name}: facts lack columns {missing}")
+                upload_id = conn.execute(
+                    uploads.insert().values(
+                        file_name=file_name,
+                        sha256=digest,
+                        size=len(content),
+                        uploaded_by=uploaded_by,
+                        uploaded_at=_now(),
+                        rows=len(frame),
+                        status="published",
+                        format=file_format,
+                        report=json.dumps(report, default=str),
+                    )
+                ).inserted_primary_key[0]
+                conn.execute(upload_files.insert().values(upload_id=upload_id, content=content))
+                _insert_facts(conn, upload_id, frame)
+                changed = True
+                results.append(PublishResult(upload_id, file_name, len(frame)))
+            if changed:
+                self._bump(conn)
+        return results
+
+    def withdraw(self, upload_id: int, *, by: str) -> None:
+        """Hide an upload's facts; the figures become what they were before it."""
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                sa.select(uploads.c.status).where(uploads.c.id == upload_id)
+            ).first()
+            if row is None:
+                raise StoreError(f"there is no upload {upload_id}")
+            if row.status == "withdrawn":
+                raise StoreError(f"upload {upload_id} is already withdrawn")
+            conn.execute(
+                uploads.update()
+                .where(uploads.c.id == upload_id)
+                .values(status="withdrawn", withdrawn_by=by, withdrawn_at=_now())
+            )
+            self._bump(conn)
+
+    def uploads(self) -> pd.DataFrame:
+        """Every upload, newest first (without the bytes)."""
+        cols = [c for c in uploads.c if c.name != "report"]
+        with self.engine.connect() as conn:
+            return pd.read_sql(sa.select(*cols).order_by(uploads.c.id.desc()), conn)
+
+    def upload_report(self, upload_id: int) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            text = conn.execute(
+                sa.select(uploads.c.report).where(uploads.c.id == upload_id)
+            ).scalar()
+        if text is None:
+            raise StoreError(f"there is no upload {upload_id}")
+        return json.loads(text)
+
+    def upload_content(self, upload_id: int) -> bytes:
+        """The original bytes of an upload."""
+        with self.engine.connect() as conn:
+            content = conn.execute(
+                sa.select(upload_files.c.content).where(upload_files.c.upload_id == upload_id)
+            ).scalar()
+        if content is None:
+            raise StoreError(f"there is no upload {upload_id}")
+        return bytes(content)
+
+    def is_empty(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(uploads)).scalar() == 0
+
+    # -- facts ----------------------------------------------------------------------------
+    def facts(
+        self,
+        *,
+        dataset: str | None = None,
+        area_codes: Iterable[str] | None = None,
+        category: str | None = None,
+        subcategory: str | None = None,
+        measure: str | None = None,
+        source: str | None = None,
+        area_kind: str | None = None,
+    ) -> pd.DataFrame:
+        """Current facts (published uploads; the latest upload's figure per key).
+
+        Adds ``upload_id`` so every figure can be traced to its file.
+        """
+        conds = [uploads.c.status == "published"]
+        filters = {
+            "dataset": dataset,
+            "category": category,
+            "subcategory": subcategory,
+            "measure": measure,
+            "source": source,
+            "area_kind": area_kind,
+        }
+        for col, value in filters.items():
+            if value is not None:
+                conds.append(facts.c[col] == value)
+        if area_codes is not None:
+            conds.append(facts.c.area_code.in_(list(area_codes)))
+        rank = (
+            sa.func.row_number()
+            .over(partition_by=[facts.c[k] for k in KEY_COLUMNS], order_by=facts.c.upload_id.desc())
+            .label("rank")
+        )
+        inner = (
+            sa.select(facts.c.upload_id, *(facts.c[c] for c in FACT_COLUMNS), rank)
+            .join(uploads, uploads.c.id == facts.c.upload_id)
+            .where(*conds)
+            .subquery()
+        )
+        query = (
+            sa.select(*(inner.c[c] for c in (*FACT_COLUMNS, "upload_id")))
+            .where(inner.c.rank == 1)
+            .order_by(inner.c.area_code, inner.c.period_end, inner.c.category)
+        )
+        with self.engine.connect() as conn:
+            frame = pd.read_sql(query, conn)
+        return frame
+
+    def areas(self, dataset: str | None = None) -> pd.DataFrame:
+        """Areas with current facts: code, name, kind, and how many facts each has."""
+        conds = [uploads.c.status == "published"]
+        if dataset is not None:
+            conds.append(facts.c.dataset == dataset)
+        query = (
+            sa.select(
+                facts.c.area_code,
+                sa.func.max(facts.c.area_name).label("area_name"),
+                sa.func.max(facts.c.area_kind).label("area_kind"),
+                sa.func.count().label("facts"),
+            )
+            .join(uploads, uploads.c.id == facts.c.upload_id)
+            .where(*conds)
+            .group_by(facts.c.area_code)
+            .order_by(sa.func.count().desc())
+        )
+        with self.engine.connect() as conn:
+            return pd.read_sql(query, conn)
+
+    def diff(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """What publishing ``frame`` would change: one row per new or revised fact.
+
+        Columns: the key, ``change`` ("new" or "revised"), ``old_value``, ``new_value``.
+        Unchanged figures are left out.
+        """
+        if frame.empty:
+            return pd.DataFrame(columns=[*KEY_COLUMNS, "change", "old_value", "new_value"])
+        current = self.facts(dataset=None, area_codes=sorted(set(frame["area_code"])))
+        key = list(KEY_COLUMNS)
+        merged = frame[[*key, "value"]].merge(
+            current[[*key, "value"]], on=key, how="left", suffixes=("_new", "_old")
+        )
+        merged = merged.rename(columns={"value_new": "new_value", "value_old": "old_value"})
+        merged["change"] = "revised"
+        merged.loc[merged["old_value"].isna(), "change"] = "new"
+        keep = merged["old_value"].isna() | (merged["old_value"] != merged["new_value"])
+        return merged.loc[keep, [*key, "change", "old_value", "new_value"]].reset_index(
+            drop=True
+        )
+
+    # -- commentary -----------------------------------------------------------------------
+    def save_commentary(
+        self, plan_id: str, kpq_id: str, period: str, text: str, *, author: str
+    ) -> None:
+        """Add a version of the commentary for a KPQ and period (``YYYY-MM``)."""
+        if not text.strip():
+            raise StoreError("the commentary is empty")
+        if not author.strip():
+            raise StoreError("say who wrote the commentary")
+        with self.engine.begin() as conn:
+            conn.execute(
+                commentary.insert().values(
+                    plan_id=plan_id,
+                    kpq_id=kpq_id,
+                    period=period,
+                    text=text,
+                    author=author.strip(),
+                    written_at=_now(),
+                )
+            )
+            self._bump(conn)
+
+    def commentary(self, plan_id: str, kpq_id: str, period: str | None = None) -> pd.DataFrame:
+        """Versions of the commentary for a KPQ (for one period, or all), newest first."""
+        query = sa.select(commentary).where(
+            commentary.c.plan_id == plan_id, commentary.c.kpq_id == kpq_id
+        )
+        if period is not None:
+            query = query.where(commentary.c.period == period)
+        query = query.order_by(commentary.c.id.desc())
+        with self.engine.connect() as conn:
+            return pd.read_sql(query, conn)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _insert_facts(conn: sa.Connection, upload_id: int, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    cols = list(FACT_COLUMNS)
+    data = frame[cols].astype(object).where(frame[cols].notna(), None)
+    rows = [dict(zip(cols, r, strict=True), upload_id=upload_id) for r in data.itertuples(
+        index=False, name=None)]
+    for start in range(0, len(rows), 20000):
+        conn.execute(facts.insert(), rows[start : start + 20000])
