@@ -101,9 +101,17 @@ def clean_label(value: object) -> str:
     'Residential burglary'
     >>> clean_label("ENGLAND AND WALES7,8")
     'ENGLAND AND WALES'
+    >>> clean_label("Total recorded crime [note 3][note 4]")
+    'Total recorded crime'
     """
     text = re.sub(r"\s+", " ", str(value).replace("\u00a0", " ")).strip()
+    text = _NOTE_MARKS.sub("", text).strip()  # "[note 3]", "[Note 1, 2]" in newer tables
+    text = re.sub(r"(?<=[A-Za-z])\d+(,\d+)*(?=\)$)", "", text)  # "(excluding fraud3)"
+    text = re.sub(r"(?<=\))\s*\d+(,\d+)*$", "", text)  # "(households) 6,7,9"
     return re.sub(r"(?<=[A-Za-z\)])\d+(,\d+)*$", "", text).strip()
+
+
+_NOTE_MARKS = re.compile(r"(\s*\[notes?\s*[\d,\s]+\])+\s*$", flags=re.IGNORECASE)
 
 
 def header_key(value: object) -> str:
@@ -267,7 +275,8 @@ OFFENCE_ALIASES: dict[str, str] = {
 
 
 def _offence_key(label: object) -> str:
-    key = header_key(label)
+    # offence names never end in a number, so digits after a space are a footnote too
+    key = re.sub(r"\s+\d+(,\d+)*$", "", header_key(label))
     return OFFENCE_ALIASES.get(key, key)
 
 

@@ -1,0 +1,402 @@
+"""ONS "Crime in England and Wales: Police Force Area data tables", any edition.
+
+Recognised by content: a sheet whose title names police recorded crime (or offences) by
+police force area, with an "Area Code"/"Area Name" header below it. Sheet names do not
+matter; each sheet is classified by its title and header:
+
+- **counts** (Table P1 in 2018-19 editions: "... number of offences, year ending June 18"):
+  measure ``offences``;
+- **rates** (Table P3: "... rate of offences ..." with "Rate per 1,000 population"):
+  measure ``rate_per_1000``, and its population column as population facts;
+- **mid-year population estimates** (Table P9 in some editions): population per year;
+- anything else (percentage change, knife crime, anti-social behaviour, households) is not
+  read, and the warnings say which sheets were skipped.
+
+Periods: the rolling year named in the sheet's title ("year ending June 181,2" is June 2018
+with footnotes 1 and 2): period_type ``rolling_year``, from the first day of the month
+eleven months before the end month to the end of the end month. The edition is
+"year ending <Month> <YYYY>". Population facts are snapshots at 30 June of the year the
+column names ("Population figures (mid-2017)"); when it names none, the snapshot is the
+period end and a warning says so.
+
+Columns, through the two-level header (upper labels only where the lower cell is blank;
+spacer columns skipped):
+
+- "Total recorded crime (excluding fraud)" -> category ``Total recorded crime``,
+  subcategory ``""`` (the total of all groups; fraud is never in police force area figures);
+- an offence group (``Violence against the person``) -> that group, subcategory ``""``,
+  meaning *the whole group*; a group with a single subgroup of its own name (``Public
+  order offences``) gets that subgroup, as Home Office figures do;
+- a subgroup of the group to its left (``Violence with injury``) -> (group, subgroup);
+- any other heading (``Burglary``, ``Residential burglary``, ``Vehicle offences``,
+  ``Death or serious injury - unlawful driving``) is kept under its cleaned label as a
+  subcategory of the group to its left, and listed in the warnings. Some of these are
+  sums of other columns (``Burglary`` = residential + non-residential): totals must be taken
+  from subcategory ``""``, never by adding subcategories of an ONS edition.
+- rates per 1,000 *households* are not stored (the product's rates are per population).
+
+Areas are resolved by their E23/W15/E12/E92/W92/K04 code (the name only checked): forces,
+regions and nations each keep their own kind (England and Wales is kept as a nation for
+comparison). British Transport Police (no area) is set aside. An area whose figures are all
+not available (``..``) is left out of that edition with a warning naming it; a single
+missing cell (City of London's suppressed rates, ``+``) is left out and counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from pcp_data.cleaning import (
+    MISSING,
+    NotANumber,
+    clean_label,
+    header_key,
+    is_blank,
+    is_footer,
+    mid_year,
+    offence_group,
+    offence_subgroup,
+    parse_number,
+    spacer_columns,
+    year_ending,
+    year_of,
+)
+from pcp_data.errors import Problem
+from pcp_data.facts import normalise_facts
+from pcp_data.forces import AreaMismatch, classify_non_area, resolve_code_and_name
+from pcp_data.readers import ReadResult, SetAside, register
+from pcp_data.readers.source import Source, column_letter, find_header
+from pcp_data.vocabulary import OFFENCE_GROUPS
+
+SOURCE = "ONS Crime in England and Wales: Police Force Area data tables"
+TOTAL = "Total recorded crime"
+
+AREA_COLUMNS: dict[str, tuple[str, ...]] = {
+    "code": ("Area Code", "Area codes", "Code", "PFA code", "Police force area code"),
+    "name": ("Area Name", "Area names", "Name", "Police force area", "Police Force Area name"),
+}
+
+_TITLE_CRIME = re.compile(r"police force area", re.IGNORECASE)
+_TITLE_SUBJECT = re.compile(r"recorded crime|offences|population", re.IGNORECASE)
+
+
+def _title(rows: list[list[object]], header_row: int) -> str:
+    """The title text above the header (the first rows' text cells, joined)."""
+    parts = []
+    for row in rows[:header_row]:
+        for cell in row:
+            if isinstance(cell, str) and cell.strip():
+                parts.append(cell.strip())
+                break
+    return " ".join(parts)
+
+
+@dataclass
+class _Table:
+    sheet: str
+    kind: str  # counts, rates, population or other
+    title: str
+    header_row: int
+    cols: dict[str, int]
+
+
+def _classify(source: Source, sheet: str) -> _Table | None:
+    rows = source.rows(sheet)
+    found = find_header(rows, AREA_COLUMNS, scan=30)
+    if found is None:
+        return None
+    header_row, cols = found
+    title = _title(rows, header_row)
+    if not (_TITLE_CRIME.search(title) and _TITLE_SUBJECT.search(title)):
+        return None
+    low = title.lower()
+    below = " ".join(
+        str(c).lower() for r in rows[header_row + 1: header_row + 2] for c in r if c
+    )
+    if "percentage change" in low or "knife" in low or "anti-social" in low or "household" in low:
+        kind = "other"
+    elif "mid-year population" in low or "population estimates" in low:
+        kind = "population"
+    elif "rate" in low or "rate per 1,000" in below:
+        kind = "rates"
+    elif "number of offences" in low or "numbers" in below or "recorded crime by offence" in low:
+        kind = "counts"
+    else:
+        kind = "other"
+    return _Table(sheet, kind, title, header_row, cols)
+
+
+class _Bad(ValueError):
+    pass
+
+
+def _rolling_year(end: dt.date) -> tuple[dt.date, dt.date]:
+    month0 = end.year * 12 + end.month - 1 - 11
+    return dt.date(month0 // 12, month0 % 12 + 1, 1), end
+
+
+def _edition(end: dt.date) -> str:
+    return f"year ending {end.strftime('%B %Y')}"
+
+
+class ONSPFAReader:
+    format = "ons_pfa"
+    label = "ONS Crime in England and Wales: Police Force Area data tables"
+
+    def sniff(self, source: Source) -> bool:
+        if not source.is_workbook:
+            return False
+        return any(
+            (t := _classify(source, s)) is not None and t.kind in ("counts", "rates")
+            for s in source.sheet_names
+        )
+
+    def read(self, source: Source) -> ReadResult:
+        result = ReadResult(source.name, self.format, self.label)
+        records: list[dict[str, Any]] = []
+        skipped: list[str] = []
+        unmapped: dict[str, set[str]] = {}
+        editions: list[str] = []
+        for sheet in source.sheet_names:
+            table = _classify(source, sheet)
+            if table is None or table.kind == "other":
+                skipped.append(sheet.strip())
+                continue
+            result.sheets.append(sheet)
+            reader = _SheetReader(source, table, result)
+            records.extend(reader.read())
+            if reader.edition:
+                editions.append(reader.edition)
+            for label in reader.unmapped:
+                unmapped.setdefault(label, set()).add(sheet.strip())
+        if skipped:
+            result.warnings.append(
+                "sheets not read (not offence counts, rates per 1,000 population or "
+                "population): " + ", ".join(f"'{s}'" for s in skipped)
+            )
+        for label, sheets in sorted(unmapped.items()):
+            result.warnings.append(
+                f"column '{label}' ({', '.join(sorted(sheets))}) is not an offence group or "
+                "subgroup of the product's vocabulary: kept under that name"
+            )
+        if len(set(editions)) > 1:
+            result.warnings.append(
+                "the sheets name different periods: " + ", ".join(sorted(set(editions)))
+            )
+        if result.problems or not records:
+            if not records and not result.problems:
+                result.problems.append(Problem(
+                    source.name, "no figures were found in the police force area tables",
+                    expected="rows of areas with codes and figures under the header"))
+            return result
+        frame = pd.DataFrame.from_records(records)
+        if editions:  # a population table names no rolling year: it belongs to the edition
+            frame.loc[frame["edition"] == "", "edition"] = editions[0]
+        # The same population can be given twice (a rates table and a population table):
+        # it is one figure, kept once, not summed.
+        pop = frame["dataset"] == "population"
+        if pop.any():
+            keys = ["dataset", "area_code", "period_start", "category", "measure"]
+            dup = frame[pop].duplicated(keys, keep="first")
+            if dup.any():
+                spread = frame[pop].groupby(keys)["value"].agg(lambda s: s.max() - s.min())
+                if (spread > 100).any():
+                    result.warnings.append(
+                        "population figures for the same area and year differ between sheets "
+                        "by more than rounding; the first sheet's figure is kept"
+                    )
+                frame = frame.drop(index=frame[pop].index[dup.to_numpy()])
+        result.facts = normalise_facts(frame)
+        return result
+
+
+class _SheetReader:
+    def __init__(self, source: Source, table: _Table, result: ReadResult) -> None:
+        self.source, self.table, self.result = source, table, result
+        self.rows = source.rows(table.sheet)
+        self.unmapped: list[str] = []
+        self.edition = ""
+
+    def problem(self, message: str, row: int | None = None, col: int | None = None,
+                value: object = None, expected: str | None = None) -> None:
+        column = None
+        if col is not None:
+            column = column_letter(col)
+            label = self.rows[self.table.header_row][col] if col < len(
+                self.rows[self.table.header_row]) else ""
+            if not is_blank(label):
+                column += f" ({clean_label(label)})"
+        self.result.problems.append(Problem(
+            self.source.name, message, self.table.sheet, None if row is None else row + 1,
+            column, value, expected))
+
+    def columns(self) -> list[tuple[int, str, str, str]]:
+        """(column, measure, category, subcategory) of every figure column."""
+        t, rows = self.table, self.rows
+        h = t.header_row
+        lower = rows[h]
+        upper = rows[h - 1] if h > 0 else []
+        width = max(len(r) for r in rows[h:]) if rows[h:] else 0
+        area_cols = set(t.cols.values())
+        spacers = spacer_columns(rows, h + 1, range(width))
+        out: list[tuple[int, str, str, str]] = []
+        group: str | None = None
+        measure = {"counts": "offences", "rates": "rate_per_1000"}.get(t.kind, "persons")
+        for j in range(width):
+            if j in area_cols or j in spacers:
+                continue
+            raw = lower[j] if j < len(lower) and not is_blank(lower[j]) else (
+                upper[j] if j < len(upper) else "")
+            label = clean_label(raw) if not is_blank(raw) else ""
+            key = header_key(raw) if label else ""
+            if not label:
+                self.result.warnings.append(
+                    f"sheet '{t.sheet.strip()}' column {column_letter(j)} has figures but no "
+                    "heading: not read")
+                continue
+            if t.kind == "population":
+                year = year_of(raw)
+                if year is None:
+                    self.result.warnings.append(
+                        f"sheet '{t.sheet.strip()}' column {column_letter(j)} ('{label}') is "
+                        "not a year: not read")
+                    continue
+                out.append((j, "persons", "All persons", str(year)))
+                continue
+            if "household" in key:
+                self.result.warnings.append(
+                    f"sheet '{t.sheet.strip()}' column {column_letter(j)} ('{label}') is per "
+                    "household, not population: not stored")
+                continue
+            if "population" in key:
+                year = mid_year(raw)
+                out.append((j, "persons", "All persons", str(year) if year else ""))
+                continue
+            if key.startswith("total recorded crime"):
+                if "including fraud" in key:
+                    out.append((j, measure, label, ""))
+                else:
+                    out.append((j, measure, TOTAL, ""))
+                continue
+            g = offence_group(raw)
+            if g is not None:
+                group = g
+                subs = OFFENCE_GROUPS[g]
+                sub = subs[0] if len(subs) == 1 and subs[0] == g else ""
+                out.append((j, measure, g, sub))
+                continue
+            hit = offence_subgroup(raw, group) or offence_subgroup(raw)
+            if hit is not None:
+                out.append((j, measure, hit[0], hit[1]))
+                continue
+            label = re.sub(r"\s+\d+(,\d+)*$", "", label)  # "... driving 4": a footnote
+            self.unmapped.append(label)
+            out.append((j, measure, group or label, label if group else ""))
+        return out
+
+    def read(self) -> list[dict[str, Any]]:
+        t, rows = self.table, self.rows
+        end = year_ending(t.title)
+        if end is None and t.kind != "population":
+            self.problem(
+                "the period was not found in the sheet's title", row=0, col=0,
+                value=t.title[:200] or None,
+                expected="a title naming the rolling year, such as 'year ending June 2018'")
+            return []
+        if end is not None:
+            start, end = _rolling_year(end)
+            self.edition = _edition(end)
+        columns = self.columns()
+        if not columns:
+            self.problem("no figure columns were found under the header", row=t.header_row,
+                         expected="offence groups, rates or population columns")
+            return []
+        c_code, c_name = t.cols["code"], t.cols["name"]
+        out: list[dict[str, Any]] = []
+        edition = self.edition
+        base_sheet = t.sheet
+        for i in range(t.header_row + 1, len(rows)):
+            row = rows[i]
+            code = row[c_code] if c_code < len(row) else ""
+            name = row[c_name] if c_name < len(row) else ""
+            if is_blank(code) and is_blank(name):
+                continue
+            if is_footer(code) or is_footer(name):
+                continue
+            figures = [row[j] if j < len(row) else "" for j, *_ in columns]
+            if all(is_blank(v) for v in figures):
+                continue  # a heading row inside the table (a unit line, a banner)
+            label = clean_label(name) if not is_blank(name) else clean_label(code)
+            reason = classify_non_area(label)
+            if reason is not None and is_blank(code):
+                self.result.set_aside.append(SetAside(t.sheet, label, reason))
+                continue
+            try:
+                area = resolve_code_and_name(code if not is_blank(code) else None, label)
+            except AreaMismatch as exc:
+                self.problem(f"the area code and name disagree: {exc}", row=i, col=c_code,
+                             value=code, expected="a code and name of the same area")
+                continue
+            if area is None:
+                self.problem(
+                    f"'{label}' ({clean_label(code) or 'no code'}) is not a known police force "
+                    "area, region or nation", row=i, col=c_name if is_blank(code) else c_code,
+                    value=code if not is_blank(code) else name,
+                    expected="an E23/W15 force, E12 region, E92/W92 nation or K04 code, or "
+                             "one of the 43 forces' names")
+                continue
+            values: list[tuple[tuple[int, str, str, str], float]] = []
+            missing = 0
+            bad = False
+            for col, v in zip(columns, figures, strict=True):
+                try:
+                    n = parse_number(v)
+                except NotANumber:
+                    self.problem("the figure is not a number", row=i, col=col[0], value=v,
+                                 expected="a number, or a marker such as '..'")
+                    bad = True
+                    continue
+                if n is None or n is MISSING:
+                    missing += 1
+                    continue
+                values.append((col, n))
+            if bad:
+                continue
+            if not values:
+                self.result.warnings.append(
+                    f"{area.name} has no figures (not available) in sheet '{t.sheet.strip()}' "
+                    f"for the {edition or 'table'}: left out of that edition, not stored as zero")
+                continue
+            if missing:
+                self.result.warnings.append(
+                    f"{area.name}: {missing} figure(s) not available in sheet "
+                    f"'{t.sheet.strip()}' ({edition or 'table'}): left out, not stored as zero")
+            for (_, measure, category, sub), n in values:
+                rec = {
+                    "area_code": area.code, "area_name": area.name, "area_kind": area.kind,
+                    "base": float("nan"), "source": SOURCE, "sheet": base_sheet,
+                    "edition": edition, "value": n, "measure": measure,
+                }
+                if measure == "persons":
+                    year = int(sub) if sub else None
+                    day = end if year is None else dt.date(year, 6, 30)
+                    out.append({**rec, "dataset": "population", "period_start": day,
+                                "period_end": day, "period_type": "snapshot",
+                                "category": category, "subcategory": ""})
+                    continue
+                out.append({**rec, "dataset": "recorded_crime", "period_start": start,
+                            "period_end": end, "period_type": "rolling_year",
+                            "category": category, "subcategory": sub})
+        if any(m == "persons" and not s for _, m, _, s in columns) and t.kind != "population":
+            self.result.warnings.append(
+                f"sheet '{t.sheet.strip()}': the population column does not say which mid-year "
+                "estimate it is; stored at the end of the period")
+        return out
+
+
+register(ONSPFAReader())
