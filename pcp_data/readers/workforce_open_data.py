@@ -1,0 +1,233 @@
+"""Home Office police workforce open data tables: the long format, one row per breakdown.
+
+Columns (found by content, below any title rows; CSV, XLSX or ODS, every sheet that has them):
+``As at 31 March...`` (the year), ``Geo code`` (optional), ``Force Name``, ``Worker type``,
+``Total (headcount)`` and/or ``Total (FTE)``; any other column (Region, Gender, Rank,
+Ethnicity...) is a breakdown that is summed over.
+
+Facts: one snapshot per force, 31 March of the year, worker type (`vocabulary.WORKER_TYPES`)
+and measure (``fte``, ``headcount``); dataset ``workforce``, source "Home Office police
+workforce open data". The force is taken from the Geo code where there is one (names differ
+between sources), else from the name. ``-`` is a published zero; ``..`` and other
+not-available markers leave the cell out (a warning counts them). Rows of bodies that are not
+police force areas (British Transport Police, secondments, totals) are set aside; a worker
+type outside the vocabulary (e.g. traffic wardens) is set aside and said.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from typing import Any
+
+import pandas as pd
+
+from pcp_data.cleaning import MISSING, NotANumber, clean_label, header_key, is_blank, parse_number
+from pcp_data.errors import Problem
+from pcp_data.facts import normalise_facts
+from pcp_data.forces import Area, resolve_area
+from pcp_data.readers import ReadResult, SetAside, register
+from pcp_data.readers.source import Source, column_letter
+from pcp_data.readers.workforce_tables import header_date, non_area_reason, worker_type
+
+SOURCE_LABEL = "Home Office police workforce open data"
+
+_COLUMNS: dict[str, re.Pattern[str]] = {
+    "year": re.compile(r"^(as at( 31)?( march)?|year|financial year)\b"),
+    "code": re.compile(r"^(geo|force|area|ons) code$"),
+    "force": re.compile(r"^(force name|force|police force|police force area|force area)$"),
+    "worker": re.compile(r"^worker type$"),
+    "headcount": re.compile(r"^(total )?\(?headcount\)?$"),
+    "fte": re.compile(r"^(total )?\(?(fte|full[ -]time equivalents?)\)?$"),
+}
+_REQUIRED = ("year", "force", "worker")
+_SCAN = 40
+
+
+def _header_key(cell: object) -> str:
+    return re.sub(r"[.…]+$", "", header_key(cell)).strip()
+
+
+def find_open_data_header(rows: list[list[object]]) -> tuple[int, dict[str, int]] | None:
+    """(header row, {column: index}) of the open data table, or None."""
+    for i, row in enumerate(rows[:_SCAN]):
+        found: dict[str, int] = {}
+        for j, cell in enumerate(row):
+            if not isinstance(cell, str) or not cell.strip():
+                continue
+            key = _header_key(cell)
+            for name, pattern in _COLUMNS.items():
+                if name not in found and pattern.match(key):
+                    found[name] = j
+                    break
+        if set(_REQUIRED) <= set(found) and ({"headcount", "fte"} & set(found)):
+            return i, found
+    return None
+
+
+def _year_end(value: object) -> dt.date | None:
+    """31 March of an ``As at 31 March`` year (2003, "2003", "31/03/2003" or a date cell)."""
+    try:
+        n = parse_number(value)
+    except NotANumber:
+        n = None
+    if isinstance(n, float) and n.is_integer() and 1900 < n < 2200:
+        return dt.date(int(n), 3, 31)
+    d = header_date(value)
+    if d is not None:
+        return d
+    if isinstance(value, str):
+        m = re.match(r"^\s*(\d{4})\s*$", value)
+        if m:
+            return dt.date(int(m.group(1)), 3, 31)
+    return None
+
+
+class WorkforceOpenDataReader:
+    format = "home_office_workforce_open_data"
+    label = "Home Office police workforce open data table (long format)"
+
+    def sniff(self, source: Source) -> bool:
+        if source.kind == "csv":
+            head = source.text[:20000].splitlines()[:_SCAN]
+            return find_open_data_header([list(r) for r in csv.reader(head)]) is not None
+        if not source.is_workbook:
+            return False
+        return any(
+            find_open_data_header(source.rows(s)[:_SCAN]) is not None for s in source.sheet_names
+        )
+
+    def read(self, source: Source) -> ReadResult:
+        result = ReadResult(source.name, self.format, self.label)
+        records: list[dict[str, Any]] = []
+        for sheet in source.sheet_names:
+            rows = source.rows(sheet)
+            found = find_open_data_header(rows)
+            if found is None:
+                if source.is_workbook:
+                    result.warnings.append(f"sheet '{sheet.strip()}' has no open data table")
+                continue
+            result.sheets.append(sheet)
+            records.extend(_read_sheet(source, sheet, rows, *found, result))
+        if not result.sheets:
+            result.problems.append(Problem(
+                source.name, "no open data header row found",
+                expected="columns As at 31 March, Force Name, Worker type and Total (FTE) "
+                "or Total (headcount)"))
+        if result.problems:
+            return result
+        if not records:
+            result.problems.append(Problem(source.name, "the table holds no rows",
+                                           result.sheets[0] if result.sheets else None,
+                                           expected="rows below the header"))
+            return result
+        frame = pd.DataFrame.from_records(records)
+        years = sorted({d.year for d in frame["period_end"]})
+        edition = f"31 March {years[0]} to 31 March {years[-1]}" if years else ""
+        frame["edition"] = edition
+        result.facts = normalise_facts(frame)
+        return result
+
+
+def _read_sheet(source: Source, sheet: str, rows: list[list[object]], header_row: int,
+                cols: dict[str, int], result: ReadResult) -> list[dict[str, Any]]:
+    name = sheet.strip() if source.is_workbook else source.name
+    problems = result.problems
+
+    def problem(i: int, col: str, message: str, value: object, expected: str) -> None:
+        title = clean_label(rows[header_row][cols[col]])
+        problems.append(Problem(source.name, message, sheet if source.is_workbook else None,
+                                i + 1, f"{column_letter(cols[col])} ({title})", value, expected))
+
+    # Sum in plain dicts first: the table has one row per gender, rank and ethnicity.
+    sums: dict[tuple[dt.date, Area, str, str], float] = {}
+    area_cache: dict[tuple[object, object], Area | str | None] = {}
+    year_cache: dict[object, dt.date | None] = {}
+    type_cache: dict[object, str | None] = {}
+    missing = 0
+    set_aside: dict[tuple[str, str], int] = {}
+    measures = [m for m in ("fte", "headcount") if m in cols]
+    width = max(cols.values()) + 1
+    for i in range(header_row + 1, len(rows)):
+        row = rows[i]
+        if len(row) < width:
+            row = list(row) + [""] * (width - len(row))
+        if all(is_blank(row[j]) for j in cols.values()):
+            continue
+        year_cell = row[cols["year"]]
+        if year_cell not in year_cache:
+            year_cache[year_cell] = _year_end(year_cell)
+        when = year_cache[year_cell]
+        if when is None:
+            if isinstance(year_cell, str) and header_key(year_cell).startswith(
+                    ("source", "note", "total")):
+                continue
+            problem(i, "year", "not a year", year_cell, "a year such as 2019 (as at 31 March)")
+            continue
+        code = row[cols["code"]] if "code" in cols else ""
+        force = row[cols["force"]]
+        akey = (code, force)
+        if akey not in area_cache:
+            area_cache[akey] = _area(code, force)
+        area = area_cache[akey]
+        if isinstance(area, str):
+            k = (clean_label(force), area)
+            set_aside[k] = set_aside.get(k, 0) + 1
+            continue
+        if area is None:
+            shown = f"{clean_label(force)}" + (f" ({code})" if not is_blank(code) else "")
+            problem(i, "force", f"unknown police force area '{shown}'", force,
+                    "one of the 43 forces of England and Wales (name or E23/W15 code)")
+            continue
+        wcell = row[cols["worker"]]
+        if wcell not in type_cache:
+            type_cache[wcell] = worker_type(wcell)
+        kind = type_cache[wcell]
+        if kind is None:
+            k = (clean_label(wcell), "worker type not stored (not one of the dashboard's "
+                 "worker types)")
+            set_aside[k] = set_aside.get(k, 0) + 1
+            continue
+        for m in measures:
+            cell = row[cols[m]]
+            try:
+                n = parse_number(cell)
+            except NotANumber:
+                problem(i, m, "not a number", cell, "a number, '-' for none or '..'")
+                continue
+            if n is MISSING:
+                missing += 1
+                continue
+            if n is None:
+                continue
+            key = (when, area, kind, m)
+            sums[key] = sums.get(key, 0.0) + float(n)  # type: ignore[arg-type]
+    for (label, reason), n in set_aside.items():
+        result.set_aside.append(SetAside(name, label, reason, n))
+    if missing:
+        result.warnings.append(
+            f"'{name}': {missing} cell(s) marked not available were left out of the sums")
+    return [
+        {"dataset": "workforce", "area_code": a.code, "area_name": a.name, "area_kind": a.kind,
+         "period_start": when, "period_end": when, "period_type": "snapshot", "category": kind,
+         "subcategory": "", "measure": m, "value": v, "base": None, "source": SOURCE_LABEL,
+         "sheet": name, "edition": ""}
+        for (when, a, kind, m), v in sums.items()
+    ]
+
+
+def _area(code: object, name: object) -> Area | str | None:
+    """The force a row is for (code first), a reason string when it is no area, or None."""
+    label = clean_label(name) if not is_blank(name) else ""
+    if not is_blank(code):
+        by_code = resolve_area(str(code).strip())
+        if by_code is not None:
+            return by_code
+    reason = non_area_reason(label) if label else None
+    if reason is not None:
+        return reason
+    return resolve_area(label) if label else None
+
+
+register(WorkforceOpenDataReader())
