@@ -1,0 +1,251 @@
+"""data.police.uk downloads: street-level crime and outcomes CSVs, alone or zipped.
+
+A download is one CSV per force and month (``2021-02-dorset-street.csv``,
+``2021-02-dorset-outcomes.csv``), or a ZIP of month folders holding them
+(``2021-02/2021-02-dorset-street.csv``). Files are recognised by their header row; in a ZIP
+every CSV is read (stop-and-search and other CSVs are listed in the warnings and skipped).
+
+Street-level crime (``Crime ID, Month, Reported by, Falls within, ..., Crime type``): one row
+per crime or ASB incident, counted per month, force and crime type:
+
+- crime types are police.uk's own categories (``Violence and sexual offences``,
+  ``Burglary``...), *not* Home Office offence groups, so they are stored as dataset
+  ``recorded_crime`` with category = the police.uk crime type, subcategory ``""``, measure
+  ``offences`` and source "data.police.uk street-level crime". Since ``source`` is in the
+  fact key they never add to or replace Home Office figures;
+- anti-social behaviour is not a crime: it goes to dataset ``indicator``, category
+  `vocabulary.ANTI_SOCIAL_BEHAVIOUR`, measure ``value`` (incidents), same source, so no sum
+  over recorded crime can include it.
+
+Outcomes (``Crime ID, Month, Reported by, Falls within, ..., Outcome type``): counted per
+month, force and outcome type into dataset ``indicator``, category ``Outcome: <type>``,
+measure ``value``, source "data.police.uk outcomes".
+
+The area is ``Falls within`` (the force area where the crime happened), not ``Reported by``
+(British Transport Police reports crimes that fall within territorial forces). Edition: the
+months covered, e.g. "February 2021".
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections import Counter
+from typing import Any
+
+import pandas as pd
+
+from pcp_data import vocabulary
+from pcp_data.cleaning import clean_label, header_key
+from pcp_data.errors import Problem
+from pcp_data.facts import normalise_facts
+from pcp_data.forces import Area, resolve_area
+from pcp_data.periods import month_end, month_label, parse_month
+from pcp_data.readers import ReadResult, SetAside, register
+from pcp_data.readers.source import Source, column_letter
+from pcp_data.readers.workforce_tables import non_area_reason
+
+STREET_SOURCE = "data.police.uk street-level crime"
+OUTCOMES_SOURCE = "data.police.uk outcomes"
+OUTCOME_PREFIX = "Outcome: "
+
+_COMMON = ("month", "falls within")
+_STREET = "crime type"
+_OUTCOME = "outcome type"
+
+
+def _header_of(text: str) -> list[str]:
+    first = text.split("\n", 1)[0]
+    row = next(csv.reader([first]), [])
+    return [header_key(c) for c in row]
+
+
+def csv_kind(text: str) -> str | None:
+    """``street``, ``outcomes`` or None, from a CSV's header row."""
+    head = _header_of(text)
+    if not all(c in head for c in _COMMON) or "crime id" not in head:
+        return None
+    if _STREET in head:
+        return "street"
+    if _OUTCOME in head:
+        return "outcomes"
+    return None
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _members(source: Source) -> list[tuple[str, str]]:
+    """(name, text) of every CSV in the upload: the file itself, or each CSV in a ZIP."""
+    if source.kind == "csv":
+        return [(source.name, source.text)]
+    if source.kind != "zip":
+        return []
+    out = []
+    with zipfile.ZipFile(io.BytesIO(source.content)) as z:
+        for info in z.infolist():
+            if info.is_dir() or not info.filename.lower().endswith(".csv"):
+                continue
+            if info.filename.startswith("__MACOSX/"):
+                continue
+            out.append((info.filename, _decode(z.read(info))))
+    return out
+
+
+class PoliceUKReader:
+    format = "police_uk"
+    label = "data.police.uk street-level crime or outcomes CSV (or a ZIP of them)"
+
+    def sniff(self, source: Source) -> bool:
+        if source.kind == "csv":
+            return csv_kind(source.text[:4096]) is not None
+        if source.kind != "zip":
+            return False
+        try:
+            with zipfile.ZipFile(io.BytesIO(source.content)) as z:
+                for info in z.infolist():
+                    if info.filename.lower().endswith(".csv") and not info.is_dir():
+                        with z.open(info) as fh:
+                            head = _decode(fh.read(4096))
+                        if csv_kind(head) is not None:
+                            return True
+        except zipfile.BadZipFile:
+            return False
+        return False
+
+    def read(self, source: Source) -> ReadResult:
+        result = ReadResult(source.name, self.format, self.label)
+        try:
+            members = _members(source)
+        except zipfile.BadZipFile as exc:
+            result.problems.append(Problem(source.name, f"the ZIP could not be read ({exc})",
+                                           expected="a ZIP of data.police.uk CSVs"))
+            return result
+        records: list[dict[str, Any]] = []
+        skipped: list[str] = []
+        for name, text in members:
+            kind = csv_kind(text)
+            if kind is None:
+                skipped.append(name)
+                continue
+            result.sheets.append(name)
+            records.extend(_read_csv(source.name, name, text, kind, result))
+        if skipped:
+            result.warnings.append("CSVs not read (not street-level crime or outcomes): "
+                                   + ", ".join(skipped))
+        if not result.sheets and not result.problems:
+            result.problems.append(Problem(
+                source.name, "no street-level crime or outcomes CSV found",
+                expected="CSVs with the columns Crime ID, Month, Falls within and Crime type "
+                "or Outcome type"))
+        if result.problems:
+            return result
+        if not records:
+            result.problems.append(Problem(source.name, "the file holds no rows below its header",
+                                           result.sheets[0], expected="one row per crime"))
+            return result
+        frame = pd.DataFrame.from_records(records)
+        months = sorted(set(frame["period_start"]))
+        first, last = month_label(months[0]), month_label(months[-1])
+        frame["edition"] = first if first == last else f"{first} to {last}"
+        result.facts = normalise_facts(frame)
+        return result
+
+
+def _read_csv(file: str, name: str, text: str, kind: str,
+              result: ReadResult) -> list[dict[str, Any]]:
+    rows = list(csv.reader(io.StringIO(text)))
+    header = [header_key(c) for c in rows[0]]
+    col = {
+        "month": header.index("month"),
+        "falls within": header.index("falls within"),
+        "type": header.index(_STREET if kind == "street" else _OUTCOME),
+    }
+    titles = {k: f"{column_letter(j)} ({rows[0][j].strip()})" for k, j in col.items()}
+    sheet = name if name != file else None
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for i in range(1, len(rows)):
+        row = rows[i]
+        if not row or all(not c.strip() for c in row):
+            continue
+        if len(row) < len(header):
+            result.problems.append(Problem(
+                file, f"the row has {len(row)} columns, the header {len(header)} (is the file "
+                "truncated?)", sheet, i + 1, column_letter(len(row)), None,
+                "every row as long as the header"))
+            continue
+        cells = {k: row[j].strip() for k, j in col.items()}
+        bad = [k for k, v in cells.items() if not v]
+        for k in bad:
+            result.problems.append(Problem(file, f"{rows[0][col[k]].strip()} is empty", sheet,
+                                           i + 1, titles[k], None, _EXPECTED[k]))
+        if not bad:
+            counts[(cells["month"], cells["falls within"], cells["type"])] += 1
+    months: dict[str, dt.date | None] = {}
+    areas: dict[str, Area | str | None] = {}
+    out: list[dict[str, Any]] = []
+    set_aside: Counter[tuple[str, str]] = Counter()
+    for (month_text, force_text, type_text), n in counts.items():
+        if month_text not in months:
+            months[month_text] = parse_month(month_text)
+            if months[month_text] is None:
+                _report(result, file, sheet, rows, col["month"], titles["month"], month_text,
+                        "not a month", _EXPECTED["month"])
+        if force_text not in areas:
+            reason = non_area_reason(force_text)
+            areas[force_text] = reason if reason is not None else resolve_area(force_text)
+            if areas[force_text] is None:
+                _report(result, file, sheet, rows, col["falls within"], titles["falls within"],
+                        force_text, f"unknown police force area '{force_text}'",
+                        _EXPECTED["falls within"])
+        month, area = months[month_text], areas[force_text]
+        if isinstance(area, str):
+            set_aside[(force_text, area)] += n
+            continue
+        if month is None or area is None:
+            continue
+        out.append(_fact(kind, month, area, clean_label(type_text), n, name))
+    for (label, reason), n in set_aside.items():
+        result.set_aside.append(SetAside(name, label, reason, n))
+    return out
+
+
+_EXPECTED = {
+    "month": "a month such as 2021-02",
+    "falls within": "a police force of England and Wales, e.g. Dorset Police",
+    "type": "a crime type or outcome type",
+}
+
+
+def _report(result: ReadResult, file: str, sheet: str | None, rows: list[list[str]], j: int,
+            column: str, value: str, message: str, expected: str) -> None:
+    """One problem at the first row holding the bad value (with how many rows hold it)."""
+    where = [i for i in range(1, len(rows)) if j < len(rows[i]) and rows[i][j].strip() == value]
+    if len(where) > 1:
+        message += f" (in {len(where)} rows)"
+    result.problems.append(Problem(file, message, sheet, where[0] + 1 if where else None, column,
+                                   value, expected))
+
+
+def _fact(kind: str, month: dt.date, area: Area, type_text: str, n: int,
+          sheet: str) -> dict[str, Any]:
+    base = {"area_code": area.code, "area_name": area.name, "area_kind": area.kind,
+            "period_start": month, "period_end": month_end(month), "period_type": "month",
+            "subcategory": "", "value": float(n), "base": None, "sheet": sheet, "edition": ""}
+    if kind == "outcomes":
+        return {**base, "dataset": "indicator", "category": OUTCOME_PREFIX + type_text,
+                "measure": "value", "source": OUTCOMES_SOURCE}
+    if header_key(type_text) == header_key(vocabulary.ANTI_SOCIAL_BEHAVIOUR):
+        return {**base, "dataset": "indicator", "category": vocabulary.ANTI_SOCIAL_BEHAVIOUR,
+                "measure": "value", "source": STREET_SOURCE}
+    return {**base, "dataset": "recorded_crime", "category": type_text, "measure": "offences",
+            "source": STREET_SOURCE}
+
+
+register(PoliceUKReader())
