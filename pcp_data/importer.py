@@ -136,7 +136,22 @@ def publish(report: ImportReport, store: Store, *, uploaded_by: str) -> ImportRe
         ],
         uploaded_by=uploaded_by,
     )
+    _remember_areas(report, store)
     return report
+
+
+def _remember_areas(report: ImportReport, store: Store) -> None:
+    """A file that names its home force and peers (the template's About sheet) sets the
+    store's home area and peer areas when none are set yet."""
+    from pcp_data.forces import local_area, resolve_area
+
+    for f in report.files:
+        meta = f.result.metadata
+        for key, setting in (("home force", "home_area"), ("peer forces", "peer_areas")):
+            if key in meta and store.setting(setting) is None:
+                names = [n.strip() for n in meta[key].split(",") if n.strip()]
+                codes = [(resolve_area(n) or local_area(n)).code for n in names]
+                store.set_setting(setting, ",".join(codes))
 
 
 def import_files(

@@ -64,6 +64,8 @@ class MeasureSeries:
     population_years: tuple[int, ...] = ()
     upload_ids: tuple[int, ...] = ()
     notes: list[str] = field(default_factory=list)
+    counts: pd.Series | None = None
+    """For pooled percentages: the numerators (e.g. number satisfied) behind ``values``."""
 
     @property
     def empty(self) -> bool:
@@ -207,6 +209,7 @@ def measure_series(store: Store, measure: Measure, area_code: str) -> MeasureSer
     result.upload_ids = tuple(sorted(set(int(u) for u in combined.loc[
         combined["source"] == source, "upload_id"])))
     if pooled and base is not None:
+        result.counts = values.astype(float).sort_index()
         values = 100.0 * values / base
     if data.per_1000_population:
         pop = _population(store, area_code)

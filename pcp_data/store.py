@@ -156,6 +156,21 @@ class Store:
                 .values(value=str(int(current) + 1))
             )
 
+    # -- settings -------------------------------------------------------------------------
+    def setting(self, key: str) -> str | None:
+        """A stored setting (e.g. ``home_area``, ``peer_areas``), or None."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(meta_table.c.value).where(meta_table.c.key == f"setting:{key}")
+            ).scalar()
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Store a setting, replacing any earlier value."""
+        with self.engine.begin() as conn:
+            conn.execute(meta_table.delete().where(meta_table.c.key == f"setting:{key}"))
+            conn.execute(meta_table.insert().values(key=f"setting:{key}", value=value))
+            self._bump(conn)
+
     # -- uploads --------------------------------------------------------------------------
     def find_upload(self, digest: str) -> dict[str, Any] | None:
         """The upload whose bytes have SHA-256 ``digest``, or None."""

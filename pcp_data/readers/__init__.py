@@ -46,6 +46,8 @@ class ReadResult:
     set_aside: list[SetAside] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+    """What the file says about itself (the template's About sheet: source, home force...)."""
 
     @property
     def ok(self) -> bool:

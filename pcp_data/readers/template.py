@@ -468,8 +468,9 @@ class TemplateReader:
         return any(source.find_sheet(spec.sheet) for spec in SHEETS)
 
     def read(self, source: Source) -> ReadResult:
-        source_label = _about(source).get("source", DEFAULT_SOURCE)
-        result = ReadResult(source.name, self.format, "PCP dashboard template")
+        about = _about(source)
+        source_label = about.get("source", DEFAULT_SOURCE)
+        result = ReadResult(source.name, self.format, "PCP dashboard template", metadata=about)
         records: list[dict[str, Any]] = []
         for spec in SHEETS:
             sheet = source.find_sheet(spec.sheet)

@@ -1,0 +1,249 @@
+"""Judging a plan: each measure's latest figure, comparisons, SPC, survey test, status, peers.
+
+`assess_measure` gathers the evidence for one measure in one area as at a month; `assess_plan`
+does so for every measure and rolls statuses up to each question (KPQ, or priority where the
+plan has no KPQs) and priority by the rule in `pcp_data.status`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from pcp_data import compare, spc, surveys
+from pcp_data.compare import Comparison
+from pcp_data.measures import MeasureSeries, measure_series, population_words
+from pcp_data.peers import PeerComparison, peer_comparison
+from pcp_data.periods import month_end
+from pcp_data.plan import Measure, Plan, Question
+from pcp_data.status import Judgement, RollUp, judge_measure, roll_up
+from pcp_data.store import Store
+
+UNIT_WORDS: dict[str, str] = {
+    "count": "Number",
+    "rate_per_1000": "Rate per 1,000 population",
+    "percent": "Per cent",
+    "fte": "Full-time equivalent",
+    "headcount": "Headcount",
+    "number": "Value",
+}
+
+FREQUENCY_WORDS: dict[str, str] = {
+    "month": "monthly",
+    "quarter": "quarterly",
+    "financial_year": "financial year",
+    "rolling_12_months": "rolling 12 months",
+    "snapshot": "snapshot",
+}
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """A figure as the product writes it: ``12,345``, ``78.4%``, ``55.1 per 1,000``."""
+    if value is None or pd.isna(value):
+        return "no figure"
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "rate_per_1000":
+        return f"{value:,.1f} per 1,000"
+    if unit == "fte":
+        return f"{value:,.1f} FTE"
+    if unit == "number":
+        return f"{value:,.1f}"
+    return f"{value:,.0f}"
+
+
+def axis_title(measure: Measure, series: MeasureSeries | None = None) -> str:
+    """Axis title in words, with units: ``Offences (number, monthly)``."""
+    unit = UNIT_WORDS.get(measure.unit, measure.unit)
+    if measure.unit == "rate_per_1000" and series is not None and series.population_years:
+        unit = f"Rate {population_words(series.population_years)}"
+    return f"{unit} ({FREQUENCY_WORDS.get(measure.frequency, measure.frequency)})"
+
+
+@dataclass
+class Assessment:
+    """Everything the product says about one measure in one area as at a month."""
+
+    measure: Measure
+    series: MeasureSeries
+    as_at: dt.date | None
+    latest_date: pd.Timestamp | None
+    latest_value: float | None
+    comparisons: list[Comparison]
+    year_before: Comparison | None
+    spc: spc.SPCResult | None
+    survey: surveys.SurveyFigure | None
+    survey_change: surveys.ProportionChange | None
+    judgement: Judgement
+    peers: PeerComparison | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def latest_text(self) -> str:
+        return format_value(self.latest_value, self.measure.unit)
+
+    @property
+    def period_words(self) -> str:
+        if self.latest_date is None:
+            return "no figures"
+        return spc.period_label(self.latest_date, self.measure.frequency)
+
+
+def _truncate(series: pd.Series | None, as_at: dt.date | None) -> pd.Series | None:
+    if series is None or as_at is None:
+        return series
+    return series[series.index <= pd.Timestamp(month_end(as_at))]
+
+
+def _year_before(values: pd.Series, base: pd.Series | None, counts: pd.Series | None,
+                 measure: Measure) -> Comparison | None:
+    """The latest period against the same period a year before."""
+    v = values.dropna()
+    if v.empty:
+        return None
+    end = v.index[-1]
+    before = end - pd.DateOffset(years=1)
+    before = before + pd.offsets.MonthEnd(0)
+    words_now = spc.period_label(end, measure.frequency)
+    words_then = spc.period_label(before, measure.frequency)
+    label = "against the same period a year before"
+    if before not in values.index or pd.isna(values.get(before)):
+        return Comparison(label, float(v.iloc[-1]), None, None, None, words_now, words_then,
+                          available=False, reason=f"no figure for {words_then}",
+                          unit="percent" if measure.unit == "percent" else "count")
+    cur, prev = float(v.iloc[-1]), float(values[before])
+    change = cur - prev
+    pct = None if prev == 0 or measure.unit == "percent" else 100.0 * change / prev
+    return Comparison(label, cur, prev, change, pct, words_now, words_then,
+                      unit="percent" if measure.unit == "percent" else "count")
+
+
+def assess_measure(
+    store: Store,
+    plan: Plan,
+    measure: Measure,
+    area_code: str,
+    *,
+    as_at: dt.date | None = None,
+    peer_codes: tuple[str, ...] = (),
+    series: MeasureSeries | None = None,
+) -> Assessment:
+    """Gather the evidence for one measure and judge it (see `pcp_data.status`)."""
+    ms = series or measure_series(store, measure, area_code)
+    values = _truncate(ms.values, as_at)
+    assert values is not None
+    base = _truncate(ms.base, as_at)
+    counts = _truncate(ms.counts, as_at)
+    observed = values.dropna()
+    latest_date = observed.index[-1] if not observed.empty else None
+    latest_value = float(observed.iloc[-1]) if not observed.empty else None
+    percent = measure.unit == "percent"
+    unit = "percent" if percent else "count"
+    baseline = (measure.baseline.start, measure.baseline.end) if measure.baseline else None
+    target = (measure.target.op, measure.target.value) if measure.target and \
+        measure.target.op != "==" else None
+    comparisons: list[Comparison] = []
+    if not observed.empty:
+        if counts is not None and base is not None:
+            comparisons = compare.all_comparisons(
+                counts, measure.frequency, base=base, baseline=baseline, target=target,
+                unit="percent")
+        else:
+            how = "mean" if measure.frequency in ("snapshot",) or measure.unit in (
+                "percent", "rate_per_1000", "number") else "sum"
+            comparisons = compare.all_comparisons(
+                values, measure.frequency, baseline=baseline, target=target, how=how, unit=unit)
+    year_before = _year_before(values, base, counts, measure)
+    notes: list[str] = list(ms.notes)
+    spc_result = _spc(store, plan, measure, area_code, values, as_at, target, notes)
+    survey = change = None
+    if counts is not None and base is not None and latest_date is not None:
+        survey, change = _survey(plan, measure, counts, base, latest_date)
+    evidence = change if change is not None else spc_result
+    reason = notes[-1] if notes else "There are too few figures to judge."
+    judgement = judge_measure(evidence, measure.tier, polarity=measure.polarity, reason=reason)
+    peers = None
+    if peer_codes and latest_date is not None:
+        peers = peer_comparison(store, measure, area_code, peer_codes, latest_date)
+    return Assessment(measure, ms, as_at, latest_date, latest_value, comparisons, year_before,
+                      spc_result, survey, change, judgement, peers, notes)
+
+
+def _spc(store: Store, plan: Plan, measure: Measure, area_code: str, values: pd.Series,
+         as_at: dt.date | None, target: tuple[str, float] | None,
+         notes: list[str]) -> spc.SPCResult | None:
+    """XmR chart of the measure; for a rolling 12-month measure, of the monthly figures
+    behind it (rolling sums are not independent points, so no rules are run on them)."""
+    frequency = measure.frequency
+    if spc.spc_refusal(frequency) is not None:
+        monthly = replace(measure, frequency="month")
+        values = _truncate(measure_series(store, monthly, area_code).values, as_at)
+        frequency = "month"
+        notes.append("SPC is run on the monthly figures behind the rolling 12-month figures.")
+        target = None  # a target applies to the rolling figure, not to single months
+    if values is None or values.dropna().shape[0] < 2:
+        notes.append("Fewer than two figures: no SPC limits.")
+        return None
+    return spc.xmr(values, measure.polarity, rebase=[(r.date, r.reason)
+                   for r in plan.settings.rebase], target=target, frequency=frequency)
+
+
+def _survey(plan: Plan, measure: Measure, counts: pd.Series, base: pd.Series,
+            latest: pd.Timestamp) -> tuple[surveys.SurveyFigure, surveys.ProportionChange | None]:
+    """The latest survey figure, and its change on the same period a year before."""
+    n, x = float(base[latest]), float(counts[latest])
+    figure = surveys.survey_figure(x, n, minimum_base=plan.settings.minimum_base)
+    before = latest - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0)
+    if before not in base.index or pd.isna(base.get(before)) or base[before] <= 0:
+        return figure, None
+    words = (spc.period_label(before, measure.frequency),
+             spc.period_label(latest, measure.frequency))
+    change = surveys.compare_proportions(
+        float(counts[before]), float(base[before]), x, n,
+        minimum_base=plan.settings.minimum_base,
+        previous_label=words[0], current_label=words[1])
+    return figure, change
+
+
+@dataclass
+class QuestionAssessment:
+    question: Question
+    measures: list[Assessment]
+    rollup: RollUp
+
+
+@dataclass
+class PlanAssessment:
+    plan: Plan
+    area_code: str
+    as_at: dt.date | None
+    questions: list[QuestionAssessment]
+    by_measure: dict[str, Assessment]
+
+    def priority_rollup(self, priority_id: str) -> RollUp:
+        priority = self.plan.priority(priority_id)
+        return roll_up(priority.title, [self.by_measure[m.id].judgement
+                                        for m in self.plan.measures_for_priority(priority_id)])
+
+
+def assess_plan(
+    store: Store,
+    plan: Plan,
+    area_code: str,
+    *,
+    as_at: dt.date | None = None,
+    peer_codes: tuple[str, ...] = (),
+) -> PlanAssessment:
+    """Assess every measure once, then roll up to each question."""
+    by_measure = {
+        m.id: assess_measure(store, plan, m, area_code, as_at=as_at, peer_codes=peer_codes)
+        for m in plan.measures
+    }
+    questions = []
+    for q in plan.questions():
+        items = [by_measure[m.id] for m in q.measures]
+        rollup = roll_up(q.title, [a.judgement for a in items])
+        questions.append(QuestionAssessment(q, items, rollup))
+    return PlanAssessment(plan, area_code, as_at, questions, by_measure)
