@@ -274,7 +274,7 @@ def xmr(
     series: pd.Series,
     polarity: str = "neutral",
     *,
-    baseline: int | tuple[object, object] | None = None,
+    baseline: int | tuple[object, object] | list[object] | None = None,
     rebase: Iterable[tuple[object, str] | object] = (),
     screen: bool = True,
     target: Target | tuple[str, float] | Mapping[str, object] | None = None,
@@ -511,7 +511,9 @@ def _segment_starts(
 
 
 def _baseline_mask(
-    v: np.ndarray, dates: pd.DatetimeIndex, baseline: int | tuple[object, object] | None
+    v: np.ndarray,
+    dates: pd.DatetimeIndex,
+    baseline: int | tuple[object, object] | list[object] | None,
 ) -> np.ndarray:
     m = len(v)
     if baseline is None:
@@ -519,11 +521,9 @@ def _baseline_mask(
     if isinstance(baseline, (int, np.integer)) and not isinstance(baseline, bool):
         if baseline < 2:
             raise ValueError("a baseline needs at least 2 points")
-        observed = np.cumsum(~np.isnan(v))
         # the first N observed points, with any gaps between them
-        mask = observed <= baseline
-        return mask
-    if isinstance(baseline, tuple) and len(baseline) == 2:
+        return np.cumsum(~np.isnan(v)) <= baseline
+    if isinstance(baseline, (tuple, list)) and len(baseline) == 2:
         start, end = pd.Timestamp(baseline[0]), pd.Timestamp(baseline[1])  # type: ignore[arg-type]
         if end < start:
             raise ValueError("a baseline date range must end after it starts")
@@ -549,6 +549,8 @@ def _limits(
         return (centre, math.nan), mr, screened
     mean_mr = float(used.mean())
     if screen:
+        # ``mr > 0``: when every moving range is 0 nothing is screened (the limits stay at the
+        # centre) rather than screening them all
         screened = ~np.isnan(mr) & (mr >= SCREEN_FACTOR * mean_mr) & (mr > 0)
         if screened.any():
             mean_mr = float(mr[~np.isnan(mr) & ~screened].mean())

@@ -56,6 +56,7 @@ a colour from the Government Analysis Function colour-blind-safe palette (#12436
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -219,7 +220,7 @@ class RollUp:
 def status_from_spc(result: SPCResult) -> Status:
     """Status from an XmR chart's variation at the latest observed point."""
     segment = result.segments[-1] if result.segments else None
-    no_limits = segment is None or segment.upper != segment.upper  # NaN limits
+    no_limits = segment is None or math.isnan(segment.upper)
     if result.variation == "not_available" or no_limits:
         return Status("not enough data", result.sentence, True, "spc")
     name = {

@@ -254,6 +254,25 @@ def test_baseline_date_range() -> None:
     assert r.segments[0].baseline_points == 12
 
 
+def test_baseline_as_a_list_and_rebase_as_a_bare_date() -> None:
+    s = monthly(BASE + [20, 22, 20, 18] * 3)
+    r = xmr(s, baseline=["2018-01-01", "2018-12-31"], rebase=["2019-01-31"])
+    assert [seg.centre for seg in r.segments] == [10, 20]
+    assert r.segments[1].reason is None
+    # the second segment has no point in the baseline range, so it uses all its points
+    assert r.segments[1].baseline_points == 12
+
+
+def test_baseline_n_counts_observed_points() -> None:
+    x: list[float] = [*BASE, 30, 31]
+    x[1] = math.nan
+    # first 12 observed points: the 11 observed BASE points and the 30
+    r = xmr(monthly(x), baseline=12)
+    assert r.segments[0].baseline_points == 12
+    assert r.data["baseline"].tolist() == [True] * 13 + [False]
+    assert r.segments[0].centre == pytest.approx((120 - 12 + 30) / 12)
+
+
 def test_rebasing_gives_each_segment_its_own_limits() -> None:
     second = [20, 22, 20, 18] * 3  # mean 20, mR 2
     s = monthly(BASE + second)
