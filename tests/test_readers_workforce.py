@@ -270,6 +270,7 @@ def test_hand_made_table_reads_and_sets_aside():
         ("As at 31 March 2019", dt.date(2019, 3, 31)),
         ("2019-03-31", dt.date(2019, 3, 31)),
         ("31/03/2019", dt.date(2019, 3, 31)),
+        ("31 March 2022 [note 3]", dt.date(2022, 3, 31)),
         ("number", None),
         ("%", None),
         (12.5, None),
@@ -325,6 +326,14 @@ def test_unknown_force_is_a_problem_naming_it():
     assert (p.file, p.sheet, p.row, p.column) == ("wf.xlsx", "Table_1", 7, "A (area)")
     assert "Atlantis Constabulary" in str(p)
     assert result.facts.empty
+
+
+def test_an_area_twice_in_one_table_is_a_problem_not_a_sum():
+    rows = [["Durham", 1, 2, 1, 100.0], ["Durham Constabulary", 3, 4, 1, 33.3]]
+    result = read_file("wf.xlsx", workbook(("Table_1", table(OFFICERS, rows))))
+    (p,) = result.problems
+    assert (p.row, p.value) == (7, "Durham Constabulary")
+    assert "twice" in p.message and "row 6" in p.message
 
 
 def test_text_in_a_number_column_is_a_problem():
@@ -467,6 +476,14 @@ def test_open_data_sums_breakdowns_and_maps_worker_types():
     assert fact(result, "Dorset", "2020-03-31", "Special constables", "headcount") == 7
     reasons = {s.label: s.reason for s in result.set_aside}
     assert "Traffic Warden" in reasons and "British Transport Police" in reasons
+
+
+def test_open_data_snapshot_day_from_the_year_header():
+    content = open_csv("2020,E23000039,Dorset,South West,Male,Constable,Police Officer,1,1")
+    content = content.replace(b"As at 31 March...", b"As at 30 September")
+    result = read_file("open.csv", content)
+    assert set(result.facts["period_end"]) == {"2020-09-30"}
+    assert set(result.facts["edition"]) == {"30 September 2020"}
 
 
 def test_open_data_unknown_force_names_row_column_and_name():

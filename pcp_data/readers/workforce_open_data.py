@@ -5,7 +5,8 @@ Columns (found by content, below any title rows; CSV, XLSX or ODS, every sheet t
 ``Total (headcount)`` and/or ``Total (FTE)``; any other column (Region, Gender, Rank,
 Ethnicity...) is a breakdown that is summed over.
 
-Facts: one snapshot per force, 31 March of the year, worker type (`vocabulary.WORKER_TYPES`)
+Facts: one snapshot per force and year (31 March, or the day the year column's header
+names, e.g. ``As at 30 September``), worker type (`vocabulary.WORKER_TYPES`)
 and measure (``fte``, ``headcount``); dataset ``workforce``, source "Home Office police
 workforce open data". The force is taken from the Geo code where there is one (names differ
 between sources), else from the name. ``-`` is a published zero; ``..`` and other
@@ -29,7 +30,12 @@ from pcp_data.facts import normalise_facts
 from pcp_data.forces import Area, resolve_area
 from pcp_data.readers import ReadResult, SetAside, register
 from pcp_data.readers.source import Source, column_letter
-from pcp_data.readers.workforce_tables import header_date, non_area_reason, worker_type
+from pcp_data.readers.workforce_tables import (
+    edition_label,
+    header_date,
+    non_area_reason,
+    worker_type,
+)
 
 SOURCE_LABEL = "Home Office police workforce open data"
 
@@ -66,22 +72,24 @@ def find_open_data_header(rows: list[list[object]]) -> tuple[int, dict[str, int]
     return None
 
 
-def _year_end(value: object) -> dt.date | None:
-    """31 March of an ``As at 31 March`` year (2003, "2003", "31/03/2003" or a date cell)."""
+def snapshot_day(header: object) -> tuple[int, int]:
+    """(month, day) a year column's header names: ``As at 31 March...`` -> (3, 31).
+
+    The open data tables are as at 31 March unless the header says otherwise.
+    """
+    d = header_date(re.sub(r"[.…]+$", "", str(header)).strip() + " 2000")
+    return (d.month, d.day) if d is not None else (3, 31)
+
+
+def _year_end(value: object, day: tuple[int, int]) -> dt.date | None:
+    """The snapshot date of a year cell (2003, "2003") or a date ("31/03/2003", date cell)."""
     try:
         n = parse_number(value)
     except NotANumber:
         n = None
     if isinstance(n, float) and n.is_integer() and 1900 < n < 2200:
-        return dt.date(int(n), 3, 31)
-    d = header_date(value)
-    if d is not None:
-        return d
-    if isinstance(value, str):
-        m = re.match(r"^\s*(\d{4})\s*$", value)
-        if m:
-            return dt.date(int(m.group(1)), 3, 31)
-    return None
+        return dt.date(int(n), *day)
+    return header_date(value)
 
 
 class WorkforceOpenDataReader:
@@ -123,8 +131,9 @@ class WorkforceOpenDataReader:
                                            expected="rows below the header"))
             return result
         frame = pd.DataFrame.from_records(records)
-        years = sorted({d.year for d in frame["period_end"]})
-        edition = f"31 March {years[0]} to 31 March {years[-1]}" if years else ""
+        dates = sorted(set(frame["period_end"]))
+        first, last = edition_label(dates[0]), edition_label(dates[-1])
+        edition = first if first == last else f"{first} to {last}"
         frame["edition"] = edition
         result.facts = normalise_facts(frame)
         return result
@@ -148,6 +157,7 @@ def _read_sheet(source: Source, sheet: str, rows: list[list[object]], header_row
     missing = 0
     set_aside: dict[tuple[str, str], int] = {}
     measures = [m for m in ("fte", "headcount") if m in cols]
+    day = snapshot_day(rows[header_row][cols["year"]])
     width = max(cols.values()) + 1
     for i in range(header_row + 1, len(rows)):
         row = rows[i]
@@ -157,13 +167,13 @@ def _read_sheet(source: Source, sheet: str, rows: list[list[object]], header_row
             continue
         year_cell = row[cols["year"]]
         if year_cell not in year_cache:
-            year_cache[year_cell] = _year_end(year_cell)
+            year_cache[year_cell] = _year_end(year_cell, day)
         when = year_cache[year_cell]
         if when is None:
             if isinstance(year_cell, str) and header_key(year_cell).startswith(
                     ("source", "note", "total")):
                 continue
-            problem(i, "year", "not a year", year_cell, "a year such as 2019 (as at 31 March)")
+            problem(i, "year", "not a year", year_cell, "a year such as 2019")
             continue
         code = row[cols["code"]] if "code" in cols else ""
         force = row[cols["force"]]

@@ -148,6 +148,7 @@ def header_date(value: object) -> dt.date | None:
     if not isinstance(value, str):
         return None
     text = re.sub(r"^(as at|at)\s+", "", value.strip(), flags=re.IGNORECASE)
+    text = re.sub(r"\s*(\[[^\]]*\]|\([^)]*\))\s*$", "", text)  # "[note 3]", "(r)"
     m = _DAY_MONTH_YEAR.match(text)
     if m and m.group(2).lower() in _MONTHS:
         year_text = m.group(3)
@@ -383,6 +384,7 @@ class WorkforceTablesReader:
             key = normalise_name(raw)
             counts[key] = counts.get(key, 0) + 1
         seen_names: set[str] = set()
+        seen_codes: dict[str, int] = {}
         unavailable: list[str] = []
         col_name = f"{column_letter(t.label_col)} (area)"
         for i in range(t.header_row + 1, len(rows)):
@@ -412,6 +414,13 @@ class WorkforceTablesReader:
                     col_name, raw, "one of the 43 forces of England and Wales (any common "
                     "spelling), a region or a nation"))
                 continue
+            if area.code in seen_codes:  # never sum two rows of one area silently
+                result.problems.append(Problem(
+                    source.name, f"'{area.name}' appears twice in the table (also row "
+                    f"{seen_codes[area.code]})", t.sheet, i + 1, col_name, raw,
+                    "each area once per table"))
+                continue
+            seen_codes[area.code] = i + 1
             for j, when in t.date_cols.items():
                 measure = t.measures.get(j)
                 if measure is None:
