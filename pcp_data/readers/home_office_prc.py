@@ -120,7 +120,7 @@ class HomeOfficePRCReader:
                                          unknown_labels)
         if missing_cells:
             result.warnings.append(
-                f"{missing_cells} cell(s) of Number of Offences held a not-available marker "
+                f"{missing_cells} cell(s) of Number of Offences were marked not available "
                 "(such as '..') and were left out, not stored as zero"
             )
         for label, n in sorted(unknown_labels.items()):

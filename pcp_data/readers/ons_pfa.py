@@ -303,10 +303,10 @@ class _SheetReader:
         t, rows = self.table, self.rows
         end = year_ending(t.title)
         if end is None and t.kind != "population":
-            self.problem(
-                "the period was not found in the sheet's title", row=0, col=0,
-                value=t.title[:200] or None,
-                expected="a title naming the rolling year, such as 'year ending June 2018'")
+            self.result.problems.append(Problem(
+                self.source.name, "the period was not found in the sheet's title",
+                t.sheet, 1, "A", t.title[:200] or None,
+                "a title naming the rolling year, such as 'year ending June 2018'"))
             return []
         if end is not None:
             start, end = _rolling_year(end)
