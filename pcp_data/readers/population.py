@@ -97,7 +97,7 @@ class PopulationReader:
                 except AreaMismatch:
                     a = None
                 forces += a is not None and a.kind == "force"
-            if names and forces >= max(3, len(names) // 2):
+            if forces >= 2 and 2 * forces >= len(names):
                 return True
         return False
 
