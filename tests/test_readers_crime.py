@@ -15,9 +15,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pcp_data.readers import read_file
+from pcp_data.readers import _load_readers, read_file
 from pcp_data.readers.home_office_prc import SOURCE as HO_SOURCE
 from pcp_data.readers.ons_pfa import SOURCE as ONS_SOURCE
+
+# The registry loads every reader only when it is empty; a test elsewhere that imports one
+# reader module directly leaves it partly filled, so make sure all are registered.
+_load_readers()
 
 HO_CSV = Path("recorded_crime/home_office_prc/prc-pfa-mar2013-onwards-tables201718.csv")
 ONS_DIR = Path("recorded_crime/ons_pfa_tables")

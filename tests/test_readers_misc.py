@@ -13,7 +13,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pcp_data.readers import read_file
+from pcp_data.readers import _load_readers, read_file
+
+# The registry loads every reader only when it is empty; a test elsewhere that imports one
+# reader module directly leaves it partly filled, so make sure all are registered.
+_load_readers()
 
 POPULATION = Path("population/population-police-force.csv")
 PAS = Path("surveys/PAS_Dashboard_Borough.csv")
