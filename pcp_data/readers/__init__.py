@@ -115,7 +115,14 @@ READER_MODULES: tuple[str, ...] = (
 )
 
 
+_loaded = False
+
+
 def _load_readers() -> None:
+    """Import every reader module once, in `READER_MODULES` order (the registry's order)."""
+    global _loaded
+    if _loaded:
+        return
     for name in READER_MODULES:
         module = f"pcp_data.readers.{name}"
         try:
@@ -123,12 +130,15 @@ def _load_readers() -> None:
         except ModuleNotFoundError as exc:
             if exc.name != module:  # a reader that exists but fails to import is a bug
                 raise
+    # a reader module imported directly (e.g. by a test) registered out of order: re-sort
+    order = {f"pcp_data.readers.{n}": i for i, n in enumerate(READER_MODULES)}
+    READERS.sort(key=lambda r: order.get(type(r).__module__, len(order)))
+    _loaded = True
 
 
 def read_source(source: Source) -> ReadResult:
     """Recognise ``source`` by its content and read it."""
-    if not READERS:
-        _load_readers()
+    _load_readers()
     kind = source.kind
     if kind == "empty":
         return _unreadable(source, "the file is empty", "a spreadsheet (.xlsx, .ods) or CSV")
