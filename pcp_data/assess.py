@@ -162,7 +162,9 @@ def assess_measure(
     if counts is not None and base is not None and latest_date is not None:
         survey, change = _survey(plan, measure, counts, base, latest_date)
     evidence = change if change is not None else spc_result
-    reason = notes[-1] if notes else "There are too few figures to judge."
+    # with no figure at all, the series says why (e.g. only other frequencies are held)
+    reason = (ms.notes[0] if observed.empty and ms.notes
+              else notes[-1] if notes else "There are too few figures to judge.")
     judgement = judge_measure(evidence, measure.tier, polarity=measure.polarity, reason=reason)
     peers = None
     if peer_codes and latest_date is not None:
@@ -181,8 +183,13 @@ def _spc(store: Store, plan: Plan, measure: Measure, area_code: str, values: pd.
         monthly = replace(measure, frequency="month")
         values = _truncate(measure_series(store, monthly, area_code).values, as_at)
         frequency = "month"
-        notes.append("SPC is run on the monthly figures behind the rolling 12-month figures.")
         target = None  # a target applies to the rolling figure, not to single months
+        if values is None or values.dropna().shape[0] < 2:
+            notes.append("The store holds fewer than two monthly figures behind the rolling "
+                         "12-month figures, so there is no SPC chart to judge by: SPC rules "
+                         "are not run on rolling figures, which share 11 of their 12 months.")
+            return None
+        notes.append("SPC is run on the monthly figures behind the rolling 12-month figures.")
     if values is None or values.dropna().shape[0] < 2:
         notes.append("Fewer than two figures: no SPC limits.")
         return None

@@ -46,6 +46,17 @@ _FEEDS: dict[str, tuple[str, ...]] = {
 }
 
 
+_PERIOD_WORDS: dict[str, str] = {
+    "month": "monthly",
+    "quarter": "quarterly",
+    "financial_year": "financial-year",
+    "rolling_12_months": "rolling 12-month",
+    "rolling_year": "rolling-year",
+    "snapshot": "snapshot",
+    "year": "yearly",
+}
+
+
 @dataclass
 class MeasureSeries:
     """A measure's figures for one area.
@@ -189,7 +200,8 @@ def measure_series(store: Store, measure: Measure, area_code: str) -> MeasureSer
     frames = [_select(facts, c, s) for c, s in data.selections()]
     combined = pd.concat(frames) if frames else facts.iloc[0:0]
     source, others = _choose_source(combined, measure.frequency)
-    result = MeasureSeries(measure, area_code, pd.Series(dtype=float), None,
+    empty = pd.Series(dtype=float, index=pd.DatetimeIndex([], name="period_end"))
+    result = MeasureSeries(measure, area_code, empty, None,
                            measure.frequency, source, others)
     if source is None:
         result.notes.append("The store holds no figures for this measure in this area.")
@@ -197,7 +209,12 @@ def measure_series(store: Store, measure: Measure, area_code: str) -> MeasureSer
     parts = [_aggregate(f[f["source"] == source], measure.frequency, pooled) for f in frames]
     parts = [p for p in parts if not p[0].empty]
     if not parts:
-        result.notes.append(f"{source} holds no figures at the {measure.frequency} frequency.")
+        held = " and ".join(
+            f"{', '.join(sorted(_PERIOD_WORDS.get(t, t) for t in set(rows['period_type'])))} "
+            f"figures from {src}" for src, rows in combined.groupby("source"))
+        result.notes.append(
+            f"The store holds no {_PERIOD_WORDS.get(measure.frequency, measure.frequency)} "
+            f"figures for this measure in this area, only {held}.")
         return result
     values = parts[0][0]
     base = parts[0][1]
