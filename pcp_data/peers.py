@@ -42,11 +42,13 @@ def peer_comparison(
     date: pd.Timestamp,
 ) -> PeerComparison | None:
     """Compare the home area with its peers at ``date``; None when no peer has a figure."""
-    names = store.areas().set_index("area_code")["area_name"].to_dict()
+    areas = store.areas().set_index("area_code")
+    names = areas["area_name"].to_dict()
+    kinds = areas["area_kind"].to_dict()
     rows = []
     for code in (area_code, *[c for c in peer_codes if c != area_code]):
-        if code not in names:
-            continue
+        if code not in names or (code != area_code and kinds[code] != "force"):
+            continue  # only forces are peers: a nation or region is never ranked with them
         values = measure_series(store, measure, code).values
         if date in values.index and pd.notna(values[date]):
             rows.append({"area_code": code, "area_name": names[code],
