@@ -57,9 +57,14 @@ def format_value(value: float | None, unit: str) -> str:
 def axis_title(measure: Measure, series: MeasureSeries | None = None) -> str:
     """Axis title in words, with units: ``Offences (number, monthly)``."""
     unit = UNIT_WORDS.get(measure.unit, measure.unit)
-    if measure.unit == "rate_per_1000" and series is not None and series.population_years:
-        unit = f"Rate {population_words(series.population_years)}"
     return f"{unit} ({FREQUENCY_WORDS.get(measure.frequency, measure.frequency)})"
+
+
+def rate_note(series: MeasureSeries) -> str | None:
+    """``"Rates per 1,000 population (mid-2020 to mid-2026 estimates)."``, for a caption."""
+    if not series.population_years:
+        return None
+    return f"Rates {population_words(series.population_years)}."
 
 
 @dataclass

@@ -159,7 +159,8 @@ def bar_chart(frame: pd.DataFrame, *, category: str, value: str, x_title: str,
               highlight: str | None = None, height: int | None = None,
               value_format: str = ",.0f") -> alt.LayerChart:
     """Horizontal bars, largest first, values written at the bar ends; ``highlight`` marks
-    one category (e.g. the home force) in a second colour *and* in bold text."""
+    one category (e.g. the home force) in a second colour; its label should say so too
+    (e.g. "Durham (this area)"), so colour is never the only cue."""
     frame = frame.copy()
     frame["is_highlight"] = (frame[category] == highlight) if highlight else False
     frame["label"] = frame[value].map(lambda v: format(v, value_format))
@@ -170,7 +171,6 @@ def bar_chart(frame: pd.DataFrame, *, category: str, value: str, x_title: str,
         color=alt.condition("datum.is_highlight", alt.value(ORANGE), alt.value(DARK_BLUE)),
         tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=value_format)])
     text = alt.Chart(frame).mark_text(align="left", dx=4, fontSize=13).encode(
-        x=f"{value}:Q", y=y, text="label:N",
-        fontWeight=alt.condition("datum.is_highlight", alt.value("bold"), alt.value("normal")))
+        x=f"{value}:Q", y=y, text="label:N")
     h = height or max(120, 28 * len(frame))
     return alt.layer(bars, text).properties(height=h, width="container")

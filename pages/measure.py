@@ -1,0 +1,34 @@
+"""One measure in full (deep link ``?measure=ID``): chart with SPC, baseline, target, peers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import shared, views
+
+ctx = shared.ctx_or_stop()
+plan = ctx.plan
+ids = [m.id for m in plan.measures]
+wanted = st.query_params.get("measure")
+if st.session_state.get("measure_id") not in ids:
+    st.session_state.measure_id = wanted if wanted in ids else ids[0]
+st.selectbox("Measure", ids, key="measure_id",
+             format_func=lambda mid: plan.measure(mid).title)
+st.query_params["measure"] = st.session_state.measure_id
+measure = plan.measure(st.session_state.measure_id)
+st.caption(f"{plan.force} · {plan.title} · {ctx.area_name}")
+shared.synthetic_banner(ctx)
+if not ctx.area_code:
+    st.info("There are no figures yet. Upload a workbook on the Upload page.")
+    st.stop()
+a = ctx.assessment().by_measure[measure.id]
+answers = [plan.kpq(k).question for k in measure.kpq_ids] + [
+    plan.priority(p).title for p in measure.priority_ids]
+st.markdown("Answers: " + "; ".join(answers))
+if measure.tier:
+    st.markdown(f"Expectation: **{measure.tier}**: {measure.tier_text}.")
+if measure.baseline:
+    st.markdown(f"Baseline: **{measure.baseline.label}**"
+                + (f" (chosen by the product: {measure.baseline.note})"
+                   if measure.baseline.chosen_by_product else ""))
+views.measure_block(ctx, a, height=420)

@@ -1,0 +1,65 @@
+"""The plan on a page: vision, the plan's own levels, each question's status and measures."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import shared, views
+
+ctx = shared.ctx_or_stop()
+plan = ctx.plan
+st.caption(f"{plan.force} · {plan.period.label} · figures for {ctx.area_name or 'no area'}"
+           + (f" as at {shared.month_words(ctx.as_at)}" if ctx.as_at else ""))
+st.title(plan.title)
+shared.synthetic_banner(ctx)
+st.markdown(f"> {plan.vision}")
+
+if not ctx.area_code:
+    st.info("There are no figures yet. Upload a workbook on the Upload page.")
+    st.stop()
+
+pa = ctx.assessment()
+
+# the plan's own structure, in its own words
+labels = plan.labels
+with st.expander(f"The plan's structure: {len(plan.top_level) or ''} "
+                 f"{labels.top.plural if labels.top and plan.top_level else ''} "
+                 f"{len(plan.priorities)} {labels.priority.plural}".replace("  ", " "),
+                 expanded=False):
+    if plan.top_level and labels.top is not None:
+        cols = st.columns(min(4, len(plan.top_level)))
+        for i, item in enumerate(plan.top_level):
+            with cols[i % len(cols)]:
+                st.markdown(f"**{labels.top.singular} {i + 1}: {item.title}**")
+                for p in plan.priorities_for(item.id):
+                    roll = pa.priority_rollup(p.id)
+                    st.markdown(f"- {p.title} — {roll.icon} {roll.words}")
+    else:
+        for i, p in enumerate(plan.priorities, start=1):
+            roll = pa.priority_rollup(p.id)
+            st.markdown(f"{i}. {p.title} — {roll.icon} {roll.words}")
+
+# status counts across the plan
+counts: dict[str, int] = {}
+for a in pa.by_measure.values():
+    counts[a.judgement.words] = counts.get(a.judgement.words, 0) + 1
+summary = " · ".join(f"{n} {words}" for words, n in sorted(counts.items()))
+kind = labels.kpq.plural if plan.has_kpqs else labels.priority.plural
+st.subheader(f"{kind}: how each is doing")
+st.caption(f"{len(pa.by_measure)} measures: {summary}. Each question takes the worst judgement "
+           "of its measures; the sentence says why.")
+
+for n, qa in enumerate(pa.questions, start=1):
+    r = qa.rollup
+    with st.container(border=True):
+        head, link = st.columns([5, 1])
+        head.markdown(f"### {n}. {qa.question.title}")
+        head.markdown(f"{shared.status_badge(r.icon, r.words, r.colour)} &nbsp; "
+                      f"{shared.rollup_words(r)}")
+        link.page_link(st.session_state.question_pages[qa.question.id], label="Open",
+                       icon=":material/arrow_forward:")
+        if qa.measures:
+            st.dataframe(views.question_summary(ctx, qa), hide_index=True,
+                         column_config={"Why": st.column_config.TextColumn(width="large")})
+        else:
+            st.caption("No measure the product holds answers this; see its commentary.")

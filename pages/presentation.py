@@ -1,0 +1,86 @@
+"""Presentation mode for the Panel: one question per screen, large type, next and previous.
+
+Opened at ``?present=1`` (the sidebar, toolbar and navigation are hidden); ``&q=N`` is the
+question shown. Body text is at least 24 px; status is shown by icon and words.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import shared, views
+from pcp_data import charts
+
+
+def _big() -> dict:
+    return charts.theme(scale=1.5)["config"]
+
+
+ctx = shared.ctx_or_stop()
+params = st.query_params
+if params.get("present") != "1":
+    params["present"] = "1"
+    st.rerun()
+if not ctx.area_code:
+    st.info("There are no figures yet.")
+    st.stop()
+pa = ctx.assessment()
+total = len(pa.questions)
+try:
+    index = min(max(int(params.get("q", "1")), 1), total) - 1
+except ValueError:
+    index = 0
+qa = pa.questions[index]
+
+
+def go(to: int) -> None:
+    st.query_params["q"] = str(to + 1)
+
+
+def leave() -> None:
+    for key in ("present", "q"):
+        st.query_params.pop(key, None)
+
+
+nav = st.columns([1, 1, 6, 1])
+nav[0].button("◀ Previous", on_click=go, args=(index - 1,), disabled=index == 0,
+              key="prev", width="stretch")
+nav[1].button("Next ▶", on_click=go, args=(index + 1,), disabled=index == total - 1,
+              key="next", width="stretch", type="primary")
+nav[2].markdown(f"<div style='text-align:center;font-size:26px;color:#3D3D3D'>"
+                f"{shared.escape(ctx.plan.force)} · {shared.escape(ctx.area_name)} · "
+                f"question {index + 1} of {total}</div>", unsafe_allow_html=True)
+nav[3].button("Exit", on_click=leave, key="exit", width="stretch")
+
+st.markdown(f"# {qa.question.title}")
+r = qa.rollup
+st.markdown(f"{shared.status_badge(r.icon, r.words, r.colour)} &nbsp; "
+            f"{r.counts.get('on track', 0)} on track · "
+            f"{r.counts.get('needs attention', 0)} need attention · "
+            f"{r.counts.get('of concern', 0)} of concern · "
+            f"{r.counts.get('not judged', 0)} not judged")
+if ctx.synthetic:
+    st.markdown("**⚠ Synthetic sample data — not real figures.**")
+shown = qa.measures[:3]
+if shown:
+    cols = st.columns(len(shown))
+    for col, a in zip(cols, shown, strict=True):
+        with col:
+            j = a.judgement
+            st.markdown(f"### {a.measure.title}")
+            st.markdown(f"{shared.status_badge(j.icon, j.words, j.colour)}")
+            st.markdown(f"**{a.latest_text}** · {a.period_words}")
+            chart = views.chart_for(a, height=230)
+            if chart is not None:
+                st.altair_chart(chart.configure(**_big()) if hasattr(chart, "configure")
+                                else chart, width="stretch", theme=None)
+    if len(qa.measures) > 3:
+        st.markdown(f"…and {len(qa.measures) - 3} more measures on the question's page.")
+else:
+    st.markdown("No measure the product holds answers this question.")
+months = shared.months(shared.revision())
+period = (ctx.as_at or (months[0] if months else "2000-01-31"))[:7]
+notes = shared.store().commentary(ctx.plan_id, qa.question.id, period)
+if not notes.empty:
+    st.markdown("### Commentary")
+    st.text(notes.iloc[0]["text"])

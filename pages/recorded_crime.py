@@ -1,0 +1,72 @@
+"""Recorded crime for the chosen area: totals by offence group, and the monthly trend."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pages import shared
+from pcp_data import charts
+
+ctx = shared.ctx_or_stop()
+st.title("Recorded crime")
+shared.synthetic_banner(ctx)
+frame = shared.facts(shared.revision(), "recorded_crime", ctx.area_code or None)
+frame = frame[frame["measure"] == "offences"] if not frame.empty else frame
+if frame.empty:
+    st.info(f"The store holds no recorded crime for {ctx.area_name or 'any area'}.")
+    st.stop()
+sources = sorted(frame["source"].unique())
+source = st.selectbox("Publication", sources, help="Each figure is shown from one source.") \
+    if len(sources) > 1 else sources[0]
+frame = frame[frame["source"] == source]
+period_types = sorted(frame["period_type"].unique())
+ptype = "month" if "month" in period_types else period_types[0]
+frame = frame[frame["period_type"] == ptype].copy()
+frame["period_end"] = pd.to_datetime(frame["period_end"])
+if ctx.as_at:
+    frame = frame[frame["period_end"] <= pd.Timestamp(ctx.as_at)]
+last = frame["period_end"].max()
+st.caption(f"{ctx.area_name} · source: {source} · {ptype} figures to {last:%B %Y}")
+
+window = {"month": 12, "quarter": 4}.get(ptype, 1)
+ends = sorted(frame["period_end"].unique())
+recent = ends[-window:]
+previous = ends[-2 * window:-window]
+by_group = frame.groupby(["category", "period_end"])["value"].sum().reset_index()
+now = by_group[by_group["period_end"].isin(recent)].groupby("category")["value"].sum()
+before = by_group[by_group["period_end"].isin(previous)].groupby("category")["value"].sum()
+table = pd.DataFrame({"Offence group": now.index, "Latest 12 months": now.to_numpy()})
+table["12 months before"] = table["Offence group"].map(before)
+table["Change"] = table["Latest 12 months"] - table["12 months before"]
+table["Change (%)"] = 100 * table["Change"] / table["12 months before"]
+total_now, total_before = now.sum(), before.sum() if len(previous) == window else float("nan")
+c1, c2 = st.columns(2)
+c1.metric(f"Recorded crime, 12 months to {last:%B %Y}", f"{total_now:,.0f}",
+          delta=(f"{total_now - total_before:+,.0f} on the 12 months before"
+                 if pd.notna(total_before) else None), delta_color="inverse")
+c2.metric("Offence groups", f"{len(now)}")
+st.subheader("Offences by group, latest 12 months")
+st.altair_chart(charts.bar_chart(table, category="Offence group", value="Latest 12 months",
+                                 x_title="Offences in the latest 12 months (number)"),
+                width="stretch", theme=None)
+with st.expander("The table behind the chart"):
+    st.dataframe(table.sort_values("Latest 12 months", ascending=False), hide_index=True,
+                 column_config={"Change (%)": st.column_config.NumberColumn(format="%.1f%%"),
+                                "Latest 12 months": st.column_config.NumberColumn(format="%d")})
+
+st.subheader("Monthly trend by offence group")
+groups = list(now.sort_values(ascending=False).index)
+chosen = st.multiselect("Offence groups", groups, default=groups[:4])
+trend = by_group[by_group["category"].isin(chosen)].rename(
+    columns={"category": "Offence group", "period_end": "date", "value": "Offences"})
+if not trend.empty:
+    st.altair_chart(charts.lines_chart(trend, x="date", y="Offences", colour="Offence group",
+                                       y_title=f"Offences ({ptype}ly number)".replace(
+                                           "monthly", "monthly"),
+                                       colour_title="Offence group"),
+                    width="stretch", theme=None)
+    with st.expander("The table behind the chart"):
+        wide = trend.pivot_table(index="date", columns="Offence group", values="Offences")
+        wide.index = wide.index.strftime("%B %Y")
+        st.dataframe(wide.iloc[::-1])

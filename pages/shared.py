@@ -1,0 +1,238 @@
+"""What every page shares: the store, the chosen plan, area and month, cached reads.
+
+Pages stay thin: they read through these helpers (which call `pcp_data`) and lay out.
+Caches are keyed on the store's revision, so a publish or withdraw shows at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from pcp_data import assess as assess_mod
+from pcp_data.config import database_url
+from pcp_data.errors import PCPError
+from pcp_data.plan import Plan, load_shipped, shipped_plans, validate_plan_text
+from pcp_data.status import RollUp
+from pcp_data.store import Store
+
+DEFAULT_PLAN = "durham-2018-21"
+
+# Presentation mode: nothing on screen but the question (no sidebar, no toolbar), large type.
+PRESENTATION_CSS = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+header[data-testid="stHeader"], [data-testid="stToolbar"], footer {display: none !important;}
+.block-container {padding-top: 1.2rem !important; max-width: 100% !important;}
+.stApp, .stMarkdown p, .stMarkdown li {font-size: 26px !important; line-height: 1.35;}
+.stApp h1 {font-size: 48px !important;}
+.stApp h2 {font-size: 38px !important;}
+.stApp h3, .stApp h4 {font-size: 32px !important;}
+[data-testid="stMetricValue"] {font-size: 44px !important;}
+[data-testid="stMetricLabel"] p {font-size: 24px !important;}
+.stButton button p {font-size: 26px !important;}
+</style>
+"""
+SYNTHETIC_WORD = "synthetic"
+
+
+@st.cache_resource
+def get_store(url: str | None = None) -> Store:
+    return Store(url or database_url())
+
+
+def store() -> Store:
+    return get_store(database_url())
+
+
+def revision() -> int:
+    return store().revision()
+
+
+@st.cache_data(show_spinner=False)
+def _plan(plan_id: str, custom_text: str | None) -> Plan:
+    if custom_text is not None:
+        return validate_plan_text(custom_text, f"{plan_id}.yaml")
+    return load_shipped(plan_id)
+
+
+def plan_options(rev: int) -> dict[str, str | None]:
+    """{plan id: custom YAML text or None for a shipped plan}."""
+    options: dict[str, str | None] = dict.fromkeys(shipped_plans())
+    options.update(store().custom_plans())
+    return options
+
+
+def get_plan(plan_id: str) -> Plan:
+    options = plan_options(revision())
+    return _plan(plan_id, options.get(plan_id))
+
+
+@st.cache_data(show_spinner=False)
+def areas(rev: int) -> pd.DataFrame:
+    return store().areas()
+
+
+@st.cache_data(show_spinner="Working out the figures…")
+def plan_assessment(rev: int, plan_id: str, custom: str | None, area_code: str,
+                    as_at: str | None, peers: tuple[str, ...]) -> assess_mod.PlanAssessment:
+    plan = _plan(plan_id, custom)
+    when = dt.date.fromisoformat(as_at) if as_at else None
+    return assess_mod.assess_plan(store(), plan, area_code, as_at=when, peer_codes=peers)
+
+
+@st.cache_data(show_spinner=False)
+def facts(rev: int, dataset: str, area_code: str | None = None) -> pd.DataFrame:
+    return store().facts(dataset=dataset, area_codes=[area_code] if area_code else None)
+
+
+@st.cache_data(show_spinner=False)
+def months(rev: int) -> list[str]:
+    """Month ends with any recorded crime, satisfaction or indicator figure, newest first."""
+    f = store().facts()
+    if f.empty:
+        return []
+    ends = pd.to_datetime(f["period_end"]).dt.to_period("M").dt.to_timestamp(how="end")
+    return sorted({d.date().isoformat() for d in ends.dt.normalize()}, reverse=True)
+
+
+@dataclass(frozen=True)
+class Context:
+    plan: Plan
+    plan_id: str
+    area_code: str
+    area_name: str
+    as_at: str | None  # ISO month end, None = latest
+    peers: tuple[str, ...]
+    synthetic: bool
+
+    def assessment(self) -> assess_mod.PlanAssessment:
+        custom = plan_options(revision()).get(self.plan_id)
+        return plan_assessment(revision(), self.plan_id, custom, self.area_code, self.as_at,
+                               self.peers)
+
+
+def _default_area(plan: Plan, table: pd.DataFrame) -> str | None:
+    if table.empty:
+        return None
+    codes = list(table["area_code"])
+    home = store().setting("home_area")
+    if plan.force_code in codes:
+        return plan.force_code
+    if home in codes:
+        return home
+    forces = table[table["area_kind"] == "force"]
+    return str((forces if not forces.empty else table).iloc[0]["area_code"])
+
+
+def month_words(iso: str) -> str:
+    return pd.Timestamp(iso).strftime("%B %Y")
+
+
+def sidebar() -> Context | None:
+    """Plan, area and month choices; they persist across pages (and in the address)."""
+    rev = revision()
+    options = plan_options(rev)
+    params = st.query_params
+    if "plan_id" not in st.session_state:
+        wanted = params.get("plan", DEFAULT_PLAN)
+        st.session_state.plan_id = wanted if wanted in options else next(iter(options))
+    plan_ids = list(options)
+    if st.session_state.plan_id not in plan_ids:
+        st.session_state.plan_id = plan_ids[0]
+    with st.sidebar:
+        st.selectbox("Police and Crime Plan", plan_ids, key="plan_id",
+                     format_func=lambda pid: _plan_label(pid, options))
+        try:
+            plan = _plan(st.session_state.plan_id, options.get(st.session_state.plan_id))
+        except PCPError as exc:
+            st.error(exc.message)
+            return None
+        table = areas(rev)
+        if table.empty:
+            st.info("The store is empty: upload a workbook on the Upload page.")
+            return Context(plan, st.session_state.plan_id, "", "", None, (), False)
+        names = dict(zip(table["area_code"], table["area_name"], strict=True))
+        kinds = dict(zip(table["area_code"], table["area_kind"], strict=True))
+        codes = [c for c in table["area_code"] if kinds[c] == "force"] + [
+            c for c in table["area_code"] if kinds[c] != "force"]
+        if st.session_state.get("area_code") not in codes:
+            wanted = params.get("area")
+            st.session_state.area_code = wanted if wanted in codes else _default_area(plan, table)
+        st.selectbox("Area", codes, key="area_code",
+                     format_func=lambda c: f"{names[c]}" + ("" if kinds[c] == "force"
+                                                            else f" ({kinds[c]})"))
+        month_list = months(rev)
+        choices = ["latest", *month_list]
+        if st.session_state.get("as_at") not in choices:
+            wanted = params.get("as_at", "latest")
+            st.session_state.as_at = wanted if wanted in choices else "latest"
+        st.selectbox("Figures as at", choices, key="as_at",
+                     format_func=lambda m: "Latest figures" if m == "latest" else month_words(m),
+                     help="Judge the plan as it stood at the end of this month.")
+    area_code = st.session_state.area_code
+    as_at = None if st.session_state.as_at == "latest" else st.session_state.as_at
+    params["plan"] = st.session_state.plan_id
+    params["area"] = area_code
+    peers = tuple(c for c in plan.settings.peer_group if c in names)
+    if not peers:
+        stored = store().setting("peer_areas") or ""
+        peers = tuple(c for c in stored.split(",") if c in names and c != area_code)
+    area_facts = table[table["area_code"] == area_code]
+    synthetic = bool(area_facts.size) and _is_synthetic(rev, area_code)
+    return Context(plan, st.session_state.plan_id, area_code, names[area_code], as_at, peers,
+                   synthetic)
+
+
+@st.cache_data(show_spinner=False)
+def _is_synthetic(rev: int, area_code: str) -> bool:
+    f = store().facts(area_codes=[area_code])
+    return bool(f["source"].str.lower().str.contains(SYNTHETIC_WORD).any())
+
+
+def _plan_label(plan_id: str, options: dict[str, str | None]) -> str:
+    try:
+        plan = _plan(plan_id, options.get(plan_id))
+    except PCPError:
+        return f"{plan_id} (invalid)"
+    suffix = " (loaded)" if options.get(plan_id) is not None else ""
+    return f"{plan.force}: {plan.title}{suffix}"
+
+
+def synthetic_banner(ctx: Context) -> None:
+    if ctx.synthetic:
+        st.warning(
+            f"**Synthetic sample data, not real figures.** {ctx.area_name} and its peers are "
+            "imaginary forces made up to demonstrate the dashboard.", icon="⚠️")
+
+
+def status_badge(icon: str, words: str, colour: str) -> str:
+    """Markdown for a status: icon and words (never colour alone); colour repeats it."""
+    return f":{_streamlit_colour(colour)}-badge[{icon} {words}]"
+
+
+def _streamlit_colour(colour: str) -> str:
+    return {"#28A197": "blue", "#12436D": "blue", "#F46A25": "orange", "#801650": "red",
+            "#3D3D3D": "gray", "#A285D1": "violet"}.get(colour, "gray")
+
+
+def rollup_words(rollup: RollUp) -> str:
+    """The roll-up's sentence without the question's name (shown right above it)."""
+    text = rollup.sentence.removeprefix(f"{rollup.name}: ")
+    return text[:1].upper() + text[1:]
+
+
+def escape(text: str) -> str:
+    """Text made safe to put inside HTML the page itself writes (user text is never HTML)."""
+    return html.escape(str(text))
+
+
+def ctx_or_stop() -> Context:
+    ctx = st.session_state.get("ctx")
+    if ctx is None:
+        st.stop()
+    return ctx

@@ -1,0 +1,131 @@
+"""Upload: validate files (template or published formats), preview the changes, publish;
+the upload history with withdraw; the template to download."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from pages import shared
+from pcp_data.errors import PCPError
+from pcp_data.importer import ImportReport, publish, validate
+from pcp_data.template_workbook import build_template
+
+st.title("Upload data")
+st.markdown(
+    "Drop in this month's extracts: the dashboard's own template, or files as published by the "
+    "Home Office, ONS and data.police.uk. Each file is checked first; nothing is stored until "
+    "you publish, and a file with any problem is never stored.")
+st.download_button("Download the Excel template", build_template(),
+                   file_name="pcp-dashboard-template.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   icon="⬇️")
+
+files = st.file_uploader("Files to upload", accept_multiple_files=True,
+                         type=["xlsx", "xls", "ods", "csv", "zip"])
+store = shared.store()
+
+
+def _validate(named: list[tuple[str, bytes]]) -> ImportReport:
+    bar = st.progress(0.0, text="Checking the files…")
+    report = validate(named, store, progress=lambda f, text: bar.progress(min(f, 1.0), text))
+    bar.empty()
+    return report
+
+
+if files:
+    named = [(f.name, f.getvalue()) for f in files]
+    key = hashlib.sha256(b"".join(hashlib.sha256(c).digest() for _, c in named)).hexdigest()
+    cached = st.session_state.get("upload_report")
+    if cached is None or cached[0] != key or cached[2] != shared.revision():
+        st.session_state.upload_report = (key, _validate(named), shared.revision())
+    report: ImportReport = st.session_state.upload_report[1]
+    st.subheader("Validation report")
+    for fr in report.files:
+        s = fr.to_dict()
+        with st.container(border=True):
+            icon = "✔" if fr.ok else "✖"
+            st.markdown(f"**{icon} {fr.name}** — {s['format_label']}")
+            if fr.ok:
+                periods = s["periods"] or {}
+                st.markdown(
+                    f"{s['rows']:,} figures · {len(s['areas'])} areas · sheets: "
+                    f"{', '.join(s['sheets'])} · periods {periods.get('first', '')} to "
+                    f"{periods.get('last', '')}")
+                if fr.duplicate_of is not None:
+                    st.info(f"Already uploaded as upload {fr.duplicate_of}: publishing it again "
+                            "adds nothing.")
+                elif fr.changes is not None:
+                    new = int((fr.changes["change"] == "new").sum())
+                    revised = fr.changes[fr.changes["change"] == "revised"]
+                    st.markdown(f"Publishing adds **{new:,}** new figures and revises "
+                                f"**{len(revised):,}**.")
+                    if not fr.changes.empty:
+                        new_periods = sorted(set(fr.changes.loc[
+                            fr.changes["change"] == "new", "period_end"]))
+                        if new_periods:
+                            st.caption("New periods: " + ", ".join(new_periods[-12:])
+                                       + (" …" if len(new_periods) > 12 else ""))
+                    if not revised.empty:
+                        st.markdown("Revised figures (old → new):")
+                        st.dataframe(revised[["dataset", "area_code", "period_end", "category",
+                                              "subcategory", "old_value", "new_value"]],
+                                     hide_index=True)
+                with st.expander("Preview the figures"):
+                    st.dataframe(fr.result.facts.head(200), hide_index=True)
+            for w in s["warnings"]:
+                st.warning(w)
+            if s["set_aside"]:
+                st.caption("Set aside: " + "; ".join(
+                    f"{a['label']} ({a['reason']}, {a['rows']} rows)" for a in s["set_aside"]))
+            if s["problems"]:
+                st.error(f"{len(s['problems'])} problem(s): nothing from this file can be stored.")
+                st.dataframe(pd.DataFrame(s["problems"])[
+                    ["sheet", "row", "column", "value", "message", "expected"]],
+                    hide_index=True)
+    who = st.text_input("Your name (recorded with the upload)", key="uploader")
+    if st.button("Publish", type="primary", disabled=not report.ok or not who.strip()):
+        try:
+            done = publish(report, store, uploaded_by=who.strip())
+        except PCPError as exc:
+            st.error(exc.message)
+        else:
+            st.cache_data.clear()
+            st.session_state.pop("upload_report", None)
+            for p in done.published:
+                if p.duplicate_of is not None:
+                    st.info(f"{p.file_name}: already uploaded as upload {p.duplicate_of}.")
+                else:
+                    st.success(f"{p.file_name}: published as upload {p.upload_id} "
+                               f"({p.rows:,} figures). Every page now shows it.")
+    if not report.ok:
+        st.caption("Publishing is possible once every file is free of problems.")
+    elif not who.strip():
+        st.caption("Say who you are to publish.")
+
+st.subheader("Upload history")
+history = store.uploads()
+if history.empty:
+    st.caption("Nothing has been uploaded yet.")
+else:
+    st.dataframe(history[["id", "file_name", "status", "rows", "format", "uploaded_by",
+                          "uploaded_at", "withdrawn_by", "withdrawn_at"]], hide_index=True)
+    live = history[history["status"] == "published"]
+    if not live.empty:
+        with st.form("withdraw"):
+            chosen = st.selectbox("Withdraw an upload (its figures stop counting; earlier "
+                                  "figures return)", live["id"].tolist(),
+                                  format_func=lambda i: f"{i}: "
+                                  f"{live.set_index('id').loc[i, 'file_name']}")
+            by = st.text_input("Your name")
+            if st.form_submit_button("Withdraw"):
+                try:
+                    store.withdraw(int(chosen), by=by.strip() or "unknown")
+                except PCPError as exc:
+                    st.error(exc.message)
+                else:
+                    st.cache_data.clear()
+                    st.success(f"Upload {chosen} withdrawn.")
+                    st.rerun()

@@ -1,0 +1,172 @@
+"""Blocks several pages draw: a measure with its chart and sentence, a question's summary."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from pages.shared import Context, status_badge
+from pcp_data import charts
+from pcp_data.assess import (
+    Assessment,
+    QuestionAssessment,
+    axis_title,
+    format_value,
+    rate_note,
+)
+from pcp_data.surveys import wilson
+
+VALUE_FORMATS = {"percent": ".1f", "rate_per_1000": ",.2f", "fte": ",.1f", "number": ",.1f"}
+
+
+def chart_for(a: Assessment, *, height: int = 320) -> object | None:
+    """The measure's chart: XmR for counts and rates, a 95% interval band for survey
+    percentages. None when there is nothing to draw."""
+    m = a.measure
+    values = a.series.values
+    if a.as_at is not None:
+        values = values[values.index <= pd.Timestamp(a.as_at)]
+    if values.dropna().empty:
+        return None
+    fmt = VALUE_FORMATS.get(m.unit, ",.0f")
+    y_title = axis_title(m, a.series)
+    if a.series.counts is not None and a.series.base is not None:
+        counts = a.series.counts.reindex(values.index)
+        base = a.series.base.reindex(values.index)
+        rows = []
+        for date, v in values.items():
+            if pd.isna(v) or pd.isna(base[date]) or base[date] <= 0:
+                continue
+            low, high = wilson(float(counts[date]), float(base[date]))
+            rows.append({"date": date, "value": v, "low": 100 * low, "high": 100 * high,
+                         "base": base[date]})
+        return charts.interval_chart(pd.DataFrame(rows), y_title=y_title, height=height)
+    if a.spc is not None and m.frequency != "rolling_12_months":
+        data = a.spc.data.rename(columns={"date": "date"})
+    else:
+        data = pd.DataFrame({"date": values.index, "value": values.to_numpy()})
+    baseline = None
+    if m.baseline is not None:
+        baseline = (pd.Timestamp(m.baseline.start), pd.Timestamp(m.baseline.end),
+                    m.baseline.label)
+    target = m.target.value if m.target else None
+    return charts.spc_chart(data, y_title=y_title, target=target,
+                            target_label=m.target.label if m.target else None,
+                            baseline=baseline, height=height, value_format=fmt)
+
+
+def chart_table(a: Assessment) -> pd.DataFrame:
+    """The table behind the chart, in words, for those who cannot see it."""
+    t = a.series.table()
+    if a.as_at is not None:
+        t = t[t["period_end"] <= pd.Timestamp(a.as_at)]
+    t = t.dropna(subset=["value"]).copy()
+    out = pd.DataFrame({
+        "Period ending": t["period_end"].dt.strftime("%d %B %Y"),
+        axis_title(a.measure, a.series): t["value"].map(
+            lambda v: format_value(v, a.measure.unit)),
+    })
+    if "base" in t and t["base"].notna().any():
+        out["Respondents / base"] = t["base"].map(lambda v: f"{v:,.0f}" if pd.notna(v) else "")
+    if a.spc is not None and a.measure.frequency != "rolling_12_months":
+        spc = a.spc.data.set_index("date")
+        signal = spc["signal"].reindex(t["period_end"]).fillna("none").to_numpy()
+        out["SPC signal"] = signal
+    return out.iloc[::-1].reset_index(drop=True)
+
+
+def measure_block(ctx: Context, a: Assessment, *, show_details: bool = True,
+                  height: int = 320) -> None:
+    """A measure: status in icon and words, the sentence, figures, chart, table, peers."""
+    m = a.measure
+    j = a.judgement
+    st.markdown(f"#### {m.title}")
+    st.markdown(f"{status_badge(j.icon, j.words, j.colour)} &nbsp; {j.sentence}")
+    cols = st.columns(3)
+    cols[0].metric(f"Latest ({a.period_words})", a.latest_text)
+    yb = a.year_before
+    if yb is not None and yb.available and yb.change is not None:
+        delta = format_value(yb.change, m.unit if m.unit != "percent" else "number")
+        delta = delta.replace(" FTE", "")
+        if m.unit == "percent":
+            delta = f"{yb.change:+.1f} points"
+        elif yb.pct_change is not None:
+            delta = f"{yb.change:+,.0f} ({yb.pct_change:+.1f}%)"
+        cols[1].metric(f"A year before ({yb.previous_period_words})",
+                       format_value(yb.previous, m.unit), delta=delta,
+                       delta_color=_delta_colour(m.polarity))
+    else:
+        cols[1].metric("A year before", "no figure")
+    if m.target is not None:
+        met = a.latest_value is not None and m.target.met_by(a.latest_value)
+        cols[2].metric(f"Target: {m.target.label}", "met" if met else "not met")
+    elif a.peers is not None:
+        cols[2].metric(f"Rank among {a.peers.of} peers", f"{a.peers.rank} of {a.peers.of}")
+    elif m.tier:
+        cols[2].metric("Expectation", m.tier.capitalize(), help=m.tier_text)
+    chart = chart_for(a, height=height)
+    if chart is None:
+        st.info("The store holds no figures for this measure in this area yet.")
+    else:
+        st.altair_chart(chart, width="stretch", theme=None)
+    if not show_details:
+        return
+    facts_line = [f"Source: {a.series.source or 'none'}"]
+    note = rate_note(a.series)
+    if note:
+        facts_line.append(note)
+    if a.series.other_sources:
+        facts_line.append("also held: " + ", ".join(a.series.other_sources))
+    if a.series.upload_ids:
+        facts_line.append("uploads " + ", ".join(map(str, a.series.upload_ids)))
+    if m.chosen_by_product:
+        facts_line.append(f"measure chosen by the product: {m.note}")
+    st.caption(" · ".join(facts_line))
+    with st.expander("The table behind the chart, and the comparisons"):
+        for c in a.comparisons:
+            st.markdown(f"- {c.sentence}")
+        if a.survey is not None:
+            st.markdown(f"- Latest survey figure: {a.survey.words}"
+                        + (f" — {a.survey.warning}" if a.survey.warning else ""))
+        for note in a.notes:
+            st.markdown(f"- {note}")
+        st.dataframe(chart_table(a), hide_index=True)
+    if a.peers is not None:
+        with st.expander(f"Peers: {a.peers.sentence}"):
+            table = a.peers.table.assign(
+                label=lambda d: d["area_name"] + d["is_home"].map({True: " (this area)",
+                                                                   False: ""}))
+            st.altair_chart(charts.bar_chart(
+                table, category="label", value="value", x_title=axis_title(m, a.series),
+                highlight=table.loc[table["is_home"], "label"].iloc[0],
+                value_format=VALUE_FORMATS.get(m.unit, ",.0f")), width="stretch", theme=None)
+            avg = format_value(a.peers.peer_average, m.unit)
+            text = f"Simple average of the peers: **{avg}**."
+            if a.peers.england_and_wales is not None:
+                ew = format_value(a.peers.england_and_wales, m.unit)
+                text += f" England and Wales: **{ew}**."
+            st.markdown(text)
+
+
+def _delta_colour(polarity: str) -> str:
+    return {"higher_is_better": "normal", "lower_is_better": "inverse"}.get(polarity, "off")
+
+
+def question_summary(ctx: Context, qa: QuestionAssessment) -> pd.DataFrame:
+    """One row per measure: latest, change on a year before, status in icon and words."""
+    rows = []
+    for a in qa.measures:
+        yb = a.year_before
+        change = "no figure a year before"
+        if yb is not None and yb.available and yb.change is not None:
+            change = (f"{yb.change:+.1f} points" if a.measure.unit == "percent"
+                      else f"{yb.change:+,.0f}" + (f" ({yb.pct_change:+.1f}%)"
+                                                   if yb.pct_change is not None else ""))
+        rows.append({
+            "Measure": a.measure.title,
+            "Latest": f"{a.latest_text} ({a.period_words})",
+            "Change on a year before": change,
+            "Status": f"{a.judgement.icon} {a.judgement.words}",
+            "Why": a.judgement.sentence,
+        })
+    return pd.DataFrame(rows)
