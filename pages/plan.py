@@ -24,6 +24,7 @@ if uploaded is not None:
         if st.button(f"Use “{new.title}” ({new.force})", type="primary"):
             shared.store().set_setting(f"plan:{new.id}", text)
             st.session_state.plan_id = new.id
+            st.query_params["plan"] = new.id
             st.cache_data.clear()
             st.rerun()
 

@@ -49,8 +49,10 @@ def store() -> Store:
     return get_store(database_url())
 
 
-def revision() -> int:
-    return store().revision()
+def revision() -> str:
+    """The cache key for everything read from the store: its URL and revision."""
+    current = store()
+    return f"{current.url}#{current.revision()}"
 
 
 @st.cache_data(show_spinner=False)
@@ -60,7 +62,7 @@ def _plan(plan_id: str, custom_text: str | None) -> Plan:
     return load_shipped(plan_id)
 
 
-def plan_options(rev: int) -> dict[str, str | None]:
+def plan_options(rev: str) -> dict[str, str | None]:
     """{plan id: custom YAML text or None for a shipped plan}."""
     options: dict[str, str | None] = dict.fromkeys(shipped_plans())
     options.update(store().custom_plans())
@@ -73,12 +75,12 @@ def get_plan(plan_id: str) -> Plan:
 
 
 @st.cache_data(show_spinner=False)
-def areas(rev: int) -> pd.DataFrame:
+def areas(rev: str) -> pd.DataFrame:
     return store().areas()
 
 
 @st.cache_data(show_spinner="Working out the figures…")
-def plan_assessment(rev: int, plan_id: str, custom: str | None, area_code: str,
+def plan_assessment(rev: str, plan_id: str, custom: str | None, area_code: str,
                     as_at: str | None, peers: tuple[str, ...]) -> assess_mod.PlanAssessment:
     plan = _plan(plan_id, custom)
     when = dt.date.fromisoformat(as_at) if as_at else None
@@ -86,12 +88,12 @@ def plan_assessment(rev: int, plan_id: str, custom: str | None, area_code: str,
 
 
 @st.cache_data(show_spinner=False)
-def facts(rev: int, dataset: str, area_code: str | None = None) -> pd.DataFrame:
+def facts(rev: str, dataset: str, area_code: str | None = None) -> pd.DataFrame:
     return store().facts(dataset=dataset, area_codes=[area_code] if area_code else None)
 
 
 @st.cache_data(show_spinner=False)
-def months(rev: int) -> list[str]:
+def months(rev: str) -> list[str]:
     """Month ends with any recorded crime, satisfaction or indicator figure, newest first."""
     f = store().facts()
     if f.empty:
@@ -133,63 +135,73 @@ def month_words(iso: str) -> str:
     return pd.Timestamp(iso).strftime("%B %Y")
 
 
+def _choose(label: str, state_key: str, options: list[str], fallback: str, **kwargs: object) -> str:
+    """A sidebar select whose choice persists in ``st.session_state[state_key]`` across pages
+    and reruns. The widget has no key of its own: its index is set from the persisted
+    choice on every run, so a page switch can never reset it."""
+    current = st.session_state.get(state_key)
+    if current not in options:
+        current = fallback
+    chosen = st.selectbox(label, options, index=options.index(current), **kwargs)
+    st.session_state[state_key] = chosen
+    return str(chosen)
+
+
 def sidebar() -> Context | None:
     """Plan, area and month choices; they persist across pages (and in the address)."""
     rev = revision()
     options = plan_options(rev)
     params = st.query_params
-    if "plan_id" not in st.session_state:
-        wanted = params.get("plan", DEFAULT_PLAN)
-        st.session_state.plan_id = wanted if wanted in options else next(iter(options))
     plan_ids = list(options)
-    if st.session_state.plan_id not in plan_ids:
-        st.session_state.plan_id = plan_ids[0]
+    wanted_plan = params.get("plan", DEFAULT_PLAN)
     with st.sidebar:
-        st.selectbox("Police and Crime Plan", plan_ids, key="plan_id",
-                     format_func=lambda pid: _plan_label(pid, options))
+        plan_id = _choose("Police and Crime Plan", "plan_id", plan_ids,
+                          wanted_plan if wanted_plan in plan_ids else plan_ids[0],
+                          format_func=lambda pid: _plan_label(pid, options))
         try:
-            plan = _plan(st.session_state.plan_id, options.get(st.session_state.plan_id))
+            plan = _plan(plan_id, options.get(plan_id))
         except PCPError as exc:
             st.error(exc.message)
             return None
         table = areas(rev)
         if table.empty:
             st.info("The store is empty: upload a workbook on the Upload page.")
-            return Context(plan, st.session_state.plan_id, "", "", None, (), False)
+            return Context(plan, plan_id, "", "", None, (), False)
         names = dict(zip(table["area_code"], table["area_name"], strict=True))
         kinds = dict(zip(table["area_code"], table["area_kind"], strict=True))
         codes = [c for c in table["area_code"] if kinds[c] == "force"] + [
             c for c in table["area_code"] if kinds[c] != "force"]
-        if st.session_state.get("area_code") not in codes:
-            wanted = params.get("area")
-            st.session_state.area_code = wanted if wanted in codes else _default_area(plan, table)
-        st.selectbox("Area", codes, key="area_code",
-                     format_func=lambda c: f"{names[c]}" + ("" if kinds[c] == "force"
-                                                            else f" ({kinds[c]})"))
-        month_list = months(rev)
-        choices = ["latest", *month_list]
-        if st.session_state.get("as_at") not in choices:
-            wanted = params.get("as_at", "latest")
-            st.session_state.as_at = wanted if wanted in choices else "latest"
-        st.selectbox("Figures as at", choices, key="as_at",
-                     format_func=lambda m: "Latest figures" if m == "latest" else month_words(m),
-                     help="Judge the plan as it stood at the end of this month.")
-    area_code = st.session_state.area_code
-    as_at = None if st.session_state.as_at == "latest" else st.session_state.as_at
-    params["plan"] = st.session_state.plan_id
+        wanted_area = params.get("area")
+        area_code = _choose("Area", "area_code", codes,
+                            wanted_area if wanted_area in codes
+                            else _default_area(plan, table) or codes[0],
+                            format_func=lambda c: f"{names[c]}" + (
+                                "" if kinds[c] == "force" else f" ({kinds[c]})"))
+        choices = ["latest", *months(rev)]
+        wanted_month = params.get("as_at", "latest")
+        month = _choose("Figures as at", "as_at", choices,
+                        wanted_month if wanted_month in choices else "latest",
+                        format_func=lambda m: "Latest figures" if m == "latest"
+                        else month_words(m),
+                        help="Judge the plan as it stood at the end of this month.")
+    as_at = None if month == "latest" else month
+    params["plan"] = plan_id
     params["area"] = area_code
+    if as_at:
+        params["as_at"] = as_at
+    else:
+        params.pop("as_at", None)
     peers = tuple(c for c in plan.settings.peer_group if c in names)
     if not peers:
         stored = store().setting("peer_areas") or ""
         peers = tuple(c for c in stored.split(",") if c in names and c != area_code)
     area_facts = table[table["area_code"] == area_code]
     synthetic = bool(area_facts.size) and _is_synthetic(rev, area_code)
-    return Context(plan, st.session_state.plan_id, area_code, names[area_code], as_at, peers,
-                   synthetic)
+    return Context(plan, plan_id, area_code, names[area_code], as_at, peers, synthetic)
 
 
 @st.cache_data(show_spinner=False)
-def _is_synthetic(rev: int, area_code: str) -> bool:
+def _is_synthetic(rev: str, area_code: str) -> bool:
     f = store().facts(area_codes=[area_code])
     return bool(f["source"].str.lower().str.contains(SYNTHETIC_WORD).any())
 

@@ -41,7 +41,9 @@ def _sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from pcp_data.importer import import_files
 
     path = tmp_path_factory.mktemp("sample") / "sample.sqlite"
-    import_files([SAMPLE_WORKBOOK], Store(f"sqlite:///{path}"), uploaded_by="tests")
+    store = Store(f"sqlite:///{path}")
+    import_files([SAMPLE_WORKBOOK], store, uploaded_by="tests")
+    store.engine.dispose()  # the last connection closing checkpoints SQLite's write-ahead log
     return path
 
 
