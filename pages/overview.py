@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pages import shared, views
+from pcp_data.assess import changes_since as assess_changes
 
 ctx = shared.ctx_or_stop()
 plan = ctx.plan
@@ -38,6 +39,31 @@ with st.expander(f"The plan's structure: {len(plan.top_level) or ''} "
         for i, p in enumerate(plan.priorities, start=1):
             roll = pa.priority_rollup(p.id)
             st.markdown(f"{i}. {p.title} — {roll.icon} {roll.words}")
+
+# what changed since the last Panel
+with st.container(border=True):
+    st.subheader("What changed since the last Panel")
+    month_list = shared.months(shared.revision())
+    current = ctx.as_at or (month_list[0] if month_list else None)
+    earlier = [m for m in month_list if current is None or m < current]
+    if earlier:
+        default = min(2, len(earlier) - 1)
+        previous = st.selectbox(
+            "Figures at the last Panel meeting (as at the end of)", earlier, index=default,
+            format_func=shared.month_words, key="previous_panel")
+        before = shared.Context(**{**ctx.__dict__, "as_at": previous}).assessment()
+        changes = assess_changes(before, pa)
+        moved = [c for c in changes if c.kind != "no significant change"]
+        st.caption(f"{len(moved)} of {len(changes)} measures changed status or moved "
+                   f"significantly since {shared.month_words(previous)}; they are listed first.")
+        st.dataframe(
+            [{"What": c.kind, "Measure": c.measure.title,
+              "Then": f"{c.before.judgement.icon} {c.before.judgement.words}",
+              "Now": f"{c.after.judgement.icon} {c.after.judgement.words}",
+              "Why": c.sentence} for c in changes],
+            hide_index=True, column_config={"Why": st.column_config.TextColumn(width="large")})
+    else:
+        st.caption("There is no earlier month to compare with.")
 
 # status counts across the plan
 counts: dict[str, int] = {}

@@ -84,6 +84,7 @@ class Assessment:
     judgement: Judgement
     peers: PeerComparison | None = None
     notes: list[str] = field(default_factory=list)
+    minimum_base: int = 50
 
     @property
     def latest_text(self) -> str:
@@ -175,7 +176,8 @@ def assess_measure(
     if peer_codes and latest_date is not None:
         peers = peer_comparison(store, measure, area_code, peer_codes, latest_date)
     return Assessment(measure, ms, as_at, latest_date, latest_value, comparisons, year_before,
-                      spc_result, survey, change, judgement, peers, notes)
+                      spc_result, survey, change, judgement, peers, notes,
+                      plan.settings.minimum_base)
 
 
 def _spc(store: Store, plan: Plan, measure: Measure, area_code: str, values: pd.Series,
@@ -259,3 +261,62 @@ def assess_plan(
         rollup = roll_up(q.title, [a.judgement for a in items])
         questions.append(QuestionAssessment(q, items, rollup))
     return PlanAssessment(plan, area_code, as_at, questions, by_measure)
+
+
+@dataclass(frozen=True)
+class Change:
+    """How one measure moved between two Panel meetings' figures."""
+
+    measure: Measure
+    before: Assessment
+    after: Assessment
+    kind: str  # "status changed", "significant movement" or "no significant change"
+    sentence: str
+
+    @property
+    def order(self) -> int:
+        return {"status changed": 0, "significant movement": 1}.get(self.kind, 2)
+
+
+def _significant(before: Assessment, after: Assessment) -> str | None:
+    """Why the movement between two assessments is significant, or None."""
+    a_series = after.series
+    if a_series.counts is not None and a_series.base is not None and \
+            before.latest_date is not None and after.latest_date is not None and \
+            before.latest_date != after.latest_date:
+        counts, base = a_series.counts, a_series.base
+        change = surveys.compare_proportions(
+            float(counts[before.latest_date]), float(base[before.latest_date]),
+            float(counts[after.latest_date]), float(base[after.latest_date]),
+            minimum_base=after.minimum_base,
+            previous_label=before.period_words, current_label=after.period_words)
+        return change.sentence if change.significant and change.judged else None
+    if after.spc is not None and after.spc.latest_signal in ("improvement", "concern"):
+        return after.spc.sentence
+    return None
+
+
+def changes_since(earlier: PlanAssessment, later: PlanAssessment) -> list[Change]:
+    """What changed since the last Panel: status changes first, then significant
+    movements, then the rest, each with the sentence that says why."""
+    out: list[Change] = []
+    for mid, after in later.by_measure.items():
+        before = earlier.by_measure.get(mid)
+        if before is None:
+            continue
+        unit = after.measure.unit
+        values = (f"{format_value(before.latest_value, unit)} ({before.period_words}) → "
+                  f"{format_value(after.latest_value, unit)} ({after.period_words})")
+        if before.judgement.name != after.judgement.name:
+            kind = "status changed"
+            sentence = (f"From {before.judgement.words} to {after.judgement.words}: {values}. "
+                        f"{after.judgement.sentence}")
+        else:
+            why = _significant(before, after)
+            if why is not None:
+                kind, sentence = "significant movement", f"{values}. {why}"
+            else:
+                kind = "no significant change"
+                sentence = f"{values}; still {after.judgement.words}."
+        out.append(Change(after.measure, before, after, kind, sentence))
+    return sorted(out, key=lambda c: c.order)

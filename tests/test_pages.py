@@ -44,6 +44,8 @@ def test_overview_shows_the_plan_in_its_own_words(app: AppTest) -> None:
     assert "Synthetic sample data, not real figures" in text
     assert "figures for Northmoor Constabulary" in text
     assert "Key Performance Questions: how each is doing" in text
+    assert "What changed since the last Panel" in text
+    assert "they are listed first" in text
 
 
 @pytest.mark.parametrize(
