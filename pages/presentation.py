@@ -42,38 +42,36 @@ def leave() -> None:
         st.query_params.pop(key, None)
 
 
-nav = st.columns([1, 1, 6, 1])
+nav = st.columns([1.4, 1.2, 5, 1])
 nav[0].button("◀ Previous", on_click=go, args=(index - 1,), disabled=index == 0,
               key="prev", width="stretch")
 nav[1].button("Next ▶", on_click=go, args=(index + 1,), disabled=index == total - 1,
               key="next", width="stretch", type="primary")
-nav[2].markdown(f"<div style='text-align:center;font-size:26px;color:#3D3D3D'>"
+synthetic = " · <b>synthetic sample data, not real figures</b>" if ctx.synthetic else ""
+nav[2].markdown(f"<div style='text-align:center;font-size:24px;color:#3D3D3D'>"
                 f"{shared.escape(ctx.plan.force)} · {shared.escape(ctx.area_name)} · "
-                f"question {index + 1} of {total}</div>", unsafe_allow_html=True)
+                f"question {index + 1} of {total}{synthetic}</div>", unsafe_allow_html=True)
 nav[3].button("Exit", on_click=leave, key="exit", width="stretch")
 
 st.markdown(f"# {qa.question.title}")
 r = qa.rollup
-st.markdown(f"{shared.status_badge(r.icon, r.words, r.colour)} &nbsp; "
-            f"{r.counts.get('on track', 0)} on track · "
-            f"{r.counts.get('needs attention', 0)} need attention · "
-            f"{r.counts.get('of concern', 0)} of concern · "
-            f"{r.counts.get('not judged', 0)} not judged")
-if ctx.synthetic:
-    st.markdown("**⚠ Synthetic sample data — not real figures.**")
+counts = " · ".join(f"{r.counts.get(k, 0)} {k}" for k in
+                    ("on track", "needs attention", "of concern", "not judged"))
+st.markdown(f"{shared.status_text(r.icon, r.words, r.colour)} &nbsp; ({counts})")
 shown = qa.measures[:3]
 if shown:
-    cols = st.columns(len(shown))
+    cols = st.columns(len(shown), gap="large")
     for col, a in zip(cols, shown, strict=True):
         with col:
             j = a.judgement
             st.markdown(f"### {a.measure.title}")
-            st.markdown(f"{shared.status_badge(j.icon, j.words, j.colour)}")
-            st.markdown(f"**{a.latest_text}** · {a.period_words}")
-            chart = views.chart_for(a, height=230)
+            st.markdown(f"{shared.status_text(j.icon, j.words, j.colour)} · "
+                        f"**{a.latest_text}** · {a.period_words}")
+            chart = views.chart_for(a, height=220, legend=False)
             if chart is not None:
-                st.altair_chart(chart.configure(**_big()) if hasattr(chart, "configure")
-                                else chart, width="stretch", theme=None)
+                st.altair_chart(chart.configure(**_big()), width="stretch", theme=None)
+    st.markdown("Points: ▲ special cause improvement · ◆ special cause concern · "
+                "● common cause variation. Dashed lines: process limits.")
     if len(qa.measures) > 3:
         st.markdown(f"…and {len(qa.measures) - 3} more measures on the question's page.")
 else:

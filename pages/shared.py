@@ -29,9 +29,9 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 header[data-testid="stHeader"], [data-testid="stToolbar"], footer {display: none !important;}
 .block-container {padding-top: 1.2rem !important; max-width: 100% !important;}
 .stApp, .stMarkdown p, .stMarkdown li {font-size: 26px !important; line-height: 1.35;}
-.stApp h1 {font-size: 48px !important;}
-.stApp h2 {font-size: 38px !important;}
-.stApp h3, .stApp h4 {font-size: 32px !important;}
+.stApp h1 {font-size: 42px !important; padding: 0.2rem 0 !important;}
+.stApp h2 {font-size: 36px !important;}
+.stApp h3, .stApp h4 {font-size: 30px !important; padding: 0.1rem 0 !important;}
 [data-testid="stMetricValue"] {font-size: 44px !important;}
 [data-testid="stMetricLabel"] p {font-size: 24px !important;}
 .stButton button p {font-size: 26px !important;}
@@ -225,6 +225,11 @@ def synthetic_banner(ctx: Context) -> None:
 def status_badge(icon: str, words: str, colour: str) -> str:
     """Markdown for a status: icon and words (never colour alone); colour repeats it."""
     return f":{_streamlit_colour(colour)}-badge[{icon} {words}]"
+
+
+def status_text(icon: str, words: str, colour: str) -> str:
+    """Markdown for a status at body size (presentation mode): icon and words, in colour."""
+    return f":{_streamlit_colour(colour)}[**{icon} {words}**]"
 
 
 def _streamlit_colour(colour: str) -> str:

@@ -8,6 +8,7 @@ import streamlit as st
 from pages.shared import Context, status_badge
 from pcp_data import charts
 from pcp_data.assess import (
+    PERIOD_AXIS_WORDS,
     Assessment,
     QuestionAssessment,
     axis_title,
@@ -19,7 +20,7 @@ from pcp_data.surveys import wilson
 VALUE_FORMATS = {"percent": ".1f", "rate_per_1000": ",.2f", "fte": ",.1f", "number": ",.1f"}
 
 
-def chart_for(a: Assessment, *, height: int = 320) -> object | None:
+def chart_for(a: Assessment, *, height: int = 320, legend: bool = True) -> object | None:
     """The measure's chart: XmR for counts and rates, a 95% interval band for survey
     percentages. None when there is nothing to draw."""
     m = a.measure
@@ -30,6 +31,7 @@ def chart_for(a: Assessment, *, height: int = 320) -> object | None:
         return None
     fmt = VALUE_FORMATS.get(m.unit, ",.0f")
     y_title = axis_title(m, a.series)
+    x_title = PERIOD_AXIS_WORDS.get(m.frequency, "Period ending")
     if a.series.counts is not None and a.series.base is not None:
         counts = a.series.counts.reindex(values.index)
         base = a.series.base.reindex(values.index)
@@ -40,7 +42,8 @@ def chart_for(a: Assessment, *, height: int = 320) -> object | None:
             low, high = wilson(float(counts[date]), float(base[date]))
             rows.append({"date": date, "value": v, "low": 100 * low, "high": 100 * high,
                          "base": base[date]})
-        return charts.interval_chart(pd.DataFrame(rows), y_title=y_title, height=height)
+        return charts.interval_chart(pd.DataFrame(rows), y_title=y_title, height=height,
+                                     x_title=x_title)
     if a.spc is not None and m.frequency != "rolling_12_months":
         data = a.spc.data.rename(columns={"date": "date"})
     else:
@@ -52,7 +55,8 @@ def chart_for(a: Assessment, *, height: int = 320) -> object | None:
     target = m.target.value if m.target else None
     return charts.spc_chart(data, y_title=y_title, target=target,
                             target_label=m.target.label if m.target else None,
-                            baseline=baseline, height=height, value_format=fmt)
+                            baseline=baseline, height=height, value_format=fmt,
+                            x_title=x_title, legend=legend)
 
 
 def chart_table(a: Assessment) -> pd.DataFrame:

@@ -23,11 +23,20 @@ from pcp_data.store import Store
 
 UNIT_WORDS: dict[str, str] = {
     "count": "Number",
-    "rate_per_1000": "Rate per 1,000 population",
+    "rate_per_1000": "Per 1,000 people",
     "percent": "Per cent",
     "fte": "Full-time equivalent",
     "headcount": "Headcount",
     "number": "Value",
+}
+
+# the x axis of a measure's chart, in words, by frequency
+PERIOD_AXIS_WORDS: dict[str, str] = {
+    "month": "Month ending",
+    "quarter": "Quarter ending",
+    "financial_year": "Financial year ending",
+    "rolling_12_months": "12 months ending",
+    "snapshot": "As at",
 }
 
 FREQUENCY_WORDS: dict[str, str] = {
@@ -55,9 +64,12 @@ def format_value(value: float | None, unit: str) -> str:
 
 
 def axis_title(measure: Measure, series: MeasureSeries | None = None) -> str:
-    """Axis title in words, with units: ``Offences (number, monthly)``."""
-    unit = UNIT_WORDS.get(measure.unit, measure.unit)
-    return f"{unit} ({FREQUENCY_WORDS.get(measure.frequency, measure.frequency)})"
+    """The value axis title in words: ``Number``, ``Rate per 1,000 people``, ``Per cent``.
+
+    Kept short so it reads on a projector; the period goes on the other axis
+    (`PERIOD_AXIS_WORDS`), the population year in the caption (`rate_note`)."""
+    del series
+    return UNIT_WORDS.get(measure.unit, measure.unit)
 
 
 def rate_note(series: MeasureSeries) -> str | None:

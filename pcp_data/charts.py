@@ -71,6 +71,8 @@ def spc_chart(
     baseline: tuple[pd.Timestamp, pd.Timestamp, str] | None = None,
     height: int = 320,
     value_format: str = ",.0f",
+    x_title: str = "Period ending",
+    legend: bool = True,
 ) -> alt.LayerChart:
     """An XmR chart: the series, centre line and limits, signals by shape, target, baseline.
 
@@ -83,10 +85,10 @@ def spc_chart(
         frame["signal"] = None
     frame["status"] = frame["signal"].fillna("common").map(lambda s: SIGNAL_STYLE[s][0])
     frame = frame.dropna(subset=["value"])
-    x = alt.X("date:T", title="Period ending", axis=alt.Axis(format="%b %Y", labelAngle=0))
+    x = alt.X("date:T", title=x_title, axis=alt.Axis(format="%b %Y", labelAngle=0))
     y = alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False),
               axis=alt.Axis(format=value_format.replace(".1f", ".0f")))
-    tooltip = [alt.Tooltip("date:T", title="Period ending", format="%B %Y"),
+    tooltip = [alt.Tooltip("date:T", title=x_title, format="%B %Y"),
                alt.Tooltip("value:Q", title=y_title, format=value_format),
                alt.Tooltip("status:N", title="Variation")]
     layers: list[alt.Chart] = []
@@ -108,10 +110,12 @@ def spc_chart(
         x=x, y=y,
         shape=alt.Shape("status:N", title="Variation",
                         scale=alt.Scale(domain=statuses,
-                                        range=[SIGNAL_STYLE[k][2] for k in SIGNAL_STYLE])),
+                                        range=[SIGNAL_STYLE[k][2] for k in SIGNAL_STYLE]),
+                        legend=alt.Legend() if legend else None),
         color=alt.Color("status:N", title="Variation",
                         scale=alt.Scale(domain=statuses,
-                                        range=[SIGNAL_STYLE[k][1] for k in SIGNAL_STYLE])),
+                                        range=[SIGNAL_STYLE[k][1] for k in SIGNAL_STYLE]),
+                        legend=alt.Legend() if legend else None),
         tooltip=tooltip))
     if target is not None:
         tframe = pd.DataFrame({"value": [target], "label": [target_label or f"Target {target:g}"]})
@@ -124,16 +128,17 @@ def spc_chart(
     return alt.layer(*layers).properties(height=height, width="container")
 
 
-def interval_chart(frame: pd.DataFrame, *, y_title: str, height: int = 320) -> alt.LayerChart:
+def interval_chart(frame: pd.DataFrame, *, y_title: str, height: int = 320,
+                   x_title: str = "Period ending") -> alt.LayerChart:
     """Percentages with their 95% interval as a band (``date, value, low, high, base``)."""
     frame = frame.dropna(subset=["value"]).copy()
     frame["date"] = pd.to_datetime(frame["date"])
-    x = alt.X("date:T", title="Period ending", axis=alt.Axis(format="%b %Y", labelAngle=0))
+    x = alt.X("date:T", title=x_title, axis=alt.Axis(format="%b %Y", labelAngle=0))
     band = alt.Chart(frame).mark_area(opacity=0.2, color=TURQUOISE).encode(
         x=x, y=alt.Y("low:Q", title=y_title, scale=alt.Scale(zero=False)), y2="high:Q")
     line = alt.Chart(frame).mark_line(point=True, color=DARK_BLUE).encode(
         x=x, y=alt.Y("value:Q", title=y_title),
-        tooltip=[alt.Tooltip("date:T", title="Period ending", format="%B %Y"),
+        tooltip=[alt.Tooltip("date:T", title=x_title, format="%B %Y"),
                  alt.Tooltip("value:Q", title=y_title, format=".1f"),
                  alt.Tooltip("low:Q", title="95% interval from", format=".1f"),
                  alt.Tooltip("high:Q", title="95% interval to", format=".1f"),
