@@ -36,9 +36,10 @@ def test_publish_keeps_bytes_hash_who_and_rows(store: Store) -> None:
 
 
 def test_same_file_twice_adds_nothing(store: Store) -> None:
-    import_files([("a.xlsx", crime_file(10))], store, uploaded_by="x")
+    content = crime_file(10)
+    import_files([("a.xlsx", content)], store, uploaded_by="x")
     rev = store.revision()
-    again = import_files([("renamed.xlsx", crime_file(10))], store, uploaded_by="y")
+    again = import_files([("renamed.xlsx", content)], store, uploaded_by="y")
     assert again.published[0].duplicate_of == again.published[0].upload_id
     assert len(store.uploads()) == 1
     assert store.revision() == rev
@@ -61,9 +62,10 @@ def test_revision_replaces_and_withdraw_restores(store: Store) -> None:
 
 
 def test_withdrawn_file_uploaded_again_is_reinstated(store: Store) -> None:
-    first = import_files([("v1.xlsx", crime_file(10))], store, uploaded_by="x")
+    content = crime_file(10)  # the same bytes twice (openpyxl stamps the time in each file)
+    first = import_files([("v1.xlsx", content)], store, uploaded_by="x")
     store.withdraw(first.published[0].upload_id, by="x")
-    again = import_files([("v1.xlsx", crime_file(10))], store, uploaded_by="x")
+    again = import_files([("v1.xlsx", content)], store, uploaded_by="x")
     assert again.published[0].reinstated
     assert current_value(store) == 10.0
 
