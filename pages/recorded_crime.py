@@ -27,7 +27,8 @@ frame["period_end"] = pd.to_datetime(frame["period_end"])
 if ctx.as_at:
     frame = frame[frame["period_end"] <= pd.Timestamp(ctx.as_at)]
 last = frame["period_end"].max()
-st.caption(f"{ctx.area_name} · source: {source} · {ptype} figures to {last:%B %Y}")
+period_words = {"month": "monthly", "quarter": "quarterly"}.get(ptype, ptype.replace("_", " "))
+st.caption(f"{ctx.area_name} · source: {source} · {period_words} figures to {last:%B %Y}")
 
 window = {"month": 12, "quarter": 4}.get(ptype, 1)
 ends = sorted(frame["period_end"].unique())
@@ -62,8 +63,7 @@ trend = by_group[by_group["category"].isin(chosen)].rename(
     columns={"category": "Offence group", "period_end": "date", "value": "Offences"})
 if not trend.empty:
     st.altair_chart(charts.lines_chart(trend, x="date", y="Offences", colour="Offence group",
-                                       y_title=f"Offences ({ptype}ly number)".replace(
-                                           "monthly", "monthly"),
+                                       y_title=f"Offences ({period_words} number)",
                                        colour_title="Offence group"),
                     width="stretch", theme=None)
     with st.expander("The table behind the chart"):

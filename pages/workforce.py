@@ -38,7 +38,9 @@ for col, (worker, value) in zip(cols, latest.sort_values(ascending=False).items(
                         & (frame["period_end"] == last - pd.DateOffset(years=1))]["value"]
     delta = (f"{value - year_before.iloc[0]:+,.1f} on a year before"
              if not year_before.empty else None)
-    col.metric(worker, f"{value:,.1f}" if measure == "fte" else f"{value:,.0f}", delta=delta)
+    # no colour on the change: more or fewer staff is not by itself better or worse
+    col.metric(worker, f"{value:,.1f}" if measure == "fte" else f"{value:,.0f}", delta=delta,
+               delta_color="off")
 words = "FTE" if measure == "fte" else "headcount"
 trend = frame.rename(columns={"category": "Worker type", "period_end": "date",
                               "value": "Workers"})
