@@ -40,7 +40,8 @@ TOTAL_CATEGORY = "Total recorded crime"
 _FEEDS: dict[str, tuple[str, ...]] = {
     "month": ("month",),
     "quarter": ("quarter", "month"),
-    "financial_year": ("financial_year", "quarter", "month"),
+    # a published rolling year ending in March is a financial year (ONS year ending March)
+    "financial_year": ("financial_year", "quarter", "month", "rolling_year"),
     "rolling_12_months": ("month", "quarter", "rolling_year"),
     "snapshot": ("snapshot", "month", "quarter", "year"),
 }
@@ -134,6 +135,9 @@ def _aggregate(
     """Values (and bases) at ``frequency`` from one source's facts of one selection."""
     for ptype in _FEEDS[frequency]:
         rows = frame[frame["period_type"] == ptype]
+        if ptype == "rolling_year" and frequency == "financial_year":
+            rows = rows[rows["period_end"].str.endswith("-03-31")
+                        & rows["period_start"].str.endswith("-04-01")]
         if not rows.empty:
             break
     else:

@@ -287,7 +287,9 @@ def judge(status: Status, tier: str | None, assurance: str | None = None) -> Jud
         raise ValueError(f"unknown status {status.name!r}")
     if status.name == "not enough data":
         return Judgement(
-            "not judged", status, tier, assurance, f"Not judged: not enough data. {status.sentence}"
+            "not judged", status, tier, assurance,
+            status.sentence if status.sentence.startswith("Not judged")
+            else f"Not judged: not enough data. {status.sentence}",
         )
     name = _TABLE[tier or "maintain"][status.name]
     why = f"{status.words}, and {_TIER_WORDS[tier]}"

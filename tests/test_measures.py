@@ -260,3 +260,26 @@ def test_only_another_frequency_held_says_what_is_held(store: Store) -> None:
     assert s.empty
     assert s.notes == ["The store holds no monthly figures for this measure in this area, only "
                        "quarterly figures from Home Office police recorded crime open data."]
+
+
+def test_published_rolling_years_ending_in_march_serve_a_financial_year_measure(
+    store: Store,
+) -> None:
+    """ONS 'year ending March' figures are financial years; other rolling years are not."""
+    rows = []
+    for start, end, value in (("2016-04-01", "2017-03-31", 500.0),
+                              ("2016-07-01", "2017-06-30", 510.0),
+                              ("2017-04-01", "2018-03-31", 530.0)):
+        rows.append({"dataset": "recorded_crime", "area_code": "E23000008",
+                     "area_name": "Durham", "area_kind": "force", "period_start": start,
+                     "period_end": end, "period_type": "rolling_year",
+                     "category": "Theft offences", "subcategory": "Domestic burglary",
+                     "measure": "offences", "value": value, "base": None,
+                     "source": "ONS", "sheet": "Table P1", "edition": ""})
+    from pcp_data.facts import normalise_facts
+
+    store.publish("ons.xlsx", b"ons", normalise_facts(pd.DataFrame(rows)),
+                  uploaded_by="test", file_format="ons_pfa")
+    series = measure_series(store, burglary("financial_year"), "E23000008")
+    assert series.values.dropna().to_dict() == {pd.Timestamp("2017-03-31"): 500.0,
+                                                pd.Timestamp("2018-03-31"): 530.0}
