@@ -1,0 +1,319 @@
+"""The three journeys in a real browser: Debian's chromium through Playwright, against
+``streamlit run dashboard.py`` on a real SQLite store.
+
+1. The monthly upload: open the app on an empty store, upload the sample workbook, read the
+   validation report, publish, and see the plan on a page change.
+2. A KPQ deep link opened in a fresh browser session.
+3. Briefing the Panel: presentation mode at 1920x1080 and 1280x720, every question in turn.
+
+Screenshots of every screen at both sizes go to ``test-output/browser/`` (git-ignored): look at
+them. One server serves the module; its store starts empty and the upload journey runs first.
+Later tests load the sample themselves if that journey did not run (``pcp_data init`` does
+nothing on a store that holds data), so each can also be run on its own.
+
+Skipped with a clear message where Playwright or /usr/bin/chromium is missing; under
+``.ci/run`` (``PCP_REQUIRE_BROWSER=1``) a skip is a failure.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests import browser_support as bs
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+    expect = None
+else:
+    expect.set_options(timeout=bs.SCRIPT_TIMEOUT_MS // 3)  # CI has 2 cores
+
+pytestmark = pytest.mark.browser
+
+PLAN = "durham-2018-21"
+SAMPLE = bs.ROOT / "sample_data" / "pcp_sample.xlsx"
+QUESTIONS = 8  # Key Performance Questions in the Durham plan, 2018-21
+SAFE = "How safe are our communities?"
+CRIME = "How well are we preventing and reducing crime?"
+FORCE = "Northmoor Constabulary"  # the sample's imaginary home force
+MIN_BODY_PX = 24.0
+STATUS = re.compile(r"[✔⚠✖–] (on track|needs attention|of concern|not judged)")
+JUDGED = re.compile(r"[✔⚠✖] (on track|needs attention|of concern)")
+EXPECT_MS = bs.SCRIPT_TIMEOUT_MS
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def playwright_browser() -> Iterator[Any]:
+    if sync_playwright is None:
+        pytest.skip("Python Playwright is not installed (pip install -r requirements-dev.txt)")
+    if not bs.CHROMIUM.exists():
+        pytest.skip(f"{bs.CHROMIUM} not found: install Debian's chromium "
+                    "(apt-get install chromium); .ci/run does this")
+    with sync_playwright() as pw:
+        browser = bs.launch_browser(pw)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(playwright_browser: Any,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[bs.Server]:
+    """``streamlit run`` against an EMPTY store, warmed up by one throwaway session."""
+    folder = tmp_path_factory.mktemp("browser")
+    srv = bs.start_server(folder / "pcp.sqlite", folder / "streamlit.log")
+    try:
+        # The first session after a start can show a spurious "Page not found" dialog for the
+        # callable question pages (a Streamlit quirk with a pages/ folder): spend it here.
+        context = playwright_browser.new_context()
+        page = context.new_page()
+        bs.goto(page, srv.url)
+        context.close()
+        yield srv
+    finally:
+        bs.stop_server(srv)
+
+
+@pytest.fixture(scope="module")
+def sample_loaded(server: bs.Server) -> bs.Server:
+    """The store with the sample in it: published by the upload journey when it ran first,
+    loaded here otherwise (``init`` loads nothing into a store that holds data)."""
+    done = subprocess.run([sys.executable, "-m", "pcp_data", "init", "--db", server.db_url],
+                          cwd=bs.ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return server
+
+
+def _page(browser: Any, width: int = 1920, height: int = 1080) -> tuple[Any, Any]:
+    """A fresh browser context (a new Streamlit session) and a page in it."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(EXPECT_MS)
+    return context, context.new_page()
+
+
+def _sidebar_link(page: Any, text: str) -> Any:
+    """The sidebar's link to a page, as a user finds it: with 8 questions the navigation is
+    longer than Streamlit shows at first, so open "View N more" when the link is hidden."""
+    nav = page.locator("[data-testid='stSidebarNav']")
+    link = nav.locator("a").filter(has_text=text).first
+    more = nav.get_by_text(re.compile(r"^View \d+ more$"))
+    if not link.is_visible() and more.count():
+        more.first.click()
+    return link
+
+
+def _h1(page: Any) -> Any:
+    return page.locator("[data-testid='stMain'] h1").first
+
+
+def _fail_with_log(server: bs.Server, page: Any, what: str) -> None:
+    name = re.sub(r"\W+", "-", what).strip("-")[:60]
+    bs.screenshot(page, f"FAILED-{name}")
+    pytest.fail(f"{what}\n--- streamlit log ---\n{server.log_tail()}")
+
+
+# --------------------------------------------------------------------------- journeys
+
+
+def test_upload_on_an_empty_store_changes_the_overview(playwright_browser: Any,
+                                                       server: bs.Server) -> None:
+    context, page = _page(playwright_browser)
+    try:
+        bs.goto(page, server.url)
+        main = page.locator("[data-testid='stMain']")
+        expect(main).to_contain_text("There are no figures yet", timeout=EXPECT_MS)
+        expect(main).not_to_contain_text(SAFE)
+        bs.assert_no_exception(page, "overview, empty store")
+        bs.screenshot(page, "overview-empty")
+
+        _sidebar_link(page, "Upload data").click()
+        page.wait_for_url(re.compile(r"/upload"))
+        bs.wait_rerun(page)
+        expect(_h1(page)).to_have_text("Upload data")
+        expect(main).to_contain_text("Nothing has been uploaded yet")
+
+        page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+            str(SAMPLE))
+        report = page.get_by_text("Validation report")
+        expect(report).to_be_visible(timeout=EXPECT_MS)
+        bs.wait_idle(page)
+        expect(main).to_contain_text("PCP dashboard template")
+        expect(main).to_contain_text("16,734 figures")
+        expect(main).to_contain_text("Publishing adds")
+        bs.assert_no_exception(page, "upload, validation report")
+        publish = page.get_by_role("button", name="Publish")
+        expect(publish).to_be_disabled()  # not until the uploader says who they are
+        bs.screenshot(page, "upload-validated")
+
+        name = page.get_by_label("Your name (recorded with the upload)")
+        name.fill("Browser Test")
+        name.press("Enter")
+        bs.wait_rerun(page)
+        expect(publish).to_be_enabled()
+        publish.click()
+        success = page.locator("[data-testid='stAlertContentSuccess']")
+        try:
+            expect(success).to_contain_text("published as upload", timeout=EXPECT_MS)
+        except AssertionError:
+            _fail_with_log(server, page, "no success message after Publish")
+        expect(success).to_contain_text("16,734 figures")
+        bs.wait_idle(page)
+        bs.assert_no_exception(page, "upload, published")
+        expect(main).to_contain_text("Browser Test")  # the upload history names the uploader
+
+        _sidebar_link(page, "Plan on a page").click()
+        bs.wait_rerun(page)
+        expect(main).to_contain_text(SAFE, timeout=EXPECT_MS)
+        bs.wait_idle(page)
+        expect(main).not_to_contain_text("There are no figures yet")
+        expect(main).to_contain_text(FORCE)
+        # the innermost block holding the question's heading also holds its status line
+        card = main.locator("[data-testid='stVerticalBlock']").filter(
+            has=page.get_by_role("heading", name=f"1. {SAFE}")).last
+        expect(card).to_contain_text(JUDGED)
+        bs.assert_no_exception(page, "overview after publishing")
+        bs.screenshot(page, "overview-after-upload")
+    finally:
+        context.close()
+
+
+def test_kpq_deep_link_in_a_fresh_session(playwright_browser: Any,
+                                          sample_loaded: bs.Server) -> None:
+    context, page = _page(playwright_browser)
+    try:
+        bs.goto(page, f"{sample_loaded.url}/?kpq=kpq-crime")
+        page.wait_for_url(re.compile(r"/question-kpq-crime"), timeout=EXPECT_MS)
+        bs.wait_idle(page)
+        expect(_h1(page)).to_have_text(CRIME, timeout=EXPECT_MS)
+        chart = page.locator("[data-testid='stVegaLiteChart']").first
+        expect(chart).to_be_visible(timeout=EXPECT_MS)
+        drawn = chart.locator("canvas, svg").first
+        expect(drawn).to_be_attached(timeout=EXPECT_MS)
+        box = chart.bounding_box()
+        assert box is not None and box["width"] > 200 and box["height"] > 100, box
+        bs.assert_no_exception(page, "KPQ deep link")
+    finally:
+        context.close()
+
+
+def _markdown_font_sizes(page: Any) -> list[tuple[str, float]]:
+    """(text, computed font-size in px) of every visible paragraph of markdown in the main
+    area: the body text a Panel member has to read."""
+    return page.eval_on_selector_all(
+        "[data-testid='stMain'] [data-testid='stMarkdownContainer'] p",
+        """els => els.filter(e => e.offsetParent !== null && e.innerText.trim())
+                    .map(e => [e.innerText.trim().slice(0, 60),
+                               parseFloat(getComputedStyle(e).fontSize)])""")
+
+
+# The lowest bottom edge (page coordinates) of anything shown in the main area.
+_CONTENT_BOTTOM = """() => {
+    let bottom = 0;
+    for (const e of document.querySelectorAll(
+            "[data-testid='stMain'] [data-testid='stElementContainer']")) {
+        if (e.offsetParent === null) continue;
+        const r = e.getBoundingClientRect();
+        if (r.height > 0) bottom = Math.max(bottom, r.bottom + window.scrollY);
+    }
+    return bottom;
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), bs.SIZES, ids=["1920x1080", "1280x720"])
+def test_presentation_steps_through_every_question(playwright_browser: Any,
+                                                   sample_loaded: bs.Server,
+                                                   width: int, height: int) -> None:
+    context, page = _page(playwright_browser, width, height)
+    try:
+        bs.goto(page, f"{sample_loaded.url}/?present=1")
+        page.wait_for_url(re.compile(r"/present\?.*present=1"), timeout=EXPECT_MS)
+        bs.wait_idle(page)
+        expect(page.locator("[data-testid='stSidebar']")).to_be_hidden()
+        expect(page.locator("[data-testid='stHeader']")).to_be_hidden()
+        nxt = page.get_by_role("button", name="Next ▶")
+        prev = page.get_by_role("button", name="◀ Previous")
+        expect(prev).to_be_disabled()
+        expect(page.get_by_role("button", name="Exit")).to_be_visible()
+
+        seen: list[str] = []
+        small: list[str] = []
+        overflow: list[str] = []
+        for n in range(1, QUESTIONS + 1):
+            heading = _h1(page)
+            expect(heading).to_be_visible()
+            if seen:
+                expect(heading).not_to_have_text(seen[-1], timeout=EXPECT_MS)
+            bs.wait_idle(page)
+            expect(page.locator("[data-testid='stMain']")).to_contain_text(
+                f"question {n} of {QUESTIONS}")
+            assert re.search(rf"[?&]q={n}\b", page.url) or (n == 1 and "q=" not in page.url), \
+                page.url
+            title = heading.inner_text().strip()
+            assert title and title not in seen, (n, title, seen)
+            seen.append(title)
+            bs.assert_no_exception(page, f"presentation, question {n}")
+            main = page.locator("[data-testid='stMain']")
+            expect(main).to_contain_text(STATUS)  # status by icon and words, not colour alone
+            expect(main.locator("[data-testid='stVegaLiteChart']").first).to_be_visible()
+            bottom = page.evaluate(_CONTENT_BOTTOM)
+            if bottom > height:
+                overflow.append(f"q{n} {title!r}: content ends at {bottom:.0f}px")
+            sizes = _markdown_font_sizes(page)
+            assert sizes, f"question {n}: no body text found"
+            small += [f"q{n}: {px:g}px {text!r}" for text, px in sizes if px < MIN_BODY_PX]
+            bs.screenshot(page, f"present-q{n}")
+            if n < QUESTIONS:
+                nxt.click()
+                bs.wait_rerun(page)
+        expect(nxt).to_be_disabled()
+        assert seen[0] == SAFE and CRIME in seen, seen
+        assert not small, "body text under 24px in presentation mode:\n" + "\n".join(small)
+        assert not overflow, (f"one question per screen: at {width}x{height} these need "
+                              "scrolling:\n" + "\n".join(overflow))
+
+        prev.click()
+        bs.wait_rerun(page)
+        expect(_h1(page)).to_have_text(seen[-2])
+    finally:
+        context.close()
+
+
+PAGES = (  # screenshot name, address, words the page must show in its main area
+    ("overview", "/", "Police, Crime and Victims' Plan 2018-2021"),
+    ("question", "/question-kpq-safe", SAFE),
+    ("measure", "/?measure=crime-rate", "Recorded crime per 1,000 population"),
+    ("upload", "/upload", "Upload history"),
+    ("recorded-crime", "/recorded_crime", "Offences by group"),
+    ("victim-satisfaction", "/victim_satisfaction", "Victim satisfaction"),
+    ("workforce", "/workforce", "Workforce"),
+    ("plan", "/plan", "Measures"),
+)
+
+
+@pytest.mark.parametrize(("width", "height"), bs.SIZES, ids=["1920x1080", "1280x720"])
+def test_every_page_renders_without_error(playwright_browser: Any, sample_loaded: bs.Server,
+                                          width: int, height: int) -> None:
+    context, page = _page(playwright_browser, width, height)
+    try:
+        main = page.locator("[data-testid='stMain']")
+        for name, path, words in PAGES:
+            bs.goto(page, sample_loaded.url + path)
+            expect(main).to_contain_text(words, timeout=EXPECT_MS)
+            bs.wait_idle(page)
+            expect(page.locator("[data-testid='stSidebar']")).to_be_visible()
+            bs.assert_no_exception(page, f"{name} page at {width}x{height}")
+            bs.screenshot(page, name)
+    finally:
+        context.close()
+
