@@ -28,6 +28,7 @@ and edition. Two sources giving the same figure are both kept, since ``source`` 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 FACT_COLUMNS: tuple[str, ...] = (
@@ -95,16 +96,53 @@ def normalise_facts(frame: pd.DataFrame) -> pd.DataFrame:
                 "float64"
             )
         elif col in ("period_start", "period_end"):
-            out[col] = pd.to_datetime(frame[col]).dt.strftime("%Y-%m-%d").astype(object)
+            out[col] = _iso_dates(frame[col])
         else:
             src = frame[col] if col in frame.columns else ""
-            out[col] = pd.Series(src, index=frame.index).fillna("").astype(str).astype(object)
+            out[col] = _text(pd.Series(src, index=frame.index))
     if out.empty:
         return out.reset_index(drop=True)
-    keys = [*KEY_COLUMNS, "area_name", "area_kind"]
-    if out.duplicated(keys).any():
-        agg = {"value": "sum", "base": lambda s: s.sum(min_count=1), "sheet": "first",
-               "edition": "first"}
-        out = out.groupby(keys, sort=False, as_index=False, dropna=False).agg(agg)
-        out = out[list(FACT_COLUMNS)]
+    # a column holding one value throughout does not split groups: leave it out of the key
+    keys = [k for k in (*KEY_COLUMNS, "area_name", "area_kind") if not _constant(out[k])]
+    if keys:
+        codes = out.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    else:
+        codes = np.zeros(len(out), dtype=np.int64)
+    groups = int(codes.max()) + 1
+    if groups < len(out):
+        # One row per key, in order of first appearance, holding the first row's sheet and
+        # edition (text: never missing) and the sums (built-in aggregations, no per-group
+        # Python); base is NaN when every base in the group is missing.
+        first = np.unique(codes, return_index=True)[1]
+        summed = out.iloc[first].reset_index(drop=True)
+        summed["value"] = out["value"].groupby(codes).sum().to_numpy()
+        summed["base"] = out["base"].groupby(codes).sum(min_count=1).to_numpy()
+        out = summed
     return out.reset_index(drop=True)
+
+
+def _constant(column: pd.Series) -> bool:
+    """Every value equal to the first (and none missing)."""
+    values = column.to_numpy()
+    return bool((values == values[0]).all()) and not column.isna().any()
+
+
+def _text(column: pd.Series) -> pd.Series:
+    """``column.fillna("").astype(str).astype(object)``, skipping the conversions when the
+    column already holds only str (no missing values)."""
+    if column.dtype == object:
+        if pd.api.types.infer_dtype(column, skipna=False) == "string":
+            return column
+    elif isinstance(column.dtype, pd.StringDtype) and not column.isna().any():
+        return column.astype(object)
+    return column.fillna("").astype(str).astype(object)
+
+
+def _iso_dates(column: pd.Series) -> pd.Series:
+    """``pd.to_datetime(column).dt.strftime("%Y-%m-%d")`` as objects, each distinct value
+    converted once (a facts frame repeats a few dozen dates over thousands of rows)."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)  # missing -> -1
+    formatted = pd.to_datetime(pd.Series(uniques, dtype=column.dtype)).dt.strftime("%Y-%m-%d")
+    # a trailing NaN, so that code -1 (missing: NaT formats as NaN) picks it
+    table = np.append(formatted.to_numpy(dtype=object), np.nan)
+    return pd.Series(table.take(codes), index=column.index, dtype=object)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 import pandas as pd
@@ -267,11 +268,14 @@ class _Sheet:
         self.source, self.sheet, self.spec, self.source_label = source, sheet, spec, source_label
         self.problems: list[Problem] = []
         self.set_aside: list[SetAside] = []
-        self._cache: dict[tuple[str, object], Any] = {}
+        self._cache: dict[tuple[object, ...], Any] = {}
+        self._distincts: dict[int, tuple[list[object], dict[object, None]]] = {}
 
     def cell(self, row: int, col: int | None, name: str, value: object,
-             parse: Callable[[object], Any]) -> Any:
-        key = (name, value if not isinstance(value, list) else repr(value))
+             parse: Callable[[object], Any], *, context: object = None) -> Any:
+        """The parsed cell, or None after recording its problem. ``context`` is whatever
+        else the parse depends on (a subgroup's group), part of the cache key."""
+        key = self._key(name, value, context)
         try:
             hit = self._cache.get(key, _MISSING_KEY)
         except TypeError:
@@ -290,6 +294,25 @@ class _Sheet:
         self._cache[key] = result
         return result
 
+    @staticmethod
+    def _key(name: str, value: object, context: object) -> tuple[object, ...]:
+        value_key = value if not isinstance(value, list) else repr(value)
+        return (name, value_key) if context is None else (name, context, value_key)
+
+    def peek(self, name: str, value: object, parse: Callable[[object], Any], *,
+             context: object = None) -> Any:
+        """What `cell` would give, through the same cache, recording no problem: the
+        parsed value or the `_Bad` it raised. Raises TypeError for an unhashable value."""
+        key = self._key(name, value, context)
+        hit = self._cache.get(key, _MISSING_KEY)
+        if hit is _MISSING_KEY:
+            try:
+                hit = parse(value)
+            except _Bad as bad:
+                hit = bad
+            self._cache[key] = hit
+        return hit
+
     def _problem(self, row: int, col: int | None, name: str, value: object, bad: _Bad) -> None:
         column = f"{column_letter(col)} ({name})" if col is not None else name
         shown = None if is_blank(value) else value
@@ -298,7 +321,8 @@ class _Sheet:
             Problem(self.source.name, message, self.sheet, row + 1, column, shown, bad.expected)
         )
 
-    def read(self) -> list[dict[str, Any]]:
+    def read(self) -> dict[str, list[Any]]:
+        """The sheet's facts as columns ({fact column: values}), ``{}`` when none."""
         rows = self.source.rows(self.sheet)
         spellings = {c.name: c.spellings for c in self.spec.columns}
         required = tuple(c.name for c in self.spec.columns if c.required)
@@ -312,24 +336,99 @@ class _Sheet:
                     expected="a header row with the columns " + ", ".join(required),
                 )
             )
-            return []
+            return {}
         header_row, cols = found
+        values, kept = self._data_rows(rows, header_row, cols)
+        by_columns = getattr(self, "_columns_" + self.spec.dataset, None)
+        if by_columns is not None:
+            try:
+                got = by_columns(values, kept)
+            except TypeError:  # an unhashable cell: the row-by-row path handles it
+                got = None
+            if got is not None:
+                return got
+        # Row by row: every sheet without a column-wise path, and any sheet with a bad cell
+        # (so that problems come out in row order, each cell's once).
         out: list[dict[str, Any]] = []
         parse_row = getattr(self, "_row_" + self.spec.dataset)
-        for i in range(header_row + 1, len(rows)):
-            raw = rows[i]
-            cells = {name: (raw[j] if j < len(raw) else "") for name, j in cols.items()}
-            if all(is_blank(v) for v in cells.values()):
-                continue
-            first = next((v for v in raw if not is_blank(v)), "")
-            if isinstance(first, str) and header_key(first).startswith(("total", "grand total")):
-                self.set_aside.append(SetAside(self.sheet, clean_label(first), "total row"))
-                continue
+        for k in kept:
+            cells = {name: values[name][k] for name in cols}
             before = len(self.problems)
-            facts = parse_row(i, cells, cols)
+            facts = parse_row(header_row + 1 + k, cells, cols)
             if len(self.problems) == before:
                 out.extend(facts)
-        return out
+        return _as_columns(out)
+
+    def _data_rows(self, rows: list[list[object]], header_row: int,
+                   cols: _Cols) -> tuple[dict[str, list[object]], list[int]]:
+        """The template columns' cells below the header ({column: cells}, ``""`` past a
+        short row) and the positions (0 = the row below the header) of the rows to parse:
+        blank rows are skipped and total rows (first non-blank cell says "Total") set aside.
+
+        Column-wise: each distinct cell is checked once (blank? a total label?)."""
+        body = rows[header_row + 1:]
+        if body and min(map(len, body)) > max(cols.values()):
+            values = {name: list(map(itemgetter(j), body)) for name, j in cols.items()}
+            first_col = next((values[name] for name, j in cols.items() if j == 0), None)
+            if first_col is None:
+                first_col = list(map(itemgetter(0), body))
+        else:
+            values = {name: [r[j] if j < len(r) else "" for r in body]
+                      for name, j in cols.items()}
+            first_col = [r[0] if r else "" for r in body]
+        try:
+            blanks: dict[str, set[object]] = {}
+            for name, column in values.items():
+                blanks[name] = {v for v in self._distinct(column) if is_blank(v)}
+                if not blanks[name]:  # a column without a blank cell: no row is blank
+                    break
+            # per distinct first cell: None when blank (look further along the row),
+            # else whether it is a total label
+            status = {v: None if is_blank(v) else _is_total(v)
+                      for v in self._distinct(first_col)}
+        except TypeError:  # an unhashable cell
+            return values, self._kept_rows(body, values)
+        filled: list[bool] | None = None  # None: every row has a template cell filled
+        if all(blanks.values()):
+            filled = [False] * len(body)
+            for name, column in values.items():
+                blank = blanks[name]
+                filled = [f or v not in blank for f, v in zip(filled, column, strict=True)]
+        if filled is None and not any(s is None or s for s in status.values()):
+            return values, list(range(len(body)))
+        kept: list[int] = []
+        for k, first in enumerate(first_col):
+            if filled is not None and not filled[k]:
+                continue
+            total = status[first]
+            if total is None:
+                first = next((v for v in body[k] if not is_blank(v)), "")
+                total = _is_total(first)
+            if total:
+                self.set_aside.append(SetAside(self.sheet, clean_label(first), "total row"))
+                continue
+            kept.append(k)
+        return values, kept
+
+    def _distinct(self, cells: list[object]) -> dict[object, None]:
+        """The distinct cells of a column, in order (computed once per column list)."""
+        hit = self._distincts.get(id(cells))
+        if hit is None or hit[0] is not cells:
+            hit = self._distincts[id(cells)] = (cells, dict.fromkeys(cells))
+        return hit[1]
+
+    def _kept_rows(self, body: list[list[object]], values: dict[str, list[object]]) -> list[int]:
+        """`_data_rows`' row filter, one row at a time (for cells that cannot be hashed)."""
+        kept: list[int] = []
+        for k, raw in enumerate(body):
+            if all(is_blank(column[k]) for column in values.values()):
+                continue
+            first = next((v for v in raw if not is_blank(v)), "")
+            if _is_total(first):
+                self.set_aside.append(SetAside(self.sheet, clean_label(first), "total row"))
+                continue
+            kept.append(k)
+        return kept
 
     def _base(self, area: Area, period: tuple[dt.date, dt.date, str]) -> dict[str, Any]:
         return {
@@ -349,22 +448,68 @@ class _Sheet:
              parse: Callable[[object], Any]) -> Any:
         return self.cell(i, cols.get(name), name, cells.get(name, ""), parse)
 
+    def _columns_recorded_crime(self, values: dict[str, list[object]],
+                                kept: list[int]) -> dict[str, list[Any]] | None:
+        """Parse each column's distinct cells once and build the facts column-wise; None
+        when any cell is bad (the row-by-row path then says which). Same facts, in the same
+        order, as `_row_recorded_crime` row by row."""
+        parsers: dict[str, Callable[[object], Any]] = {
+            "Month": _period_of_month,
+            "Area": _area,
+            "Offence group": _lookup(_GROUPS, "offence group"),
+            "Offences": _required_whole_number,
+        }
+        every = len(kept) == len(values["Month"])
+
+        def kept_cells(name: str) -> list[object]:
+            return values[name] if every else list(map(values[name].__getitem__, kept))
+
+        parsed: dict[str, list[Any]] = {}
+        for name, parse in parsers.items():
+            cells = kept_cells(name)
+            seen: dict[object, Any] = {}
+            for v in self._distinct(cells):  # each distinct cell once, in row order
+                got = seen[v] = self.peek(name, v, parse)
+                if got is None or isinstance(got, _Bad):
+                    return None
+            parsed[name] = list(map(seen.__getitem__, cells))
+        pairs = list(zip(parsed["Offence group"], kept_cells("Offence subgroup"), strict=True))
+        seen_sub: dict[tuple[object, object], Any] = {}
+        for group, v in dict.fromkeys(pairs):
+            got = seen_sub[(group, v)] = self.peek(
+                "Offence subgroup", v, _subgroup_parser(group), context=group)
+            if got is None or isinstance(got, _Bad):
+                return None
+        subs = list(map(seen_sub.__getitem__, pairs))
+        n = len(kept)
+        periods, areas = parsed["Month"], parsed["Area"]
+        return {
+            "dataset": [self.spec.dataset] * n,
+            "area_code": [a.code for a in areas],
+            "area_name": [a.name for a in areas],
+            "area_kind": [a.kind for a in areas],
+            "period_start": [p[0] for p in periods],
+            "period_end": [p[1] for p in periods],
+            "period_type": [p[2] for p in periods],
+            "source": [self.source_label] * n,
+            "sheet": [self.sheet] * n,
+            "edition": [""] * n,
+            "category": parsed["Offence group"],
+            "subcategory": subs,
+            "measure": ["offences"] * n,
+            "value": parsed["Offences"],
+            "base": [None] * n,
+        }
+
     def _row_recorded_crime(self, i: int, cells: _Cells, cols: _Cols) -> list[dict[str, Any]]:
         period = self._get(i, cells, cols, "Month", _period_of_month)
         area = self._get(i, cells, cols, "Area", _area)
         group = self._get(i, cells, cols, "Offence group", _lookup(_GROUPS, "offence group"))
         sub = None
         if group is not None:
-            subs = _SUBGROUPS[group]
-
-            def parse_sub(v: object) -> str:
-                if is_blank(v) and len(subs) == 1:
-                    return next(iter(subs.values()))
-                return _lookup(subs, f"subgroup of {group}")(v)
-
             sub = self.cell(i, cols.get("Offence subgroup"), "Offence subgroup",
-                            cells["Offence subgroup"], parse_sub)
-        n = self._get(i, cells, cols, "Offences", lambda v: _required(_number(v, whole=True)))
+                            cells["Offence subgroup"], _subgroup_parser(group), context=group)
+        n = self._get(i, cells, cols, "Offences", _required_whole_number)
         if None in (period, area, group, sub, n):
             return []
         return [{**self._base(area, period), "category": group, "subcategory": sub,
@@ -447,6 +592,37 @@ def _required(value: float | None) -> float:
     return value
 
 
+def _is_total(first: object) -> bool:
+    """A row whose first non-blank cell is this is a total row."""
+    return isinstance(first, str) and header_key(first).startswith(("total", "grand total"))
+
+
+def _required_whole_number(value: object) -> float:
+    return _required(_number(value, whole=True))
+
+
+def _subgroup_parser(group: str) -> Callable[[object], str]:
+    """Parse an offence subgroup of ``group`` (blank means the group's only subgroup)."""
+    subs = _SUBGROUPS[group]
+
+    def parse_sub(v: object) -> str:
+        if is_blank(v) and len(subs) == 1:
+            return next(iter(subs.values()))
+        return _lookup(subs, f"subgroup of {group}")(v)
+
+    return parse_sub
+
+
+def _as_columns(records: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Fact records (dicts) as columns, keys in first-seen order (as a frame built from
+    the records would have them)."""
+    names: dict[str, None] = {}
+    for r in records:
+        for key in r:
+            names.setdefault(key)
+    return {key: [r.get(key) for r in records] for key in names}
+
+
 def _about(source: Source) -> dict[str, str]:
     sheet = source.find_sheet("About")
     if sheet is None:
@@ -471,7 +647,8 @@ class TemplateReader:
         about = _about(source)
         source_label = about.get("source", DEFAULT_SOURCE)
         result = ReadResult(source.name, self.format, "PCP dashboard template", metadata=about)
-        records: list[dict[str, Any]] = []
+        columns: dict[str, list[Any]] = {}
+        rows = 0
         for spec in SHEETS:
             sheet = source.find_sheet(spec.sheet)
             if sheet is None:
@@ -481,20 +658,25 @@ class TemplateReader:
             got = parser.read()
             result.problems.extend(parser.problems)
             result.set_aside.extend(parser.set_aside)
-            if not got and not parser.problems:
+            n = len(next(iter(got.values()), ()))
+            if not n and not parser.problems:
                 result.warnings.append(f"sheet '{sheet}' has a header but no rows")
-            records.extend(got)
+            for key, cells in got.items():
+                columns.setdefault(key, [None] * rows).extend(cells)
+            rows += n
+            for cells in columns.values():  # a column this sheet lacked: None, as from records
+                cells.extend([None] * (rows - len(cells)))
         others = [s for s in source.sheet_names
                   if s not in result.sheets and header_key(s) not in ("about", "lists")]
         if others:
             result.warnings.append("sheets not read: " + ", ".join(others))
-        if not result.problems and not records:
+        if not result.problems and not rows:
             result.problems.append(
                 Problem(source.name, "the workbook holds no figures",
                         expected="rows below the header of at least one template sheet")
             )
         if not result.problems:
-            result.facts = normalise_facts(pd.DataFrame.from_records(records))
+            result.facts = normalise_facts(pd.DataFrame(columns, dtype=object))
         return result
 
 
