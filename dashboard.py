@@ -62,7 +62,7 @@ sections = {
 }
 if not question_pages:
     del sections[questions_label]
-page = st.navigation(sections, position="hidden" if presenting else "sidebar")
+page = st.navigation(sections, position="hidden" if presenting else "sidebar", expanded=True)
 
 # Deep links open the view they name, whatever page the address points at.
 if presenting and page is not presentation:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from pages import shared, views
 from pcp_data.assess import changes_since as assess_changes
+from pcp_data.status import JUDGEMENT_STYLE
 
 ctx = shared.ctx_or_stop()
 plan = ctx.plan
@@ -13,13 +14,24 @@ st.caption(f"{plan.force} · {plan.period.label} · figures for {ctx.area_name o
            + (f" as at {shared.month_words(ctx.as_at)}" if ctx.as_at else ""))
 st.title(plan.title)
 shared.synthetic_banner(ctx)
-st.markdown(f"> {plan.vision}")
+st.caption(f"Vision: {plan.vision}")
 
 if not ctx.area_code:
-    st.info("There are no figures yet. Upload a workbook on the Upload page.")
+    st.info("There are no figures yet. Upload a workbook to begin.")
+    st.page_link("pages/upload.py", label="Upload data", icon=":material/upload_file:")
     st.stop()
 
 pa = ctx.assessment()
+
+# at a glance: how many questions are in each judgement (the worst of their measures)
+kind = plan.labels.kpq.plural if plan.has_kpqs else plan.labels.priority.plural
+glance = st.columns(4)
+for col, name in zip(glance, ("of concern", "needs attention", "on track", "not judged"),
+                     strict=True):
+    n = sum(1 for qa in pa.questions if qa.rollup.worst == name)
+    icon = JUDGEMENT_STYLE[name][0]
+    col.metric(f"{icon} {name}", f"{n} of {len(pa.questions)}",
+               help=f"{kind} whose worst measure is {name}")
 
 # the plan's own structure, in its own words
 labels = plan.labels
@@ -70,7 +82,6 @@ counts: dict[str, int] = {}
 for a in pa.by_measure.values():
     counts[a.judgement.words] = counts.get(a.judgement.words, 0) + 1
 summary = " · ".join(f"{n} {words}" for words, n in sorted(counts.items()))
-kind = labels.kpq.plural if plan.has_kpqs else labels.priority.plural
 st.subheader(f"{kind}: how each is doing")
 st.caption(f"{len(pa.by_measure)} measures: {summary}. Each question takes the worst judgement "
            "of its measures; the sentence says why.")

@@ -13,7 +13,7 @@ from pcp_data import charts
 
 
 def _big() -> dict:
-    return charts.theme(scale=1.5)["config"]
+    return charts.theme(scale=1.75)["config"]  # axis text about 24 px
 
 
 ctx = shared.ctx_or_stop()
@@ -37,21 +37,18 @@ def go(to: int) -> None:
     st.query_params["q"] = str(to + 1)
 
 
-def leave() -> None:
-    for key in ("present", "q"):
-        st.query_params.pop(key, None)
-
-
 nav = st.columns([1.4, 1.2, 5, 1])
 nav[0].button("◀ Previous", on_click=go, args=(index - 1,), disabled=index == 0,
               key="prev", width="stretch")
 nav[1].button("Next ▶", on_click=go, args=(index + 1,), disabled=index == total - 1,
               key="next", width="stretch", type="primary")
-synthetic = " · <b>synthetic sample data, not real figures</b>" if ctx.synthetic else ""
+synthetic = " · <b>synthetic data</b>" if ctx.synthetic else ""
 nav[2].markdown(f"<div style='text-align:center;font-size:24px;color:#3D3D3D'>"
-                f"{shared.escape(ctx.plan.force)} · {shared.escape(ctx.area_name)} · "
-                f"question {index + 1} of {total}{synthetic}</div>", unsafe_allow_html=True)
-nav[3].button("Exit", on_click=leave, key="exit", width="stretch")
+                f"{shared.escape(ctx.area_name)} · question {index + 1} of {total}"
+                f"{synthetic}</div>", unsafe_allow_html=True)
+if nav[3].button("Exit", key="exit", width="stretch"):
+    st.switch_page("pages/overview.py", query_params={"plan": ctx.plan_id,
+                                                     "area": ctx.area_code})
 
 st.markdown(f"# {qa.question.title}")
 r = qa.rollup
@@ -65,13 +62,20 @@ if shown:
         with col:
             j = a.judgement
             st.markdown(f"### {a.measure.title}")
-            st.markdown(f"{shared.status_text(j.icon, j.words, j.colour)} · "
-                        f"**{a.latest_text}** · {a.period_words}")
-            chart = views.chart_for(a, height=220, legend=False)
+            figure = (f"**{a.latest_text}** · {a.period_words}" if a.latest_value is not None
+                      else "no figures yet")
+            st.markdown(f"{shared.status_text(j.icon, j.words, j.colour)} · {figure}")
+            chart = views.chart_for(a, height=230, legend=False)
             if chart is not None:
                 st.altair_chart(chart.configure(**_big()), width="stretch", theme=None)
-    st.markdown("Points: ▲ special cause improvement · ◆ special cause concern · "
-                "● common cause variation. Dashed lines: process limits.")
+    keys = []
+    if any(a.series.counts is None and a.latest_value is not None for a in shown):
+        keys.append("▲ special cause improvement · ◆ special cause concern · ■ special cause, "
+                    "neither better nor worse · ● common cause; dashed lines: process limits")
+    if any(a.series.counts is not None for a in shown):
+        keys.append("shaded band: 95% interval of a survey percentage")
+    if keys:
+        st.markdown("Key: " + ". ".join(keys) + ".")
     if len(qa.measures) > 3:
         st.markdown(f"…and {len(qa.measures) - 3} more measures on the question's page.")
 else:

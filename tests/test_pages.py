@@ -44,6 +44,10 @@ def test_overview_shows_the_plan_in_its_own_words(app: AppTest) -> None:
     assert "Synthetic sample data, not real figures" in text
     assert "figures for Northmoor Constabulary" in text
     assert "Key Performance Questions: how each is doing" in text
+    glance = {m.label: m.value for m in at.metric if m.label.split(" ", 1)[-1] in (
+        "of concern", "needs attention", "on track", "not judged")}
+    assert set(glance) == {"✖ of concern", "⚠ needs attention", "✔ on track", "– not judged"}
+    assert sum(int(v.split(" of ")[0]) for v in glance.values()) == 8  # the 8 KPQs
     assert "What changed since the last Panel" in text
     assert "they are listed first" in text
 
@@ -150,6 +154,11 @@ def test_presentation_mode_steps_through_every_question(app: AppTest) -> None:
     assert seen[0] == "# How safe are our communities?"
     assert seen[-1] == "# How confident are people in the Police?"
     assert len(seen) == 8
+    at.button(key="exit").click()
+    at.run()
+    no_errors(at)
+    assert at.title[0].value == "Police, Crime and Victims' Plan 2018-2021"  # left presenting
+    assert "present" not in at.query_params
 
 
 def test_upload_page_refuses_a_bad_file_and_stores_nothing(app: AppTest,
