@@ -73,7 +73,7 @@ if shown:
         keys.append("▲ special cause improvement · ◆ special cause concern · ■ special cause, "
                     "neither better nor worse · ● common cause; dashed lines: process limits")
     if any(a.series.counts is not None for a in shown):
-        keys.append("shaded band: 95% interval of a survey percentage")
+        keys.append("Shaded band: 95% interval of a survey percentage")
     if keys:
         st.markdown("Key: " + ". ".join(keys) + ".")
     if len(qa.measures) > 3:
