@@ -171,6 +171,16 @@ class Store:
             conn.execute(meta_table.insert().values(key=f"setting:{key}", value=value))
             self._bump(conn)
 
+    def custom_plans(self) -> dict[str, str]:
+        """Plans users loaded into the app: {plan id: YAML text}."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(meta_table.c.key, meta_table.c.value).where(
+                    meta_table.c.key.like("setting:plan:%")
+                )
+            ).all()
+        return {k.removeprefix("setting:plan:"): v for k, v in rows}
+
     # -- uploads --------------------------------------------------------------------------
     def find_upload(self, digest: str) -> dict[str, Any] | None:
         """The upload whose bytes have SHA-256 ``digest``, or None."""

@@ -128,3 +128,10 @@ def test_commentary_versions(store: Store) -> None:
     assert versions["text"].tolist() == ["<b>Final</b>", "First draft"]
     with pytest.raises(StoreError, match="empty"):
         store.save_commentary("plan", "kpq1", "2019-03", "  ", author="x")
+
+
+def test_plans_loaded_in_the_app_are_kept(store: Store) -> None:
+    store.set_setting("plan:my-plan", "id: my-plan\n")
+    store.set_setting("home_area", "E23000008")
+    assert store.custom_plans() == {"my-plan": "id: my-plan\n"}
+    assert store.setting("home_area") == "E23000008"
