@@ -150,6 +150,8 @@ def assess_measure(
 ) -> Assessment:
     """Gather the evidence for one measure and judge it (see `pcp_data.status`)."""
     ms = series or measure_series(store, measure, area_code)
+    if ms.frequency != measure.frequency:  # shown at a fallback frequency (see measures)
+        measure = replace(measure, frequency=ms.frequency)
     values = _truncate(ms.values, as_at)
     assert values is not None
     base = _truncate(ms.base, as_at)
@@ -199,16 +201,17 @@ def _spc(store: Store, plan: Plan, measure: Measure, area_code: str, values: pd.
     behind it (rolling sums are not independent points, so no rules are run on them)."""
     frequency = measure.frequency
     if spc.spc_refusal(frequency) is not None:
-        monthly = replace(measure, frequency="month")
-        values = _truncate(measure_series(store, monthly, area_code).values, as_at)
-        frequency = "month"
-        target = None  # a target applies to the rolling figure, not to single months
-        if values is None or values.dropna().shape[0] < 2:
-            notes.append("The store holds fewer than two monthly figures behind the rolling "
-                         "12-month figures, so there is no SPC chart to judge by: SPC rules "
-                         "are not run on rolling figures, which share 11 of their 12 months.")
+        behind = measure_series(store, replace(measure, frequency="month"), area_code)
+        values = _truncate(behind.values, as_at)
+        frequency = behind.frequency
+        target = None  # a target applies to the rolling figure, not to single periods
+        words = {"month": "monthly", "quarter": "quarterly"}.get(frequency)
+        if words is None or values is None or values.dropna().shape[0] < 2:
+            notes.append("The store holds fewer than two monthly or quarterly figures behind "
+                         "the rolling 12-month figures, so there is no SPC chart to judge by: "
+                         "SPC rules are not run on rolling figures, which overlap.")
             return None
-        notes.append("SPC is run on the monthly figures behind the rolling 12-month figures.")
+        notes.append(f"SPC is run on the {words} figures behind the rolling 12-month figures.")
     if values is None or values.dropna().shape[0] < 2:
         notes.append("Fewer than two figures: no SPC limits.")
         return None

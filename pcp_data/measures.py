@@ -25,7 +25,7 @@ with most periods); the others are named in ``other_sources``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -196,8 +196,41 @@ def _population(store: Store, area_code: str) -> pd.Series:
     return pop.groupby("period_end")["value"].sum().sort_index()
 
 
+# When the store holds nothing at a measure's own frequency (published tables are often
+# quarterly or rolling years while a plan asks for months), the next of these that it does
+# hold is shown instead, and the series says so.
+FALLBACK_FREQUENCIES: dict[str, tuple[str, ...]] = {
+    "month": ("quarter", "rolling_12_months", "financial_year"),
+    "quarter": ("rolling_12_months", "financial_year"),
+    "rolling_12_months": ("financial_year",),
+    "financial_year": (),
+    "snapshot": (),
+}
+
+
 def measure_series(store: Store, measure: Measure, area_code: str) -> MeasureSeries:
-    """The series for ``measure`` in ``area_code`` from the store's current facts."""
+    """The series for ``measure`` in ``area_code`` from the store's current facts.
+
+    ``result.frequency`` is the frequency shown: the measure's own, or the first of
+    `FALLBACK_FREQUENCIES` the store can serve (with a note saying so).
+    """
+    result = _series_at(store, measure, area_code, measure.frequency)
+    if not result.empty:
+        return result
+    for frequency in FALLBACK_FREQUENCIES.get(measure.frequency, ()):
+        fallback = _series_at(store, measure, area_code, frequency)
+        if not fallback.empty:
+            fallback.notes.insert(0, (
+                f"Shown as {_PERIOD_WORDS.get(frequency, frequency)} figures: the store holds "
+                f"no {_PERIOD_WORDS.get(measure.frequency, measure.frequency)} figures for "
+                "this measure in this area."))
+            return fallback
+    return result
+
+
+def _series_at(store: Store, measure: Measure, area_code: str, frequency: str) -> MeasureSeries:
+    """The series at one frequency (empty, with a note, when the store cannot serve it)."""
+    measure = replace(measure, frequency=frequency)
     data = measure.data
     facts = store.facts(dataset=data.dataset, area_codes=[area_code], measure=data.measure)
     pooled = measure.unit == "percent" and data.dataset == "victim_satisfaction"

@@ -195,7 +195,7 @@ def test_rolling_measure_is_judged_by_spc_on_the_monthly_figures_with_a_note(
     assert a.period_words == "12 months to March 2020"
 
 
-def test_rolling_measure_without_monthly_figures_says_why_it_is_not_judged(
+def test_rolling_measure_with_only_quarters_is_judged_on_the_quarters_behind_it(
         store: Store) -> None:
     # only Home Office quarters are held: a rolling 12-month sum exists, no monthly figures
     lines = ["Financial Year,Financial Quarter,Force Name,Offence Group,Offence Subgroup,"
@@ -206,9 +206,11 @@ def test_rolling_measure_without_monthly_figures_says_why_it_is_not_judged(
     plan = make_plan(burglary_measure(frequency="rolling_12_months"))
     a = assess_measure(store, plan, plan.measure("burglary"), DURHAM)
     assert a.latest_value == 100.0  # 10 + 20 + 30 + 40
-    assert a.spc is None and a.judgement.name == "not judged"
-    assert "fewer than two monthly figures behind the rolling 12-month figures" in \
-        a.judgement.sentence
+    # SPC on the 8 quarters behind the rolling sums, never on the overlapping rolling sums
+    assert a.spc is not None and a.spc.frequency == "quarter"
+    assert a.spc.data["value"].tolist() == [10.0, 20.0, 30.0, 40.0] * 2
+    assert a.spc.provisional  # 8 points, fewer than 12
+    assert "SPC is run on the quarterly figures behind the rolling 12-month figures." in a.notes
 
 
 # --------------------------------------------------------------------------- tiers and roll-up

@@ -253,13 +253,16 @@ def test_the_source_that_reaches_latest_is_shown(store: Store) -> None:
     assert s.values.tolist() == [3.0, 3.0, 3.0, 7.0]
 
 
-def test_only_another_frequency_held_says_what_is_held(store: Store) -> None:
+def test_only_another_frequency_held_is_shown_at_that_frequency_and_says_so(
+    store: Store,
+) -> None:
     import_files([("prc.csv", home_office_csv([("2017/18", 1, 6)]))], store,
                  uploaded_by="tests")
     s = measure_series(store, burglary("month"), DURHAM)
-    assert s.empty
-    assert s.notes == ["The store holds no monthly figures for this measure in this area, only "
-                       "quarterly figures from Home Office police recorded crime open data."]
+    assert s.frequency == "quarter"
+    assert s.values.dropna().to_dict() == {pd.Timestamp("2017-06-30"): 6.0}
+    assert s.notes[0] == ("Shown as quarterly figures: the store holds no monthly figures "
+                          "for this measure in this area.")
 
 
 def test_published_rolling_years_ending_in_march_serve_a_financial_year_measure(

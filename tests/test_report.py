@@ -236,16 +236,18 @@ def test_report_on_real_files_for_durham(realdata_dir: Path, tmp_path: Path) -> 
     assert 1 <= rate["peers"]["rank"] <= rate["peers"]["of"] <= 8
     # no SPC on a rolling figure, and no monthly figures behind it in these files: said so
     assert rate["status"]["name"] == "not enough data"
-    assert "monthly figures behind the rolling 12-month figures" in rate["status"]["sentence"]
+    assert "figures behind the rolling 12-month figures" in rate["status"]["sentence"]
     comparisons = {c["label"]: c for c in rate["comparisons"]}
     assert comparisons["12 months against the 12 months before"]["sentence"].startswith(
         "12 months to June 2019 against 12 months to June 2018:")
 
-    # monthly measures: the files hold quarters and rolling years, and the sentence says so
+    # monthly measures: the files hold quarters, so they are shown and judged quarterly
+    # (four quarters of 2017/18: provisional limits), and the report says so
     burglary = by_id["domestic-burglary"]
-    assert burglary["judgement"]["name"] == "not judged"
-    assert "only quarterly figures from Home Office police recorded crime open data" in \
-        burglary["status"]["sentence"]
+    assert ("Shown as quarterly figures: the store holds no monthly figures for this measure "
+            "in this area.") in burglary["notes"]
+    assert burglary["latest"]["period_words"] == "the quarter to March 2018"
+    assert "provisional" in burglary["status"]["sentence"]
     text = format_report(report)
     assert "Area: Durham (E23000008), the area asked for" in text
     assert "England and Wales" in text
