@@ -112,6 +112,7 @@ READER_MODULES: tuple[str, ...] = (
     "police_uk",
     "population",
     "survey_proportions",
+    "geography_lookup",
 )
 
 
