@@ -9,13 +9,14 @@ from pages import shared, views
 ctx = shared.ctx_or_stop()
 plan = ctx.plan
 ids = [m.id for m in plan.measures]
+# the address names the measure (deep links, "Open this measure"); else the last one seen
 wanted = st.query_params.get("measure")
-if st.session_state.get("measure_id") not in ids:
-    st.session_state.measure_id = wanted if wanted in ids else ids[0]
-st.selectbox("Measure", ids, key="measure_id",
-             format_func=lambda mid: plan.measure(mid).title)
-st.query_params["measure"] = st.session_state.measure_id
-measure = plan.measure(st.session_state.measure_id)
+current = wanted if wanted in ids else st.session_state.get("measure_id")
+chosen = st.selectbox("Measure", ids, index=ids.index(current) if current in ids else 0,
+                      format_func=lambda mid: plan.measure(mid).title)
+st.session_state.measure_id = chosen
+st.query_params["measure"] = chosen
+measure = plan.measure(chosen)
 st.caption(f"{plan.force} · {plan.title} · {ctx.area_name}")
 shared.synthetic_banner(ctx)
 if not ctx.area_code:

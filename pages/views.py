@@ -85,6 +85,9 @@ def measure_block(ctx: Context, a: Assessment, *, show_details: bool = True,
     m = a.measure
     j = a.judgement
     st.markdown(f"#### {m.title}")
+    if show_details and not st.query_params.get("measure"):
+        st.page_link("pages/measure.py", label="Open this measure", icon=":material/open_in_full:",
+                     query_params={"measure": m.id})
     st.markdown(f"{status_badge(j.icon, j.words, j.colour)} &nbsp; {j.sentence}")
     cols = st.columns(3)
     cols[0].metric(f"Latest ({a.period_words})", a.latest_text)
