@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 
 MISSING = object()
 """Returned by `parse_number` for a marker meaning 'not available' (never stored as 0)."""
@@ -294,3 +295,61 @@ def offence_subgroup(label: object, group: str | None = None) -> tuple[str, str]
     if hit is None or (group is not None and hit[0] != group):
         return None
     return hit
+
+
+# --- headers that nearly match: say exactly which column was not recognised -------------------
+
+def near_miss_header(
+    rows: list[list[object]],
+    recognise: Callable[[list[object]], dict[str, int]],
+    required: tuple[str, ...],
+    *,
+    at_least: int,
+    scan: int = 40,
+) -> tuple[int, dict[str, int], list[str]] | None:
+    """The row that comes closest to a header without being one, to say what it lacks.
+
+    ``recognise`` maps a row to {canonical column: index} for the cells it recognises.
+    Returns (row index, recognised columns, required columns missing) for the row among the
+    first ``scan`` that recognises the most required columns, at least ``at_least`` of them
+    but not all; None when no row comes that close (or one is a full header).
+    """
+    best: tuple[int, dict[str, int], list[str]] | None = None
+    for i, row in enumerate(rows[:scan]):
+        found = recognise(row)
+        missing = [c for c in required if c not in found]
+        if not missing:
+            return None
+        if len(required) - len(missing) >= at_least and (
+            best is None or len(missing) < len(best[2])
+        ):
+            best = (i, found, missing)
+    return best
+
+
+def unrecognised_cells(row: list[object], found: dict[str, int]) -> list[int]:
+    """Columns of a header row holding text that no recognised column accounts for."""
+    used = set(found.values())
+    return [j for j, c in enumerate(row)
+            if isinstance(c, str) and c.strip() and j not in used]
+
+
+def spellings_matcher(
+    columns: dict[str, tuple[str, ...]],
+) -> Callable[[list[object]], dict[str, int]]:
+    """A ``recognise`` function for `near_miss_header` from accepted header spellings."""
+    accepted = {canon: {header_key(s) for s in spellings} for canon, spellings in columns.items()}
+
+    def recognise(row: list[object]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for j, cell in enumerate(row):
+            if not isinstance(cell, str) or not cell.strip():
+                continue
+            key = header_key(cell)
+            for canon, keys in accepted.items():
+                if canon not in found and key in keys:
+                    found[canon] = j
+                    break
+        return found
+
+    return recognise

@@ -22,6 +22,7 @@ kept: the tables carry them where offences recorded earlier were cancelled or re
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pandas as pd
@@ -30,11 +31,15 @@ from pcp_data.cleaning import (
     MISSING,
     NotANumber,
     clean_label,
+    header_key,
     is_blank,
     is_footer,
+    near_miss_header,
     offence_group,
     offence_subgroup,
     parse_number,
+    spellings_matcher,
+    unrecognised_cells,
 )
 from pcp_data.errors import Problem
 from pcp_data.facts import normalise_facts
@@ -71,18 +76,50 @@ def _header(source: Source, sheet: str) -> tuple[int, dict[str, int]] | None:
     return find_header(source.rows(sheet), COLUMNS, required=REQUIRED, scan=30)
 
 
+_recognise = spellings_matcher(COLUMNS)
+
+
+def _near_miss(source: Source, sheet: str) -> tuple[int, dict[str, int], list[str]] | None:
+    """A header with all but one or two of the needed columns (one was renamed)."""
+    return near_miss_header(source.rows(sheet), _recognise, REQUIRED,
+                            at_least=len(REQUIRED) - 2, scan=30)
+
+
+def _near_miss_problem(source: Source, sheet: str,
+                       near: tuple[int, dict[str, int], list[str]]) -> Problem:
+    """What a header that nearly matches lacks, naming the columns it did not recognise."""
+    i, found, missing = near
+    row = source.rows(sheet)[i]
+    others = unrecognised_cells(row, found)
+    wanted = ", ".join(HEADER_NAMES[c] for c in missing)
+    message = f"the header has no {wanted} column"
+    if others:
+        message += " (columns not recognised: " + ", ".join(
+            f"'{clean_label(row[j])}'" for j in others) + ")"
+    column = (f"{column_letter(others[0])} ({clean_label(row[others[0]])})"
+              if len(others) == 1 else None)
+    expected = "; ".join(
+        f"a column headed {HEADER_NAMES[c]} (or " + ", ".join(
+            dict.fromkeys(s for s in COLUMNS[c] if header_key(s) != header_key(HEADER_NAMES[c])))
+        + ")" for c in missing)
+    return Problem(source.name, message, sheet, i + 1, column,
+                   row[others[0]] if len(others) == 1 else None, expected)
+
+
 class _Bad(ValueError):
     def __init__(self, message: str, expected: str) -> None:
         super().__init__(message)
         self.message, self.expected = message, expected
 
 
+_QUARTER = re.compile(r"^(?:q|qtr|quarter)?\s*(\d+(?:\.0*)?)$", re.IGNORECASE)
+
+
 def _quarter(value: object) -> int:
-    text = clean_label(value).upper().removeprefix("Q") if not is_blank(value) else ""
-    try:
-        q = float(text)
-    except ValueError:
-        raise _Bad("is not a financial quarter", "a quarter number 1-4 (Q1 = April-June)") from None
+    # "1", 1.0, "Q1", "Quarter 1" (never clean_label: it would take the 1 of "Q1" for a footnote)
+    text = re.sub(r"\s+", " ", str(value)).strip() if not is_blank(value) else ""
+    m = _QUARTER.match(text)
+    q = float(m.group(1)) if m else None
     if q not in (1, 2, 3, 4):
         raise _Bad("is not a financial quarter", "a quarter number 1-4 (Q1 = April-June)")
     return int(q)
@@ -102,7 +139,8 @@ class HomeOfficePRCReader:
     def sniff(self, source: Source) -> bool:
         if source.kind not in ("csv", "xlsx", "xls", "ods"):
             return False
-        return any(_header(source, s) is not None for s in source.sheet_names)
+        return any(_header(source, s) is not None or _near_miss(source, s) is not None
+                   for s in source.sheet_names)
 
     def read(self, source: Source) -> ReadResult:
         result = ReadResult(source.name, self.format, self.label)
@@ -114,6 +152,9 @@ class HomeOfficePRCReader:
         for sheet in source.sheet_names:
             found = _header(source, sheet)
             if found is None:
+                near = _near_miss(source, sheet)
+                if near is not None:
+                    result.problems.append(_near_miss_problem(source, sheet, near))
                 continue
             result.sheets.append(sheet)
             missing_cells += self._sheet(source, sheet, found, result, sums, meta, years,
