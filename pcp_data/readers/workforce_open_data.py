@@ -24,7 +24,16 @@ from typing import Any
 
 import pandas as pd
 
-from pcp_data.cleaning import MISSING, NotANumber, clean_label, header_key, is_blank, parse_number
+from pcp_data.cleaning import (
+    MISSING,
+    NotANumber,
+    clean_label,
+    header_key,
+    is_blank,
+    near_miss_header,
+    parse_number,
+    unrecognised_cells,
+)
 from pcp_data.errors import Problem
 from pcp_data.facts import normalise_facts
 from pcp_data.forces import Area, resolve_area
@@ -55,21 +64,101 @@ def _header_key(cell: object) -> str:
     return re.sub(r"[.…]+$", "", header_key(cell)).strip()
 
 
+def _recognise(row: list[object]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for j, cell in enumerate(row):
+        if not isinstance(cell, str) or not cell.strip():
+            continue
+        key = _header_key(cell)
+        for name, pattern in _COLUMNS.items():
+            if name not in found and pattern.match(key):
+                found[name] = j
+                break
+    return found
+
+
 def find_open_data_header(rows: list[list[object]]) -> tuple[int, dict[str, int]] | None:
     """(header row, {column: index}) of the open data table, or None."""
     for i, row in enumerate(rows[:_SCAN]):
-        found: dict[str, int] = {}
-        for j, cell in enumerate(row):
-            if not isinstance(cell, str) or not cell.strip():
-                continue
-            key = _header_key(cell)
-            for name, pattern in _COLUMNS.items():
-                if name not in found and pattern.match(key):
-                    found[name] = j
-                    break
+        found = _recognise(row)
         if set(_REQUIRED) <= set(found) and ({"headcount", "fte"} & set(found)):
             return i, found
     return None
+
+
+_NEEDED = (*_REQUIRED, "measure")
+_NEEDED_NAMES = {
+    "year": "As at 31 March (the year)",
+    "force": "Force Name",
+    "worker": "Worker type",
+    "measure": "Total (headcount) or Total (FTE)",
+}
+
+
+def _recognise_needed(row: list[object]) -> dict[str, int]:
+    found = _recognise(row)
+    for m in ("fte", "headcount"):
+        if m in found:
+            found.setdefault("measure", found[m])
+    return found
+
+
+def near_miss(rows: list[list[object]]) -> tuple[int, dict[str, int], list[str]] | None:
+    """A header with all the open data columns but one (renamed): (row, found, missing)."""
+    near = near_miss_header(rows, _recognise_needed, _NEEDED, at_least=len(_NEEDED) - 1,
+                            scan=_SCAN)
+    # the worker type or a total column must be there: a year and a force alone are not this
+    if near is None or not ({"worker", "measure"} & set(near[1])):
+        return None
+    return near
+
+
+def _near_miss_problem(source: Source, sheet: str | None, rows: list[list[object]],
+                       near: tuple[int, dict[str, int], list[str]]) -> Problem:
+    i, found, missing = near
+    row = rows[i]
+    others = [j for j in unrecognised_cells(row, found) if j not in found.values()]
+    # the breakdown columns (Region, Gender, Rank...) are never recognised by name either:
+    # point at the column only when one cell is left that could be the missing one
+    wanted = ", ".join(_NEEDED_NAMES[c] for c in missing)
+    message = f"the header has no {wanted} column"
+    if others:
+        message += " (columns not recognised: " + ", ".join(
+            f"'{clean_label(row[j])}'" for j in others) + ")"
+    guess = _guess_column(rows, i, others, missing[0])
+    column = f"{column_letter(guess)} ({clean_label(row[guess])})" if guess is not None else None
+    return Problem(source.name, message, sheet, i + 1, column,
+                   row[guess] if guess is not None else None,
+                   f"a column headed {_NEEDED_NAMES[missing[0]]}")
+
+
+def _guess_column(rows: list[list[object]], header: int, candidates: list[int],
+                  missing: str) -> int | None:
+    """The unrecognised column whose cells look like what the missing column holds."""
+    if len(candidates) == 1:
+        return candidates[0]
+    body = rows[header + 1: header + 201]
+
+    def share(j: int, test) -> float:
+        cells = [r[j] for r in body if j < len(r) and not is_blank(r[j])]
+        return sum(1 for c in cells if test(c)) / len(cells) if cells else 0.0
+
+    tests = {
+        "worker": lambda c: worker_type(c) is not None,
+        "force": lambda c: resolve_area(clean_label(c)) is not None,
+        "year": lambda c: _year_end(c, (3, 31)) is not None,
+        "measure": lambda c: _is_number(c),
+    }
+    scored = [(share(j, tests[missing]), j) for j in candidates]
+    best = max(scored, default=(0.0, None))
+    return best[1] if best[0] >= 0.8 else None
+
+
+def _is_number(value: object) -> bool:
+    try:
+        return parse_number(value) is not None
+    except NotANumber:
+        return False
 
 
 def snapshot_day(header: object) -> tuple[int, int]:
@@ -98,12 +187,13 @@ class WorkforceOpenDataReader:
 
     def sniff(self, source: Source) -> bool:
         if source.kind == "csv":
-            head = source.text[:20000].splitlines()[:_SCAN]
-            return find_open_data_header([list(r) for r in csv.reader(head)]) is not None
+            head = [list(r) for r in csv.reader(source.text[:20000].splitlines()[:_SCAN])]
+            return find_open_data_header(head) is not None or near_miss(head) is not None
         if not source.is_workbook:
             return False
         return any(
-            find_open_data_header(source.rows(s)[:_SCAN]) is not None for s in source.sheet_names
+            find_open_data_header(source.rows(s)[:_SCAN]) is not None
+            or near_miss(source.rows(s)[:_SCAN]) is not None for s in source.sheet_names
         )
 
     def read(self, source: Source) -> ReadResult:
@@ -113,12 +203,16 @@ class WorkforceOpenDataReader:
             rows = source.rows(sheet)
             found = find_open_data_header(rows)
             if found is None:
-                if source.is_workbook:
+                near = near_miss(rows)
+                if near is not None:
+                    result.problems.append(_near_miss_problem(
+                        source, sheet if source.is_workbook else None, rows, near))
+                elif source.is_workbook:
                     result.warnings.append(f"sheet '{sheet.strip()}' has no open data table")
                 continue
             result.sheets.append(sheet)
             records.extend(_read_sheet(source, sheet, rows, *found, result))
-        if not result.sheets:
+        if not result.sheets and not result.problems:
             result.problems.append(Problem(
                 source.name, "no open data header row found",
                 expected="columns As at 31 March, Force Name, Worker type and Total (FTE) "
