@@ -58,16 +58,21 @@ st.markdown(f"{shared.status_text(r.icon, r.words, r.colour)} &nbsp; ({counts})"
 shown = qa.measures[:3]
 if shown:
     cols = st.columns(len(shown), gap="large")
-    for col, a in zip(cols, shown, strict=True):
+    for n, (col, a) in enumerate(zip(cols, shown, strict=True)):
         with col:
             j = a.judgement
             st.markdown(f"### {a.measure.title}")
             figure = (f"**{a.latest_text}** · {a.period_words}" if a.latest_value is not None
                       else "no figures yet")
             st.markdown(f"{shared.status_text(j.icon, j.words, j.colour)} · {figure}")
-            chart = views.chart_for(a, height=230, legend=False)
-            if chart is not None:
-                st.altair_chart(chart.configure(**_big()), width="stretch", theme=None)
+            # one chart for screens about 720 px high, one for 1080 px: CSS shows the one
+            # that fits (the server cannot know the screen's size)
+            for size, height in (("small", 230), ("large", 420)):
+                chart = views.chart_for(a, height=height, legend=False)
+                if chart is not None:
+                    with st.container(key=f"chart-{size}-{n}"):
+                        st.altair_chart(chart.configure(**_big()), width="stretch",
+                                        theme=None)
     keys = []
     if any(a.series.counts is None and a.latest_value is not None for a in shown):
         keys.append("▲ special cause improvement · ◆ special cause concern · ■ special cause, "

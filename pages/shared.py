@@ -35,6 +35,8 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], footer {display: none
 [data-testid="stMetricValue"] {font-size: 44px !important;}
 [data-testid="stMetricLabel"] p {font-size: 24px !important;}
 .stButton button p {font-size: 26px !important;}
+@media (min-height: 1000px) {[class*="st-key-chart-small"] {display: none !important;}}
+@media (max-height: 999px) {[class*="st-key-chart-large"] {display: none !important;}}
 </style>
 """
 SYNTHETIC_WORD = "synthetic"
