@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -59,16 +59,23 @@ from pcp_data.cleaning import (
     is_blank,
     is_footer,
     mid_year,
+    near_miss_header,
     offence_group,
     offence_subgroup,
     parse_number,
     spacer_columns,
+    spellings_matcher,
     year_ending,
     year_of,
 )
 from pcp_data.errors import Problem
 from pcp_data.facts import normalise_facts
-from pcp_data.forces import AreaMismatch, classify_non_area, resolve_code_and_name
+from pcp_data.forces import (
+    AreaMismatch,
+    classify_non_area,
+    resolve_area,
+    resolve_code_and_name,
+)
 from pcp_data.readers import ReadResult, SetAside, register
 from pcp_data.readers.source import Source, column_letter, find_header
 from pcp_data.vocabulary import OFFENCE_GROUPS
@@ -103,13 +110,59 @@ class _Table:
     title: str
     header_row: int
     cols: dict[str, int]
+    missing: list[str] = field(default_factory=list)
+    """Area columns the header lacks (a table known by its title whose header was renamed)."""
+
+
+_CODE = re.compile(r"^[EWKSN]\d{8}$")
+_AREA_NAMES = {"code": "Area Code", "name": "Area Name"}
+
+
+def _code_cells(rows: list[list[object]], j: int) -> float:
+    cells = [r[j] for r in rows if j < len(r) and not is_blank(r[j])]
+    return sum(1 for c in cells if _CODE.match(str(c).strip())) / len(cells) if cells else 0.0
+
+
+def _name_cells(rows: list[list[object]], j: int) -> float:
+    cells = [r[j] for r in rows if j < len(r) and isinstance(r[j], str) and r[j].strip()]
+    return (sum(1 for c in cells if resolve_area(clean_label(c)) is not None) / len(cells)
+            if cells else 0.0)
+
+
+def _without_header(rows: list[list[object]], sheet: str) -> _Table | None:
+    """A police force area table known by its title and its ONS area codes whose header has
+    no recognised area code or area name column: kept, to say what the header lacks."""
+    title = _title(rows, min(len(rows), 10))
+    low = title.lower()
+    if not (_TITLE_CRIME.search(title) and re.search(r"recorded crime|offences", low)):
+        return None
+    kind = ("rates" if "rate of offences" in low or "rates of offences" in low
+            else "counts" if "number of offences" in low else None)
+    if kind is None:
+        return None
+    first_code = next((i for i, r in enumerate(rows[:60])
+                       if any(isinstance(c, str) and _CODE.match(c.strip()) for c in r[:4])),
+                      None)
+    if first_code is None:
+        return None  # a contents or notes sheet naming the table, not the table
+    near = near_miss_header(rows[:first_code], _recognise_area, ("code", "name"), at_least=1)
+    if near is not None:
+        return _Table(sheet, kind, title, near[0], near[1], near[2])
+    # neither column is named: the header is the last text row above the first code
+    header = next((i for i in range(first_code - 1, -1, -1)
+                   if sum(isinstance(c, str) and bool(c.strip()) for c in rows[i]) >= 2),
+                  max(first_code - 1, 0))
+    return _Table(sheet, kind, title, header, {}, ["code", "name"])
+
+
+_recognise_area = spellings_matcher(AREA_COLUMNS)
 
 
 def _classify(source: Source, sheet: str) -> _Table | None:
     rows = source.rows(sheet)
     found = find_header(rows, AREA_COLUMNS, scan=30)
     if found is None:
-        return None
+        return _without_header(rows, sheet)
     header_row, cols = found
     title = _title(rows, header_row)
     if not (_TITLE_CRIME.search(title) and _TITLE_SUBJECT.search(title)):
@@ -167,6 +220,9 @@ class ONSPFAReader:
             if table is None or table.kind == "other":
                 skipped.append(sheet.strip())
                 continue
+            if table.missing:
+                result.problems.append(_missing_columns_problem(source, table))
+                continue
             result.sheets.append(sheet)
             reader = _SheetReader(source, table, result)
             records.extend(reader.read())
@@ -213,6 +269,42 @@ class ONSPFAReader:
                 frame = frame.drop(index=frame[pop].index[dup.to_numpy()])
         result.facts = normalise_facts(frame)
         return result
+
+
+def _missing_columns_problem(source: Source, t: _Table) -> Problem:
+    """The header lacks an area column: say which, and which column seems to hold it."""
+    rows = source.rows(t.sheet)
+    header = rows[t.header_row] if 0 <= t.header_row < len(rows) else []
+    body = []
+    for r in rows[t.header_row + 1: t.header_row + 80]:
+        if r and (is_footer(r[0]) or (len(r) > 1 and is_footer(r[1]))):
+            break  # the notes under the table
+        body.append(r)
+    missing = t.missing
+    wanted = " and ".join(_AREA_NAMES[c] for c in missing)
+    message = f"the header has no {wanted} column"
+    column = value = None
+    used = set(t.cols.values())
+    for c in missing:
+        score = _code_cells if c == "code" else _name_cells
+        hits = [j for j in range(max((len(r) for r in body), default=0))
+                if j not in used and score(body, j) >= 0.8]
+        if not hits:
+            continue
+        j = hits[0]
+        used.add(j)
+        label = clean_label(header[j]) if j < len(header) and not is_blank(header[j]) else ""
+        what = "area codes" if c == "code" else "area names"
+        message += (f"; column {column_letter(j)} holds {what} but its heading "
+                    f"'{label}' is not recognised" if label else
+                    f"; column {column_letter(j)} holds {what} but has no heading")
+        if column is None:
+            column = column_letter(j) + (f" ({label})" if label else "")
+            value = header[j] if label else None
+    expected = "; ".join(
+        f"a column headed {_AREA_NAMES[c]} (or "
+        + ", ".join(x for x in AREA_COLUMNS[c] if x != _AREA_NAMES[c]) + ")" for c in missing)
+    return Problem(source.name, message, t.sheet, t.header_row + 1, column, value, expected)
 
 
 class _SheetReader:
