@@ -32,4 +32,4 @@ if measure.baseline:
     st.markdown(f"Baseline: **{measure.baseline.label}**"
                 + (f" (chosen by the product: {measure.baseline.note})"
                    if measure.baseline.chosen_by_product else ""))
-views.measure_block(ctx, a, height=420)
+views.measure_block(a, height=420)

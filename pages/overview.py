@@ -96,7 +96,7 @@ for n, qa in enumerate(pa.questions, start=1):
         link.page_link(st.session_state.question_pages[qa.question.id], label="Open",
                        icon=":material/arrow_forward:")
         if qa.measures:
-            st.dataframe(views.question_summary(ctx, qa), hide_index=True,
+            st.dataframe(views.question_summary(qa), hide_index=True,
                          column_config={"Why": st.column_config.TextColumn(width="large")})
         else:
             st.caption("No measure the product holds answers this; see its commentary.")

@@ -46,7 +46,7 @@ def render(question_id: str) -> None:
                 "commentary for the qualitative update.")
     for a in qa.measures:
         with st.container(border=True):
-            views.measure_block(ctx, a)
+            views.measure_block(a)
 
 
 def commentary_block(ctx: shared.Context, question_id: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.shared import Context, status_badge
+from pages.shared import status_badge
 from pcp_data import charts
 from pcp_data.assess import (
     PERIOD_AXIS_WORDS,
@@ -45,7 +45,7 @@ def chart_for(a: Assessment, *, height: int = 320, legend: bool = True) -> objec
         return charts.interval_chart(pd.DataFrame(rows), y_title=y_title, height=height,
                                      x_title=x_title)
     if a.spc is not None and m.frequency != "rolling_12_months":
-        data = a.spc.data.rename(columns={"date": "date"})
+        data = a.spc.data
     else:
         data = pd.DataFrame({"date": values.index, "value": values.to_numpy()})
     baseline = None
@@ -79,7 +79,7 @@ def chart_table(a: Assessment) -> pd.DataFrame:
     return out.iloc[::-1].reset_index(drop=True)
 
 
-def measure_block(ctx: Context, a: Assessment, *, show_details: bool = True,
+def measure_block(a: Assessment, *, show_details: bool = True,
                   height: int = 320) -> None:
     """A measure: status in icon and words, the sentence, figures, chart, table, peers."""
     m = a.measure
@@ -159,7 +159,7 @@ def _delta_colour(polarity: str) -> str:
     return {"higher_is_better": "normal", "lower_is_better": "inverse"}.get(polarity, "off")
 
 
-def question_summary(ctx: Context, qa: QuestionAssessment) -> pd.DataFrame:
+def question_summary(qa: QuestionAssessment) -> pd.DataFrame:
     """One row per measure: latest, change on a year before, status in icon and words."""
     rows = []
     for a in qa.measures:

@@ -115,8 +115,7 @@ def _truncate(series: pd.Series | None, as_at: dt.date | None) -> pd.Series | No
     return series[series.index <= pd.Timestamp(month_end(as_at))]
 
 
-def _year_before(values: pd.Series, base: pd.Series | None, counts: pd.Series | None,
-                 measure: Measure) -> Comparison | None:
+def _year_before(values: pd.Series, measure: Measure) -> Comparison | None:
     """The latest period against the same period a year before."""
     v = values.dropna()
     if v.empty:
@@ -175,7 +174,7 @@ def assess_measure(
                 "percent", "rate_per_1000", "number") else "sum"
             comparisons = compare.all_comparisons(
                 values, measure.frequency, baseline=baseline, target=target, how=how, unit=unit)
-    year_before = _year_before(values, base, counts, measure)
+    year_before = _year_before(values, measure)
     notes: list[str] = list(ms.notes)
     spc_result = _spc(store, plan, measure, area_code, values, as_at, target, notes)
     survey = change = None

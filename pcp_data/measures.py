@@ -129,9 +129,7 @@ def _month_index(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
     return pd.date_range(first, last, freq="ME")
 
 
-def _aggregate(
-    frame: pd.DataFrame, frequency: str, pooled: bool
-) -> tuple[pd.Series, pd.Series | None]:
+def _aggregate(frame: pd.DataFrame, frequency: str) -> tuple[pd.Series, pd.Series | None]:
     """Values (and bases) at ``frequency`` from one source's facts of one selection."""
     for ptype in _FEEDS[frequency]:
         rows = frame[frame["period_type"] == ptype]
@@ -243,7 +241,7 @@ def _series_at(store: Store, measure: Measure, area_code: str, frequency: str) -
     if source is None:
         result.notes.append("The store holds no figures for this measure in this area.")
         return result
-    parts = [_aggregate(f[f["source"] == source], measure.frequency, pooled) for f in frames]
+    parts = [_aggregate(f[f["source"] == source], measure.frequency) for f in frames]
     parts = [p for p in parts if not p[0].empty]
     if not parts:
         held = " and ".join(
