@@ -150,7 +150,7 @@ def measure_block(a: Assessment, *, show_details: bool = True,
             avg = format_value(a.peers.peer_average, m.unit)
             st.dataframe(table.assign(value=table["value"].map(
                 lambda v: format_value(v, m.unit)))[["rank", "label", "value"]].rename(
-                columns={"rank": "Rank (1 = best)", "label": "Area", "value": "Figure"}),
+                columns={"rank": "Rank", "label": "Area", "value": "Figure"}),
                 hide_index=True)
             text = f"Simple average of the peers: **{avg}**."
             if a.peers.england_and_wales is not None:
