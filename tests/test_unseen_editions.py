@@ -19,6 +19,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -508,6 +509,65 @@ def test_workforce_unknown_force_is_named(realdata_dir: Path) -> None:
     assert "'Wessex'" in text
 
 
+def _retitled(path: Path, titles: dict[str, str]) -> list[tuple[str, list[list[object]]]]:
+    """The real workbook's sheets, the subject of each named sheet's title (what comes before
+    ' by police force area') replaced."""
+    sheets = []
+    for name, rows in _sheets(path):
+        if name in titles:
+            rows = [list(r) for r in rows]
+            rows[0][0] = re.sub(r"(?<=: ).*?(?= by police force area)", titles[name],
+                                str(rows[0][0]))
+        sheets.append((name, rows))
+    return sheets
+
+
+@pytest.mark.realdata
+def test_workforce_titles_worded_otherwise_are_read(realdata_dir: Path) -> None:
+    path = realdata_dir / WORKFORCE_DIR / "police-workforce-sep18-tables.ods"
+    sheets = _retitled(path, {"Table_1": "Police officer numbers",
+                              "Table_2": "Number of police staff in post",
+                              "Table_6": "Special constable headcount"})
+    assert dict(sheets)["Table_1"][0][0].startswith(
+        "Table 1: Police officer numbers by police force area")
+    result = _ok(read_file("retitled.xlsx", _xlsx(sheets)))
+    original = _ok(read_file(path.name, path.read_bytes()))
+    assert result.format == "home_office_workforce_tables"
+    assert result.sheets == original.sheets
+    assert _values(result) == pytest.approx(_values(original))
+    # Durham's officer FTE at the latest date, from the source cell
+    rows = dict(sheets)["Table_1"]
+    h = next(i for i, r in enumerate(rows) if sum(isinstance(v, dt.datetime) for v in r) >= 2)
+    last = max(j for j, v in enumerate(rows[h]) if isinstance(v, dt.datetime))
+    durham = next(r for r in rows if r[0] == "Durham")
+    f = result.facts
+    got = f[(f["area_code"] == "E23000008") & (f["category"] == "Police officers")
+            & (f["period_end"] == rows[h][last].date().isoformat())
+            & (f["measure"] == "fte")]["value"].tolist()
+    assert got == [pytest.approx(durham[last])]
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    ("subject", "named"),
+    [("Civilian workforce", "'Civilian workforce' names no worker type"),
+     ("Police officers seconded in", "names Police officers with words not recognised: "
+                                     "'seconded'")],
+)
+def test_workforce_title_not_naming_a_worker_type_is_named(realdata_dir: Path, subject: str,
+                                                           named: str) -> None:
+    path = realdata_dir / WORKFORCE_DIR / "police-workforce-tables-sep16.ods"
+    sheets = _retitled(path, {"Table_2": subject})
+    result = read_file("retitled.xlsx", _xlsx(sheets))
+    text = _one_problem(result)
+    assert result.format == "home_office_workforce_tables"
+    p = result.problems[0]
+    assert (p.file, p.sheet, p.row, p.column) == ("retitled.xlsx", "Table_2", 1, "A (title)")
+    assert p.value == dict(sheets)["Table_2"][0][0]
+    assert named in text
+    assert "Police staff" in (p.expected or "") and "by police force area" in (p.expected or "")
+
+
 # --- Home Office workforce open data --------------------------------------------------------------
 
 @pytest.mark.realdata
@@ -577,6 +637,39 @@ def test_police_uk_unknown_force_is_named(realdata_dir: Path) -> None:
     assert "'Wessex Police'" in text
 
 
+@pytest.mark.realdata
+@pytest.mark.parametrize("heading", ["Force area", "Falls within force", ""])
+def test_police_uk_renamed_falls_within_is_named(realdata_dir: Path, heading: str) -> None:
+    rows = _csv_text(realdata_dir / STREET)[:100]
+    j = rows[0].index("Falls within")
+    rows[0][j] = heading
+    result = read_file("street.csv", _csv_bytes(rows, crlf=True))
+    text = _one_problem(result)
+    assert result.format == "police_uk"
+    p = result.problems[0]
+    assert (p.file, p.sheet, p.row) == ("street.csv", None, 1)
+    if heading:
+        assert (p.column, p.value) == (f"D ({heading})", heading)
+        assert f"'{heading}'" in text
+    assert "no Falls within column" in p.message and "Falls within" in (p.expected or "")
+
+
+@pytest.mark.realdata
+def test_police_uk_zip_with_falls_within_renamed_names_the_member(realdata_dir: Path) -> None:
+    rows = _csv_text(realdata_dir / STREET)[:60]
+    renamed = [list(r) for r in rows]
+    renamed[0][renamed[0].index("Falls within")] = "Policing area"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("2021-02/2021-02-dorset-street.csv", _csv_bytes(rows))
+        z.writestr("2021-03/2021-03-dorset-street.csv", _csv_bytes(renamed))
+    result = read_file("download.zip", buf.getvalue())
+    _one_problem(result)
+    p = result.problems[0]
+    assert (p.sheet, p.row, p.column) == ("2021-03/2021-03-dorset-street.csv", 1,
+                                          "D (Policing area)")
+
+
 # --- MOPAC Public Attitude Survey --------------------------------------------------------------
 
 @pytest.mark.realdata
@@ -639,6 +732,28 @@ def test_population_unknown_force_is_named(realdata_dir: Path) -> None:
     p = result.problems[0]
     assert (p.row, p.column) == (i + 1, "A (Police Force)")
     assert "'Wessex'" in text
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("workbook", [False, True])
+def test_population_renamed_area_column_is_named(realdata_dir: Path, workbook: bool) -> None:
+    rows: list[list[object]] = [list(r) for r in _csv_text(realdata_dir / POPULATION)]
+    rows[0][0] = "Constabulary"
+    if workbook:
+        rows = [["Mid-year population estimates by police force area (thousands)"], [], *rows]
+        content = _xlsx([("Notes", [["About these estimates"]]), ("Data", rows)])
+        name, sheet, row = "pop.xlsx", "Data", 3
+    else:
+        content = _csv_bytes(rows)
+        name, sheet, row = "pop.csv", "pop.csv", 1
+    result = read_file(name, content)
+    text = _one_problem(result)
+    assert result.format == "population_by_force"
+    p = result.problems[0]
+    assert (p.file, p.sheet, p.row, p.column, p.value) == (name, sheet, row, "A (Constabulary)",
+                                                           "Constabulary")
+    assert "'Constabulary'" in text and "area column" in text
+    assert "Police Force" in (p.expected or "")
 
 
 def test_helpers_note_markers() -> None:

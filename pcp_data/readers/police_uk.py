@@ -4,6 +4,9 @@ A download is one CSV per force and month (``2021-02-dorset-street.csv``,
 ``2021-02-dorset-outcomes.csv``), or a ZIP of month folders holding them
 (``2021-02/2021-02-dorset-street.csv``). Files are recognised by their header row; in a ZIP
 every CSV is read (stop-and-search and other CSVs are listed in the warnings and skipped).
+A CSV with most of the data.police.uk columns (Reported by, LSOA code, Longitude...) but a
+key column renamed (``Falls within`` headed ``Force area``) is recognised, and gets a problem
+naming the heading not recognised and the column expected.
 
 Street-level crime (``Crime ID, Month, Reported by, Falls within, ..., Crime type``): one row
 per crime or ASB incident, counted per month, force and crime type:
@@ -31,6 +34,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import zipfile
 from collections import Counter
 from typing import Any
@@ -38,7 +42,13 @@ from typing import Any
 import pandas as pd
 
 from pcp_data import vocabulary
-from pcp_data.cleaning import clean_label, header_key
+from pcp_data.cleaning import (
+    clean_label,
+    header_key,
+    near_miss_header,
+    spellings_matcher,
+    unrecognised_cells,
+)
 from pcp_data.errors import Problem
 from pcp_data.facts import normalise_facts
 from pcp_data.forces import Area, resolve_area
@@ -74,6 +84,75 @@ def csv_kind(text: str) -> str | None:
     return None
 
 
+# Every column of a street-level crime or outcomes CSV, to tell a renamed key column from
+# the others: (canonical, spellings).
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "crime id": ("Crime ID",),
+    "month": ("Month",),
+    "falls within": ("Falls within",),
+    "type": ("Crime type", "Outcome type"),
+    "reported by": ("Reported by",),
+    "longitude": ("Longitude",),
+    "latitude": ("Latitude",),
+    "location": ("Location",),
+    "lsoa code": ("LSOA code",),
+    "lsoa name": ("LSOA name",),
+    "last outcome": ("Last outcome category",),
+    "context": ("Context",),
+}
+_KEYS = ("crime id", "month", "falls within", "type")
+_KEY_NAMES = {"crime id": "Crime ID", "month": "Month", "falls within": "Falls within",
+              "type": "Crime type (or Outcome type)"}
+_recognise = spellings_matcher(_COLUMNS)
+
+
+def near_miss(text: str) -> tuple[list[str], dict[str, int], list[str]] | None:
+    """(header cells, recognised columns, key columns missing) for a CSV whose header is a
+    data.police.uk one (most of its columns, at least four of its own such as Reported by,
+    LSOA code, Longitude) with one or two key columns renamed; None otherwise."""
+    first = text.split("\n", 1)[0]
+    row = [c.strip() for c in next(csv.reader([first.rstrip("\r")]), [])]
+    near = near_miss_header([list(row)], _recognise, _KEYS, at_least=len(_KEYS) - 2, scan=1)
+    if near is None:
+        return None
+    _, found, missing = near
+    if sum(1 for c in found if c not in _KEYS) < 4:
+        return None
+    return row, found, missing
+
+
+def _near_miss_problem(file: str, sheet: str | None, text: str,
+                       near: tuple[list[str], dict[str, int], list[str]]) -> Problem:
+    """What a header that is nearly a data.police.uk one lacks, at the column renamed."""
+    row, found, missing = near
+    others = unrecognised_cells(list(row), found)
+    wanted = ", ".join(_KEY_NAMES[c] for c in missing)
+    message = f"the header has no {wanted} column"
+    if others:
+        message += " (columns not recognised: " + ", ".join(f"'{row[j]}'" for j in others) + ")"
+    j = _guess(text, others, missing[0])
+    column = f"{column_letter(j)} ({row[j]})" if j is not None else None
+    expected = "; ".join(f"a column headed {_KEY_NAMES[c]}" for c in missing)
+    if "falls within" in missing:
+        expected += " (the police force area where each crime happened)"
+    return Problem(file, message, sheet, 1, column, row[j] if j is not None else None, expected)
+
+
+def _guess(text: str, candidates: list[int], missing: str) -> int | None:
+    """The unrecognised column that holds what the missing key column would (force names for
+    Falls within, months for Month), or the only unrecognised column."""
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    body = list(itertools.islice(csv.reader(io.StringIO(text)), 1, 201))
+    looks = {"falls within": lambda v: resolve_area(v) is not None,
+             "month": lambda v: parse_month(v) is not None}.get(missing)
+    if looks is None:
+        return None
+    fits = [j for j in candidates
+            if body and sum(1 for r in body if j < len(r) and looks(r[j].strip())) > len(body) / 2]
+    return fits[0] if len(fits) == 1 else None
+
+
 def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -104,7 +183,8 @@ class PoliceUKReader:
 
     def sniff(self, source: Source) -> bool:
         if source.kind == "csv":
-            return csv_kind(source.text[:4096]) is not None
+            head = source.text[:4096]
+            return csv_kind(head) is not None or near_miss(head) is not None
         if source.kind != "zip":
             return False
         try:
@@ -113,7 +193,7 @@ class PoliceUKReader:
                     if info.filename.lower().endswith(".csv") and not info.is_dir():
                         with z.open(info) as fh:
                             head = _decode(fh.read(4096))
-                        if csv_kind(head) is not None:
+                        if csv_kind(head) is not None or near_miss(head) is not None:
                             return True
         except zipfile.BadZipFile:
             return False
@@ -131,6 +211,10 @@ class PoliceUKReader:
         skipped: list[str] = []
         for name, text in members:
             kind = csv_kind(text)
+            if kind is None and (near := near_miss(text)) is not None:
+                result.problems.append(_near_miss_problem(
+                    source.name, name if name != source.name else None, text, near))
+                continue
             if kind is None:
                 skipped.append(name)
                 continue

@@ -2,8 +2,10 @@
 
 Recognised by content: a header row with an area column (Police Force, Force, Area, Area
 Name...) and at least two year columns (``Mid 2001``, ``2016``), whose rows are mostly
-forces. The Home Office's "population by police force area" CSV (mid-2001 to mid-2010) is
-one; ONS tables with their own title are read by the ONS reader instead.
+forces. A table of forces by year whose area column has another heading (``Constabulary``)
+is recognised by its force names and gets a problem naming the heading not recognised.
+The Home Office's "population by police force area" CSV (mid-2001 to mid-2010) is one;
+ONS tables with their own title are read by the ONS reader instead.
 
 Units: figures in thousands are detected, from a header or title that says so
 (``thousands``, ``000s``) or, failing that, from the size of the figures (a median force
@@ -43,12 +45,9 @@ from pcp_data.readers import ReadResult, SetAside, register
 from pcp_data.readers.source import Source, column_letter
 
 SOURCE = "ONS mid-year population estimates by police force area"
-AREA_HEADERS = {
-    header_key(s) for s in (
-        "Police Force", "Force", "Force Name", "Police force area", "PFA", "Area", "Area Name",
-        "Name", "Police Force Area name",
-    )
-}
+AREA_HEADER_NAMES = ("Police Force", "Force", "Force Name", "Police force area", "PFA", "Area",
+                     "Area Name", "Name", "Police Force Area name")
+AREA_HEADERS = {header_key(s) for s in AREA_HEADER_NAMES}
 CODE_HEADERS = {header_key(s) for s in ("Code", "Area Code", "Force code", "PFA code", "Geo code")}
 _THOUSANDS = re.compile(r"thousand|\(?000s?\)?|'000", re.IGNORECASE)
 
@@ -75,6 +74,61 @@ def _find(rows: list[list[object]]) -> tuple[int, int, int | None, dict[int, int
     return None
 
 
+def _forces_in(names: list[object]) -> tuple[int, int]:
+    """(how many of the non-blank cells name a force, how many cells are non-blank)."""
+    cells = [n for n in names if not is_blank(n) and not isinstance(n, bool)]
+    forces = 0
+    for n in cells:
+        try:
+            a = resolve_code_and_name(None, clean_label(n)) if isinstance(n, str) else None
+        except AreaMismatch:
+            a = None
+        forces += a is not None and a.kind == "force"
+    return forces, len(cells)
+
+
+def _mostly_forces(names: list[object]) -> bool:
+    forces, n = _forces_in(names)
+    return forces >= 2 and 2 * forces >= n
+
+
+def _near_miss(rows: list[list[object]]) -> tuple[int, int] | None:
+    """(header row, area column) of a wide population table whose area column has a heading
+    that is not recognised: the first row with at least two year columns, and the column
+    (not a year) whose cells below are mostly police force names. None otherwise."""
+    for i, row in enumerate(rows[:30]):
+        years = {j for j, cell in enumerate(row) if not is_blank(cell)
+                 and year_of(cell) is not None}
+        if len(years) < 2:
+            continue
+        best: tuple[int, int] | None = None
+        for j in range(max(len(r) for r in rows[i: i + 60])):
+            if j in years:
+                continue
+            cells = [r[j] for r in rows[i + 1: i + 60] if j < len(r)]
+            forces, n = _forces_in(cells)
+            if forces >= 2 and 2 * forces >= n and (best is None or forces > best[1]):
+                best = (j, forces)
+        if best is not None:
+            return i, best[0]
+    return None
+
+
+def _near_miss_problem(source: Source, sheet: str, rows: list[list[object]],
+                       near: tuple[int, int]) -> Problem:
+    i, j = near
+    heading = rows[i][j] if j < len(rows[i]) else ""
+    label = clean_label(heading) if not is_blank(heading) else ""
+    message = (f"the heading '{label}' of the area column is not recognised" if label
+               else "the area column has no heading")
+    return Problem(
+        source.name, message + " (its cells name police forces)",
+        sheet if source.is_workbook else source.name, i + 1,
+        column_letter(j) + (f" ({label})" if label else ""), heading if label else None,
+        "an area column headed " + AREA_HEADER_NAMES[0] + " (or "
+        + ", ".join(AREA_HEADER_NAMES[1:]) + ")")
+
+
 class PopulationReader:
     format = "population_by_force"
     label = "Population by police force area and year"
@@ -86,18 +140,12 @@ class PopulationReader:
             rows = source.rows(sheet)
             found = _find(rows)
             if found is None:
+                # a table of forces by year whose area heading is renamed: read, to say so
+                if _near_miss(rows) is not None:
+                    return True
                 continue
             h, area_col, _, _ = found
-            names = [r[area_col] for r in rows[h + 1: h + 60] if area_col < len(r)
-                     and not is_blank(r[area_col])]
-            forces = 0
-            for n in names:
-                try:
-                    a = resolve_code_and_name(None, clean_label(n))
-                except AreaMismatch:
-                    a = None
-                forces += a is not None and a.kind == "force"
-            if forces >= 2 and 2 * forces >= len(names):
+            if _mostly_forces([r[area_col] for r in rows[h + 1: h + 60] if area_col < len(r)]):
                 return True
         return False
 
@@ -108,6 +156,9 @@ class PopulationReader:
             rows = source.rows(sheet)
             found = _find(rows)
             if found is None:
+                near = _near_miss(rows)
+                if near is not None:
+                    result.problems.append(_near_miss_problem(source, sheet, rows, near))
                 continue
             result.sheets.append(sheet)
             records.extend(self._sheet(source, sheet, rows, found, result))

@@ -14,9 +14,12 @@ Each table sheet holds one worker type for every force, region and nation, at th
 What is read, and how it is recognised (by content, never by sheet or file name):
 
 - a *table* is a sheet whose title names one worker type "by police force area"; the worker
-  type (`vocabulary.WORKER_TYPES`) comes from the title, FTE or headcount from the words
-  "Full-time equivalents" / "Headcount" above the header (per column block where a table has
-  both);
+  type (`vocabulary.WORKER_TYPES`) comes from the title, worded any common way ("Police
+  officer numbers", "Number of police officers in post"); a per-force table of dates whose
+  title names no worker type, or words not understood, is a problem naming the title and
+  those words (tables of joiners, rates, several types... are skipped); FTE or headcount
+  from the words "Full-time equivalents" / "Headcount" above the header (per column block
+  where a table has both);
 - the header is the first row with at least two dates (date cells or text such as
   ``30 September 2018``); each date column gives snapshot facts (start = end = the date);
   the change columns (number, %) have no date and are skipped;
@@ -207,23 +210,83 @@ def _subject(title: str) -> tuple[str, str] | None:
     return clean_label(what), by.strip()
 
 
+# Words a title may put around the worker type of a per-force stock table
+# ("Police officer numbers", "Number of police officers in post", "Police officers (FTE)").
+_STOCK_WORDS = frozenset((
+    "number", "numbers", "no", "of", "total", "totals", "all", "the", "strength", "strengths",
+    "in", "post", "employed", "workforce", "fte", "full", "time", "full-time", "equivalent",
+    "equivalents", "headcount", "headcounts", "count", "counts", "england", "and", "wales",
+    "english", "region", "regions", "police", "force", "forces", "area", "areas",
+))
+# Words that make a table something other than a stock of one worker type (skipped, said).
+_NOT_STOCK = re.compile(
+    r"\b(joiners?|leavers?|recruits?|recruitment|starters?|wastage|promotions?|transfers?|"
+    r"volunteers?|sickness|absences?|absent|rates?|per|percentages?|proportions?|ratios?|"
+    r"change|changes|combined|female|male|women|men|gender|sex|ethnic\w*|minority|ages?|"
+    r"length|service|frontline|neighbourhood|part[\s-]*time|restricted|recuperative|"
+    r"adjusted|duties|vacanc\w*|overtime|pay|salar\w*|officers? in training|trainees?)\b|%",
+    re.IGNORECASE,
+)
+_TYPE_PHRASES = sorted({**_WORKER_TYPES, "officer": "Police officers"}.items(),
+                       key=lambda kv: -len(kv[0]))
+WORKER_TYPES_SAID = "Police officers, Police staff, PCSOs, Designated officers, Special constables"
+
+
+def _worker_types_in(what: str) -> tuple[set[str], list[str]]:
+    """(worker types a title's subject names, its other words) by whole-word phrases, longest
+    first: "Police officer numbers" -> ({"Police officers"}, ["numbers"])."""
+    text = " " + re.sub(r"[^a-z0-9\-]+", " ", re.sub(r"\(.*?\)", " ", what.lower())) + " "
+    kinds: set[str] = set()
+    for phrase, kind in _TYPE_PHRASES:
+        pattern = re.compile(rf"(?<=\s){re.escape(phrase)}(?=\s)")
+        if pattern.search(text):
+            kinds.add(kind)
+            text = pattern.sub("  ", text)
+    return kinds, text.split()
+
+
+def _classify(title: str) -> tuple[str | None, str, list[str] | None]:
+    """(worker type, why not, words not recognised): the words are given (a near miss to
+    report) when the title is per force area but its subject is not understood."""
+    parts = _subject(title)
+    if parts is None:
+        return None, "not broken down by police force area", None
+    what, by = parts
+    if not _PER_FORCE.match(by):
+        return None, f"broken down by {by.split(',')[0]}, not police force area alone", None
+    kind = worker_type(what)
+    if kind is not None:
+        return kind, "", None
+    not_stock = _NOT_STOCK.search(re.sub(r"\(.*?\)", " ", what))
+    kinds, others = _worker_types_in(what)
+    if not_stock is not None:
+        return None, (f"'{what}' is not a stock of one worker type "
+                      f"('{not_stock.group(0).strip()}')"), None
+    if len(kinds) > 1:
+        return None, f"'{what}' is not one worker type ({WORKER_TYPES_SAID})", None
+    unknown = [w for w in others if w not in _STOCK_WORDS and not w.isdigit()]
+    if len(kinds) == 1 and not unknown:
+        return next(iter(kinds)), "", None
+    if not kinds:
+        return None, f"'{what}' names no worker type ({WORKER_TYPES_SAID})", unknown or [what]
+    return None, (f"'{what}' names {next(iter(kinds))} with words not recognised: "
+                  + ", ".join(f"'{w}'" for w in unknown)), unknown
+
+
 def classify_title(title: str) -> tuple[str | None, str]:
     """(worker type, why not) for a table title: the worker type when the table is a stock
     of one worker type per police force area, else None and the reason it is skipped.
 
+    The worker type may be worded around ("Police officer numbers", "Number of police
+    officers"); a table of flows, rates or several types is skipped.
+
     >>> classify_title("Table 1: Police officers by police force area, England and Wales")
     ('Police officers', '')
+    >>> classify_title("Table 1: Police officer numbers by police force area")
+    ('Police officers', '')
     """
-    parts = _subject(title)
-    if parts is None:
-        return None, "not broken down by police force area"
-    what, by = parts
-    if not _PER_FORCE.match(by):
-        return None, f"broken down by {by.split(',')[0]}, not police force area alone"
-    kind = worker_type(what)
-    if kind is None:
-        return None, f"'{what}' is not one worker type ({', '.join(vocabulary.WORKER_TYPES)})"
-    return kind, ""
+    kind, why, _ = _classify(title)
+    return kind, why
 
 
 def _header(rows: list[list[object]], start: int) -> tuple[int, dict[int, dt.date]] | None:
@@ -292,6 +355,26 @@ def _is_footer(label: str) -> bool:
     )
 
 
+def _near_miss_title(rows: list[list[object]], title_row: int, title: str) -> str | None:
+    """Why a title "<something> by police force area" over a header of dates (the shape of a
+    stock table) was not understood, None when it was, or is some other table."""
+    kind, why, unknown = _classify(title)
+    if kind is not None or unknown is None or _header(rows, title_row + 1) is None:
+        return None
+    return why
+
+
+def _title_problem(source: Source, sheet: str, rows: list[list[object]], title_row: int,
+                   title: str, why: str) -> Problem:
+    row = rows[title_row]
+    j = next((j for j, c in enumerate(row[:3]) if isinstance(c, str) and c.strip()), 0)
+    return Problem(
+        source.name, f"the table title does not name one worker type: {why}", sheet,
+        title_row + 1, f"{column_letter(j)} (title)", row[j],
+        f"a title naming one worker type before 'by police force area' ({WORKER_TYPES_SAID}),"
+        " e.g. 'Table 1: Police officers by police force area'")
+
+
 class WorkforceTablesReader:
     format = "home_office_workforce_tables"
     label = "Home Office Police workforce, England and Wales tables (ODS or XLSX)"
@@ -306,6 +389,10 @@ class WorkforceTablesReader:
             # The title alone is enough: a table whose header is not understood then gets
             # a problem naming its sheet, rather than "format not recognised".
             if classify_title(found[1])[0] is not None:
+                return True
+            # a per-force table of dates whose title's worker type is not understood: read,
+            # to say which words of the title were not recognised
+            if _near_miss_title(source.rows(sheet), *found) is not None:
                 return True
         return False
 
@@ -322,6 +409,10 @@ class WorkforceTablesReader:
                 continue
             title_row, title = found
             kind, why = classify_title(title)
+            if kind is None and (near := _near_miss_title(rows, title_row, title)) is not None:
+                result.problems.append(_title_problem(source, sheet, rows, title_row, title,
+                                                      near))
+                continue
             if kind is None:
                 skipped.append(f"'{sheet.strip()}' ({clean_label(title)[:90]}: {why})")
                 continue
