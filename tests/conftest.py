@@ -14,9 +14,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from pcp_data.config import SAMPLE_WORKBOOK
 from pcp_data.store import Store
+
+# No per-example deadline: speed is the benchmarks' business, never a test's (CI has 2 cores).
+settings.register_profile("pcp", deadline=None)
+settings.load_profile("pcp")
 
 ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT.parent / "shared" / "realdata"
