@@ -7,6 +7,7 @@ import streamlit as st
 
 from pages import shared
 from pcp_data import charts
+from pcp_data.measures import group_totals
 
 ctx = shared.ctx_or_stop()
 st.title("Recorded crime")
@@ -30,22 +31,17 @@ last = frame["period_end"].max()
 period_words = {"month": "monthly", "quarter": "quarterly"}.get(ptype, ptype.replace("_", " "))
 st.caption(f"{ctx.area_name} · source: {source} · {period_words} figures to {last:%B %Y}")
 
-window = {"month": 12, "quarter": 4}.get(ptype, 1)
-ends = sorted(frame["period_end"].unique())
-recent = ends[-window:]
-previous = ends[-2 * window:-window]
+totals = group_totals(frame)
+now = totals.table.set_index("category")["latest"]
+table = totals.table.rename(columns={
+    "category": "Offence group", "latest": "Latest 12 months", "before": "12 months before",
+    "change": "Change", "change_pct": "Change (%)"})
+total_now, total_before = totals.total_now, totals.total_before
 by_group = frame.groupby(["category", "period_end"])["value"].sum().reset_index()
-now = by_group[by_group["period_end"].isin(recent)].groupby("category")["value"].sum()
-before = by_group[by_group["period_end"].isin(previous)].groupby("category")["value"].sum()
-table = pd.DataFrame({"Offence group": now.index, "Latest 12 months": now.to_numpy()})
-table["12 months before"] = table["Offence group"].map(before)
-table["Change"] = table["Latest 12 months"] - table["12 months before"]
-table["Change (%)"] = 100 * table["Change"] / table["12 months before"]
-total_now, total_before = now.sum(), before.sum() if len(previous) == window else float("nan")
 c1, c2 = st.columns(2)
 c1.metric(f"Recorded crime, 12 months to {last:%B %Y}", f"{total_now:,.0f}",
           delta=(f"{total_now - total_before:+,.0f} on the 12 months before"
-                 if pd.notna(total_before) else None), delta_color="inverse")
+                 if total_before is not None else None), delta_color="inverse")
 c2.metric("Offence groups", f"{len(now)}")
 st.subheader("Offences by group, latest 12 months")
 st.altair_chart(charts.bar_chart(table, category="Offence group", value="Latest 12 months",

@@ -7,7 +7,7 @@ import streamlit as st
 
 from pages import shared
 from pcp_data import charts
-from pcp_data.surveys import survey_figure, wilson
+from pcp_data.surveys import interval_frame, pooled_windows, survey_figure
 
 ctx = shared.ctx_or_stop()
 st.title("Victim satisfaction")
@@ -33,18 +33,10 @@ st.caption(f"{ctx.area_name} · figures below {minimum} respondents are shown bu
 latest_rows = []
 for q in questions:
     rows = frame[(frame["category"] == q) & (frame["subcategory"] == group)]
-    monthly = rows.groupby("period_end")[["value", "base"]].sum().sort_index()
-    full = pd.date_range(monthly.index.min(), monthly.index.max(), freq="ME")
-    monthly = monthly.reindex(full)
-    pooled = monthly.rolling(months, min_periods=months).sum().dropna()
+    pooled = pooled_windows(rows.groupby("period_end")[["value", "base"]].sum(), months)
     if pooled.empty:
         continue
-    points = []
-    for date, r in pooled.iterrows():
-        low, high = wilson(r["value"], r["base"])
-        points.append({"date": date, "value": 100 * r["value"] / r["base"], "low": 100 * low,
-                       "high": 100 * high, "base": r["base"]})
-    data = pd.DataFrame(points)
+    data = interval_frame(pooled["value"], pooled["base"])
     last = pooled.iloc[-1]
     fig = survey_figure(last["value"], last["base"], minimum_base=minimum)
     latest_rows.append({"Question": q, "Satisfied": fig.words,

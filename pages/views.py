@@ -15,7 +15,7 @@ from pcp_data.assess import (
     format_value,
     rate_note,
 )
-from pcp_data.surveys import wilson
+from pcp_data.surveys import interval_frame
 
 VALUE_FORMATS = {"percent": ".1f", "rate_per_1000": ",.2f", "fte": ",.1f", "number": ",.1f"}
 
@@ -33,16 +33,9 @@ def chart_for(a: Assessment, *, height: int = 320, legend: bool = True) -> objec
     y_title = axis_title(m, a.series)
     x_title = PERIOD_AXIS_WORDS.get(m.frequency, "Period ending")
     if a.series.counts is not None and a.series.base is not None:
-        counts = a.series.counts.reindex(values.index)
-        base = a.series.base.reindex(values.index)
-        rows = []
-        for date, v in values.items():
-            if pd.isna(v) or pd.isna(base[date]) or base[date] <= 0:
-                continue
-            low, high = wilson(float(counts[date]), float(base[date]))
-            rows.append({"date": date, "value": v, "low": 100 * low, "high": 100 * high,
-                         "base": base[date]})
-        return charts.interval_chart(pd.DataFrame(rows), y_title=y_title, height=height,
+        index = values.dropna().index
+        rows = interval_frame(a.series.counts.reindex(index), a.series.base.reindex(index))
+        return charts.interval_chart(rows, y_title=y_title, height=height,
                                      x_title=x_title)
     if a.spc is not None and m.frequency != "rolling_12_months":
         data = a.spc.data

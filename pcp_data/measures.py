@@ -296,3 +296,36 @@ def latest_common_date(series: list[MeasureSeries]) -> dt.date | None:
     """The latest period end any of the series has a figure for."""
     ends = [s.latest[0] for s in series if s.latest is not None]
     return max(ends).date() if ends else None
+
+
+@dataclass(frozen=True)
+class GroupTotals:
+    """Totals per category over the latest year of periods and the year before."""
+
+    table: pd.DataFrame  # category, latest, before, change, change_pct
+    last: pd.Timestamp
+    total_now: float
+    total_before: float | None  # None when the year before is not complete
+
+
+def group_totals(frame: pd.DataFrame) -> GroupTotals:
+    """From facts of one source and one period type (month or quarter), each category's
+    total over the latest 12 months (or 4 quarters, or 1 year) and over the same span
+    before it. The year before is only compared when all of its periods are held."""
+    ptype = str(frame["period_type"].iloc[0])
+    window = {"month": 12, "quarter": 4}.get(ptype, 1)
+    ends = pd.to_datetime(frame["period_end"])
+    periods = sorted(ends.unique())
+    recent, previous = periods[-window:], periods[-2 * window:-window]
+    by_group = frame.assign(period_end=ends).groupby(["category", "period_end"])["value"].sum()
+    by_group = by_group.reset_index()
+    now = by_group[by_group["period_end"].isin(recent)].groupby("category")["value"].sum()
+    before = by_group[by_group["period_end"].isin(previous)].groupby("category")["value"].sum()
+    table = pd.DataFrame({"category": now.index, "latest": now.to_numpy()})
+    complete = len(previous) == window
+    table["before"] = table["category"].map(before) if complete else np.nan
+    table["change"] = table["latest"] - table["before"]
+    table["change_pct"] = 100 * table["change"] / table["before"]
+    table = table.sort_values("latest", ascending=False).reset_index(drop=True)
+    return GroupTotals(table, pd.Timestamp(periods[-1]), float(now.sum()),
+                       float(before.sum()) if complete else None)

@@ -32,6 +32,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import pandas as pd
+
 Z95 = 1.959964
 """The two-sided 95% point of the standard normal distribution."""
 
@@ -316,3 +318,29 @@ def _points(diff: float) -> str:
 
 def _p(p: float) -> str:
     return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def pooled_windows(monthly: pd.DataFrame, months: int) -> pd.DataFrame:
+    """Survey counts pooled over windows of ``months`` months ending at each month.
+
+    ``monthly`` has ``value`` (number satisfied) and ``base`` (respondents) per month end.
+    Missing months stay missing, so a window with a gap is left out (never filled with 0).
+    """
+    frame = monthly.sort_index()
+    full = pd.date_range(frame.index.min(), frame.index.max(), freq="ME")
+    frame = frame.reindex(full)
+    return frame.rolling(months, min_periods=months).sum().dropna()
+
+
+def interval_frame(counts: pd.Series, base: pd.Series, z: float = Z95) -> pd.DataFrame:
+    """Per period: ``date``, ``value`` (per cent), Wilson ``low`` and ``high`` (per cent) and
+    ``base``; periods without respondents are left out. What an interval chart draws."""
+    rows = []
+    for date, n in base.items():
+        if pd.isna(n) or n <= 0 or pd.isna(counts.get(date)):
+            continue
+        x = float(counts[date])
+        low, high = wilson(x, float(n), z)
+        rows.append({"date": date, "value": 100 * x / float(n), "low": 100 * low,
+                     "high": 100 * high, "base": float(n)})
+    return pd.DataFrame(rows, columns=["date", "value", "low", "high", "base"])
