@@ -10,7 +10,7 @@ from functools import cached_property
 
 import python_calamine
 
-from pcp_data.cleaning import header_key
+from pcp_data.cleaning import header_key, spellings_matcher
 
 
 def column_letter(index: int) -> str:
@@ -114,16 +114,9 @@ def find_header(
     row among the first ``scan`` holding every ``required`` column (default: all), or None.
     """
     need = set(required if required is not None else columns)
-    accepted = {canon: {header_key(s) for s in spellings} for canon, spellings in columns.items()}
+    recognise = spellings_matcher(columns)
     for i, row in enumerate(rows[:scan]):
-        found: dict[str, int] = {}
-        for j, cell in enumerate(row):
-            if not isinstance(cell, str) or not cell.strip():
-                continue
-            key = header_key(cell)
-            for canon, keys in accepted.items():
-                if canon not in found and key in keys:
-                    found[canon] = j
+        found = recognise(row)
         if need <= set(found):
             return i, found
     return None
