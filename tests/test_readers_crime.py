@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -254,7 +255,9 @@ def test_ons_edition_period_and_shape(ons, name) -> None:
     kinds = crime.groupby("area_kind")["area_code"].nunique().to_dict()
     assert kinds == {"force": 43, "region": 9, "nation": 3}
     assert "K04000001" in set(crime["area_code"])  # England and Wales, for comparison
-    assert [s.label for s in result.set_aside] == ["British Transport Police"]
+    crime_sheets = set(crime["sheet"])
+    assert {s.label for s in result.set_aside if s.sheet in crime_sheets} == {
+        "British Transport Police"}
     assert set(crime["measure"]) == {"offences", "rate_per_1000"}
     pop = f[f["dataset"] == "population"]
     assert set(pop["measure"]) == {"persons"} and set(pop["period_type"]) == {"snapshot"}
@@ -444,3 +447,130 @@ def test_ons_title_without_a_period_is_a_problem(realdata_dir: Path) -> None:
     p = result.problems[0]
     assert (p.sheet, p.row, p.column) == ("Table P1", 1, "A")
     assert "year ending" in p.expected
+
+
+# --- ONS Table P7: anti-social behaviour incidents (editions for years ending March) ---------
+
+MARCH_2018 = "policeforceareatablesyearendingmarch2018v2.xlsx"
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize(
+    ("area_code", "start", "end", "incidents"),
+    [
+        # Table P7 row 12 (Durham): C12 "Apr '07 to Mar '083" = 63412, W12 "Apr '17 to Mar '18"
+        ("E23000008", "2007-04-01", "2008-03-31", 63412),
+        ("E23000008", "2017-04-01", "2018-03-31", 19476),
+        # row 38 (Cambridgeshire), Q38 "Apr '14 to Mar '155, 6" = 24552; W38 = 19511
+        ("E23000023", "2014-04-01", "2015-03-31", 24552),
+        ("E23000023", "2017-04-01", "2018-03-31", 19511),
+        # row 55 (Dorset), W55 = 27663
+        ("E23000039", "2017-04-01", "2018-03-31", 27663),
+        # row 8, "ENGLAND AND WALES (exc. BTP)": W8 = 1632548 (row 7, inc. BTP, is set aside)
+        ("K04000001", "2017-04-01", "2018-03-31", 1632548),
+    ],
+)
+def test_ons_asb_incidents_by_financial_year(ons, area_code, start, end, incidents) -> None:
+    f = ons[MARCH_2018][1].facts
+    asb = f[(f["dataset"] == "indicator") & (f["area_code"] == area_code)
+            & (f["period_start"] == start)]
+    assert asb["value"].tolist() == [incidents]
+    assert asb[["period_end", "period_type", "category", "subcategory", "measure", "sheet",
+                "edition", "source"]].iloc[0].tolist() == [
+        end, "financial_year", "Anti-social behaviour", "", "value", "Table P7",
+        "year ending March 2018", ONS_SOURCE]
+
+
+@pytest.mark.realdata
+def test_ons_asb_table_shape_and_what_is_left_out(ons) -> None:
+    result = ons[MARCH_2018][1]
+    assert "Table P7" in result.sheets
+    asb = result.facts[result.facts["dataset"] == "indicator"]
+    # eleven years (2007/08 to 2017/18) for 43 forces, 10 regions/England, Wales, E&W
+    assert asb.groupby("area_code")["period_start"].nunique().eq(11).all()
+    assert asb.groupby("area_kind")["area_code"].nunique().to_dict() == {
+        "force": 43, "region": 9, "nation": 3}
+    assert set(asb["measure"]) == {"value"}  # rates per 1,000 are not stored
+    assert any("anti-social behaviour rates" in w for w in result.warnings)
+    p7 = {(s.label, s.reason.split(" (")[0]) for s in result.set_aside if s.sheet == "Table P7"}
+    assert p7 == {("ENGLAND AND WALES (inc. BTP)", "includes British Transport Police"),
+                  ("British Transport Police", "British Transport Police is not a police "
+                                               "force area")}
+    # Table P6 (crime survey), P8 (ASB by category): no plan measure, listed as not read
+    assert any("'Table P6'" in w and "'Table P8'" in w for w in result.warnings)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("name", [n for n in ONS_EDITIONS if n != MARCH_2018])
+def test_ons_editions_without_asb_table_give_no_indicator(ons, name) -> None:
+    assert not (ons[name][1].facts["dataset"] == "indicator").any()
+
+
+@pytest.mark.realdata
+def test_ons_asb_heading_not_a_period_is_a_problem(realdata_dir: Path) -> None:
+    path = realdata_dir / ONS_DIR / MARCH_2018
+
+    def edit(wb) -> None:
+        wb["Table P7"]["E4"] = "Last year"  # was "Apr '08 to Mar '093"
+
+    result = read_file("asb.xlsx", _variant(path, edit))
+    assert not result.ok
+    [p] = result.problems
+    assert (p.file, p.sheet, p.row, p.column, p.value) == (
+        "asb.xlsx", "Table P7", 4, "E (Number of Incidents)", "Last year")
+    assert "Apr '17 to Mar '18" in p.expected
+
+
+# --- Every sheet of every edition: what is read, what is not, and why --------------------------
+
+# (sheets read, sheets not read) in each edition held. Tables P2 (percentage change), P4-P5
+# (knife crime for selected offences), P6 (the crime survey's experiences of anti-social
+# behaviour, a percentage of adults), P8 (anti-social behaviour by category) and P10
+# (households) hold no measure a plan names.
+ONS_SHEETS = {
+    "policeforceareatablesyearendingmarch2018v2.xlsx": (
+        ["Table P1", "Table P3", "Table P7", "Table P9"],
+        ["Notes", "Table P2", "Table P4", "Table P5", "Table P6", "Table P8", "Table P10"]),
+    "policeforceareadatatablesyearendingjune2018corrected.xlsx": (
+        ["Table P1", "Table P3"], ["Correction", "Notes", "Table P2", "Table P4", "Table P5"]),
+    "policeforceareatablesyearendingdecember2018.xlsx": (
+        ["Table P1", "Table P3"], ["Notes", "Table P2", "Table P4", "Table P5"]),
+    "policeforceareatablesyearendingjune2019.xlsx": (
+        ["Table P1", "Table P3"], ["Notes", "Table P2", "Table P4", "Table P5"]),
+}
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("name", list(ONS_SHEETS))
+def test_ons_every_sheet_is_read_or_said_not_read(ons, name) -> None:
+    path, result = ons[name]
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        names = [n.strip() for n in wb.sheetnames]
+    finally:
+        wb.close()
+    read, not_read = ONS_SHEETS[name]
+    assert sorted(names) == sorted(read + not_read)
+    assert [s.strip() for s in result.sheets] == read
+    skipped = next(w for w in result.warnings if w.startswith("sheets not read"))
+    assert re.findall(r"'([^']+)'", skipped.split(": ", 1)[1]) == not_read
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("name", list(ONS_SHEETS))
+def test_ons_editions_hold_no_confidence_or_satisfaction_table(ons, name) -> None:
+    """No edition held has a table of public confidence in the police or of victim
+    satisfaction (every cell of every sheet searched with openpyxl); the only crime survey
+    table is the March edition's Table P6, experiences of anti-social behaviour."""
+    path, result = ons[name]
+    survey = re.compile(r"confiden|satisf|excellent|good job|Crime Survey|CSEW", re.IGNORECASE)
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        found = {ws.title for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
+                 for c in row if isinstance(c, str) and survey.search(c)}
+    finally:
+        wb.close()
+    assert found == ({"Notes", "Table P6"} if "march" in name else set())
+    indicators = result.facts[result.facts["dataset"] == "indicator"]
+    assert set(indicators["category"]) <= {"Anti-social behaviour"}
+    assert "victim_satisfaction" not in set(result.facts["dataset"])

@@ -14,8 +14,12 @@ from pathlib import Path
 import pytest
 
 from pcp_data import vocabulary
+from pcp_data.importer import import_files
+from pcp_data.measures import measure_series
+from pcp_data.plan import load_shipped
 from pcp_data.readers import ReadResult, read_file
 from pcp_data.readers.police_uk import OUTCOMES_SOURCE, STREET_SOURCE
+from pcp_data.store import Store
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 DORSET = REALDATA / "recorded_crime" / "police_uk" / "2021-02-dorset-street.csv"
@@ -244,3 +248,113 @@ def test_truncated_zip_is_rejected():
     result = read_file("cut.zip", content[: len(content) // 2])
     assert not result.ok
     assert result.facts.empty
+
+
+@pytest.mark.realdata
+def test_several_months_in_one_file_are_counted_per_month():
+    """A multi-month file (the real February 2021 month with January rows added) gives one
+    figure per month and crime type."""
+    real_text = real(DORSET).read_bytes().decode("utf-8-sig").rstrip("\r\n")
+    extra = "\r\n".join(street_row(month="2021-01", crime=c) for c in
+                        ("Burglary", "Burglary", "Anti-social behaviour"))
+    result = read_file("dorset-two-months.csv", (real_text + "\r\n" + extra + "\r\n").encode())
+    assert result.ok, result.problems[:3]
+    jan = facts_by_category(result, "2021-01-01")
+    assert jan == {"Burglary": 2, vocabulary.ANTI_SOCIAL_BEHAVIOUR: 1}
+    assert facts_by_category(result) == dict(dorset_counts())  # February as in the real file
+    assert set(result.facts["period_type"]) == {"month"}
+
+
+# ------------------------------------------------------------------------------------------
+# Several months: monthly files, or one ZIP, make one monthly series in the store
+# ------------------------------------------------------------------------------------------
+
+# (month, how many of the real file's rows it keeps): each month a different count, so a
+# month's figures can only come from its own file
+MONTHS = (("2020-12", 4841), ("2021-01", 3000), ("2021-02", 1500))
+
+
+def month_copy(month: str, keep: int) -> bytes:
+    """The real February 2021 file, its first ``keep`` rows, with the Month column rewritten."""
+    with real(DORSET).open(newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    j = rows[0].index("Month")
+    body = [[*r[:j], month, *r[j + 1:]] for r in rows[1: keep + 1]]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([rows[0], *body])
+    return buf.getvalue().encode("utf-8")
+
+
+def month_counts(keep: int) -> Counter[str]:
+    with real(DORSET).open(newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))[:keep]
+    return Counter(r["Crime type"] for r in rows)
+
+
+def monthly_files() -> list[tuple[str, bytes]]:
+    return [(f"{m}-dorset-street.csv", month_copy(m, keep)) for m, keep in MONTHS]
+
+
+def month_zip(files: list[tuple[str, bytes]]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, content in files:
+            z.writestr(f"{name[:7]}/{name}", content)
+    return buf.getvalue()
+
+
+def asb_measure():
+    plan = load_shipped("dorset-2013-17")
+    return next(m for m in plan.measures if m.id == "asb-incidents")
+
+
+def expected_series(category: str) -> dict[str, float]:
+    ends = {"2020-12": "2020-12-31", "2021-01": "2021-01-31", "2021-02": "2021-02-28"}
+    return {ends[m]: float(month_counts(keep)[category]) for m, keep in MONTHS}
+
+
+def stored_series(store: Store, dataset: str, category: str) -> dict[str, float]:
+    f = store.facts(dataset=dataset, category=category, source=STREET_SOURCE,
+                    area_codes=["E23000039"])
+    assert not f.duplicated("period_end").any()
+    assert set(f["period_type"]) == {"month"}
+    return dict(zip(f["period_end"], f["value"], strict=True))
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("as_zip", [False, True], ids=["monthly files", "zip of months"])
+def test_several_months_import_as_one_monthly_series(tmp_path, as_zip):
+    """Three months (the real file with its Month column rewritten, each month a different
+    number of its rows), uploaded as three files in any order or as one ZIP, give one
+    monthly series per crime type, each month counted from its own file."""
+    files = monthly_files()
+    batch = [("dorset-3-months.zip", month_zip(files))] if as_zip else files[::-1]
+    store = Store(f"sqlite:///{tmp_path / 'pcp.sqlite'}")
+    report = import_files(batch, store, uploaded_by="tests")
+    assert report.ok and len(report.published) == len(batch)
+    asb = stored_series(store, "indicator", vocabulary.ANTI_SOCIAL_BEHAVIOUR)
+    assert asb == expected_series("Anti-social behaviour")
+    assert len(set(asb.values())) == 3  # three different counts: no month taken for another
+    assert stored_series(store, "recorded_crime", "Burglary") == expected_series("Burglary")
+    assert (stored_series(store, "recorded_crime", "Violence and sexual offences")
+            == expected_series("Violence and sexual offences"))
+    # the Dorset plan's monthly measure sees the three months as one series
+    series = measure_series(store, asb_measure(), "E23000039")
+    assert series.frequency == "month"
+    assert {k.date().isoformat(): v for k, v in series.values.dropna().items()} == asb
+    assert series.source == STREET_SOURCE
+
+
+@pytest.mark.realdata
+def test_monthly_files_and_a_zip_of_them_agree(tmp_path):
+    """The same months uploaded twice, as monthly files and then as one ZIP (another
+    edition, "December 2020 to February 2021"), leave one figure per month, unchanged."""
+    files = monthly_files()
+    store = Store(f"sqlite:///{tmp_path / 'pcp.sqlite'}")
+    import_files(files, store, uploaded_by="tests")
+    import_files([("dorset-3-months.zip", month_zip(files))], store, uploaded_by="tests")
+    asb = store.facts(dataset="indicator", source=STREET_SOURCE, area_codes=["E23000039"])
+    assert len(asb) == 3
+    assert set(asb["edition"]) == {"December 2020 to February 2021"}
+    assert dict(zip(asb["period_end"], asb["value"], strict=True)) == expected_series(
+        "Anti-social behaviour")

@@ -155,6 +155,60 @@ def test_every_edition_reads_every_force_at_three_dates(file):
     assert not f["area_name"].str.contains("Total|Transport|Secondment").any()
 
 
+# Each edition's tables, by what the words above their dates header say they count. These
+# September editions publish officers, staff, PCSOs and designated officers in full-time
+# equivalents only; their only headcount tables are special constables and (2018) police
+# support volunteers, a table of no worker type a plan measures.
+EDITION_TABLES = {
+    "police-workforce-tabs-30sep15.ods": {
+        "Table_1": ("Police officers", "fte"), "Table_2": ("Police staff", "fte"),
+        "Table_3": ("PCSOs", "fte"), "Table_4": ("Designated officers", "fte"),
+        "Table_5": ("Special constables", "headcount"), "Table_6": (None, "fte")},
+    "police-workforce-tables-sep16.ods": {
+        "Table_1": ("Police officers", "fte"), "Table_2": ("Police staff", "fte"),
+        "Table_3": ("PCSOs", "fte"), "Table_4": ("Designated officers", "fte"),
+        "Table_5": ("Special constables", "headcount"), "Table_6": (None, "fte")},
+    "police-workforce-sep18-tables.ods": {
+        "Table_1": ("Police officers", "fte"), "Table_2": ("Police staff", "fte"),
+        "Table_3": ("Designated officers", "fte"), "Table_4": (None, "fte"),
+        "Table_5": ("PCSOs", "fte"), "Table_6": ("Special constables", "headcount"),
+        "Table_7": (None, "headcount"), "Table_8": (None, "fte")},
+}
+
+
+def counted_as(path: Path) -> dict[str, str]:
+    """Each table sheet's unit ("fte" or "headcount"), from the words above its header of
+    dates, read with pandas (calamine)."""
+    out = {}
+    for sheet, frame in pd.read_excel(path, sheet_name=None, header=None,
+                                      engine="calamine").items():
+        words = " ".join(str(v) for i in range(min(6, len(frame))) for v in frame.iloc[i]
+                         if isinstance(v, str)).lower()
+        if "headcount" in words:
+            out[sheet] = "headcount"
+        elif "full-time equivalent" in words:
+            out[sheet] = "fte"
+    return out
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("file", sorted(EDITION_TABLES))
+def test_each_edition_tables_and_units_are_read_as_published(file):
+    path = real(TABLES / file)
+    tables = EDITION_TABLES[file]
+    assert counted_as(path) == {sheet: unit for sheet, (_, unit) in tables.items()}
+    result = read_real(path)
+    f = result.facts
+    got = {sheet: (rows["category"].iloc[0], rows["measure"].iloc[0])
+           for sheet, rows in f.groupby("sheet")}
+    assert got == {sheet: kind for sheet, kind in tables.items() if kind[0] is not None}
+    assert all(len(set(zip(rows["category"], rows["measure"], strict=True))) == 1
+               for _, rows in f.groupby("sheet"))
+    skipped = next(w for w in result.warnings if w.startswith("tables not read"))
+    for sheet, (kind, _) in tables.items():
+        assert (f"'{sheet}'" in skipped) == (kind is None)
+
+
 @pytest.mark.realdata
 def test_tables_that_are_not_per_force_stocks_are_skipped_and_said():
     result = read_real(TABLES / "police-workforce-sep18-tables.ods")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from collections import Counter
@@ -27,7 +28,11 @@ import openpyxl
 import pytest
 import python_calamine
 
+from pcp_data.importer import import_files
+from pcp_data.measures import measure_series
+from pcp_data.plan import load_shipped
 from pcp_data.readers import ReadResult, _load_readers, read_file
+from pcp_data.store import Store
 
 _load_readers()
 
@@ -489,6 +494,97 @@ def test_workforce_new_edition_text_dates_other_numbering(realdata_dir: Path,
             & (f["period_end"] == rows[h][last].date().isoformat())
             & (f["measure"] == "fte")]["value"].tolist()
     assert got == [pytest.approx(durham[last])]
+
+
+def _with_headcount_tables(path: Path) -> tuple[list[tuple[str, list[list[object]]]],
+                                                 dict[str, str]]:
+    """The real workbook plus, after each table in full-time equivalents, the same table in
+    headcount (as other editions publish both): sheet ``Table_H1`` after ``Table_1``, title
+    ``Table H1: ...``, "Headcount" for "Full-time equivalents", each date column's figure
+    rounded up (a headcount is a whole number, at least the FTE), markers and labels as
+    published. Returns the sheets and {headcount sheet: FTE sheet}."""
+    out, added = [], {}
+    for name, rows in _sheets(path):
+        out.append((name, rows))
+        words = " ".join(str(v) for r in rows[:6] for v in r if isinstance(v, str))
+        if not name.startswith("Table_") or "Full-time equivalents" not in words:
+            continue
+        h = next((i for i, r in enumerate(rows)
+                  if sum(isinstance(v, dt.datetime) for v in r) >= 2), None)
+        if h is None:  # a national time series, by year
+            continue
+        n = name.split("_")[1]
+        dates = [j for j, v in enumerate(rows[h]) if isinstance(v, dt.datetime)]
+        copy = [list(r) for r in rows]
+        copy[0][0] = re.sub(r"^Table \d+", f"Table H{n}", str(copy[0][0]))
+        copy[:h] = [["Headcount" if v == "Full-time equivalents" else v for v in r]
+                    for r in copy[:h]]
+        for r in copy[h + 1:]:
+            for j in dates:
+                if j < len(r) and isinstance(r[j], float | int) and not isinstance(r[j], bool):
+                    r[j] = math.ceil(round(r[j], 6))
+        added[f"Table_H{n}"] = name
+        out.append((f"Table_H{n}", copy))
+    return out, added
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("name", ["police-workforce-tabs-30sep15.ods",
+                                  "police-workforce-tables-sep16.ods",
+                                  "police-workforce-sep18-tables.ods"])
+def test_workforce_headcount_tables_beside_fte_tables(realdata_dir: Path, tmp_path: Path,
+                                                      name: str) -> None:
+    """An edition with a headcount table beside each FTE table gives each worker type both
+    measures at the same three dates, the headcount figures as their cells say, with the
+    regions, set-aside rows and '..' forces handled as in the FTE tables."""
+    path = realdata_dir / WORKFORCE_DIR / name
+    sheets, added = _with_headcount_tables(path)
+    result = _ok(read_file("headcount.xlsx", _xlsx(sheets)))
+    original = _ok(read_file(name, path.read_bytes()))
+    f, o = result.facts, original.facts
+    fte = f[f["measure"] == "fte"]
+    assert _values(ReadResult("", "", "", fte)) == pytest.approx(
+        _values(ReadResult("", "", "", o[o["measure"] == "fte"])))
+    by_sheet = dict(sheets)
+    for new, old in added.items():
+        if old not in original.sheets:  # a table of several or no worker types: skipped too
+            assert new not in result.sheets
+            continue
+        head = f[f["sheet"] == new]
+        was = o[o["sheet"] == old]
+        assert set(head["measure"]) == {"headcount"}
+        assert set(head["category"]) == set(was["category"])
+        key = ["area_code", "period_end"]
+        assert sorted(map(tuple, head[key].values)) == sorted(map(tuple, was[key].values))
+        # figures as their cells say: row by area label (West Midlands: the region row
+        # first, with its trailing space, then the force), column by date
+        rows = by_sheet[new]
+        h = next(i for i, r in enumerate(rows) if sum(isinstance(v, dt.datetime) for v in r) >= 2)
+        body = rows[h + 1:]
+        wm = [r for r in body if str(r[0]).strip() == "West Midlands"]
+        checked = [(next(r for r in body if r[0] == label), code)
+                   for label, code in (("Durham", "E23000008"), ("London, City of", "E23000034"),
+                                       ("Devon & Cornwall", "E23000035"),
+                                       ("North East ", "E12000001"), ("Wales", "W92000004"))]
+        for row, code in [*checked, (wm[0], "E12000005"), (wm[1], "E23000014")]:
+            for j, when in ((j, v) for j, v in enumerate(rows[h]) if isinstance(v, dt.datetime)):
+                got = head[(head["area_code"] == code)
+                           & (head["period_end"] == when.date().isoformat())]["value"]
+                assert got.tolist() == ([] if row[j] == ".." else [row[j]]), (new, code, when)
+    set_aside = {s.label for s in result.set_aside if s.sheet.startswith("Table_H")}
+    assert {"Total 43 forces", "British Transport Police", "Total"} <= set_aside
+    assert set(f["edition"]) == set(o["edition"])
+    # the Durham plan's officer headcount measure then has the three dates
+    store = Store(f"sqlite:///{tmp_path / 'pcp.sqlite'}")
+    import_files([("headcount.xlsx", _xlsx(sheets))], store, uploaded_by="tests")
+    measure = next(m for m in load_shipped("durham-2015-17").measures
+                   if m.id == "police-officers")
+    series = measure_series(store, measure, "E23000008")
+    officers = f[(f["area_code"] == "E23000008") & (f["category"] == "Police officers")
+                 & (f["measure"] == "headcount")]
+    assert {k.date().isoformat(): v for k, v in series.values.dropna().items()} == dict(
+        zip(officers["period_end"], officers["value"], strict=True))
+    assert len(series.values.dropna()) == 3
 
 
 @pytest.mark.realdata

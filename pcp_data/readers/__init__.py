@@ -1,6 +1,8 @@
 """Readers: one per source format, behind one entry point that recognises a file by content.
 
 A reader is a module-level object with ``format`` (an id), ``label`` (words for people),
+``produces`` (the figures it gives: `Produces` declarations, read by
+`pcp_data.readers.coverage` to say which file would give a measure that has none),
 ``sniff(source) -> bool`` (does this content look like my format?) and
 ``read(source) -> ReadResult``. `read_source` asks each registered reader in turn; the first
 whose ``sniff`` says yes reads the file. A file no reader recognises gets one problem that
@@ -82,9 +84,41 @@ class ReadResult:
         }
 
 
+@dataclass(frozen=True)
+class Produces:
+    """One kind of figure a reader gives: which dataset and measures, for which categories.
+
+    ``categories`` are the vocabulary's names the reader gives (offence groups, subgroups
+    named by themselves, worker types, indicator names); None means every category of the
+    dataset, including indicator names a file brings (the template's Indicators sheet), and
+    ``()`` only names a file brings that no plan can count on (a survey extract's own
+    measures). ``where`` names the file (or template sheet) in words for people, to finish
+    "... gives this measure".
+    """
+
+    dataset: str
+    measures: tuple[str, ...]
+    categories: tuple[str, ...] | None
+    where: str
+    template: bool = False
+    """The product's own template (named after every public file)."""
+
+    def gives(self, dataset: str, measure: str, category: str | None,
+              subcategory: str | None = None) -> bool:
+        if dataset != self.dataset or measure not in self.measures:
+            return False
+        if self.categories is None:
+            return True
+        if category is None:
+            return bool(self.categories)
+        return (subcategory in self.categories if subcategory is not None
+                else category in self.categories)
+
+
 class Reader(Protocol):
     format: str
     label: str
+    produces: tuple[Produces, ...]
 
     def sniff(self, source: Source) -> bool: ...
 

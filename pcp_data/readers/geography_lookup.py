@@ -14,7 +14,7 @@ import re
 from pcp_data.cleaning import is_blank
 from pcp_data.errors import Problem
 from pcp_data.forces import AreaMismatch, resolve_code_and_name
-from pcp_data.readers import ReadResult, register
+from pcp_data.readers import Produces, ReadResult, register
 from pcp_data.readers.source import Source, column_letter
 
 _CODE = re.compile(r"^PFA\d{2}CD$", re.IGNORECASE)
@@ -31,6 +31,7 @@ def _columns(header: list[object]) -> tuple[int, int] | None:
 class GeographyLookupReader:
     format = "ons_geography_lookup"
     label = "ONS geography lookup to police force areas (PFAyyCD, PFAyyNM)"
+    produces: tuple[Produces, ...] = ()  # areas, not figures
 
     def sniff(self, source: Source) -> bool:
         if source.kind not in ("csv", "xlsx", "ods"):

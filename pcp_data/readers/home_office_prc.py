@@ -45,7 +45,7 @@ from pcp_data.errors import Problem
 from pcp_data.facts import normalise_facts
 from pcp_data.forces import Area, classify_non_area, resolve_area
 from pcp_data.periods import financial_quarter, financial_year, financial_year_label
-from pcp_data.readers import ReadResult, SetAside, register
+from pcp_data.readers import Produces, ReadResult, SetAside, register
 from pcp_data.readers.source import Source, column_letter, find_header
 
 SOURCE = "Home Office police recorded crime open data"
@@ -135,6 +135,8 @@ def _year(value: object) -> dt.date:
 class HomeOfficePRCReader:
     format = "home_office_prc"
     label = "Home Office police recorded crime open data table (by police force area)"
+    produces = (Produces("recorded_crime", ("offences",), None,
+                         "the Home Office police recorded crime open data tables"),)
 
     def sniff(self, source: Source) -> bool:
         if source.kind not in ("csv", "xlsx", "xls", "ods"):

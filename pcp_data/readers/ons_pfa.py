@@ -9,8 +9,18 @@ matter; each sheet is classified by its title and header:
 - **rates** (Table P3: "... rate of offences ..." with "Rate per 1,000 population"):
   measure ``rate_per_1000``, and its population column as population facts;
 - **mid-year population estimates** (Table P9 in some editions): population per year;
-- anything else (percentage change, knife crime, anti-social behaviour, households) is not
-  read, and the warnings say which sheets were skipped.
+- **anti-social behaviour incidents** (Table P7 in editions for years ending March: "Anti-social
+  behaviour incidents, by police force area, ..., year ending March 2008 to year ending March
+  2018"): one column pair per year headed "Apr '07 to Mar '08" over "Number of Incidents" and
+  "Rate per 1,000 population"; the numbers go to dataset ``indicator``, category
+  `vocabulary.ANTI_SOCIAL_BEHAVIOUR`, measure ``value``, period_type ``financial_year`` (a
+  span that is not April to March is a ``rolling_year``), as data.police.uk's incidents do; the
+  rates are not stored (the product's rates come from the counts and the population), and the
+  England and Wales row that includes British Transport Police is set aside (the row without
+  it is the sum of the forces);
+- anything else (percentage change, knife crime, anti-social behaviour by category or as the
+  crime survey finds it, households) is not read, and the warnings say which sheets were
+  skipped.
 
 Periods: the rolling year named in the sheet's title ("year ending June 181,2" is June 2018
 with footnotes 1 and 2): period_type ``rolling_year``, from the first day of the month
@@ -76,12 +86,22 @@ from pcp_data.forces import (
     resolve_area,
     resolve_code_and_name,
 )
-from pcp_data.readers import ReadResult, SetAside, register
+from pcp_data.readers import Produces, ReadResult, SetAside, register
 from pcp_data.readers.source import Source, column_letter, find_header
-from pcp_data.vocabulary import OFFENCE_GROUPS
+from pcp_data.vocabulary import ANTI_SOCIAL_BEHAVIOUR, CLASSIFICATION_CHANGES, OFFENCE_GROUPS
 
 SOURCE = "ONS Crime in England and Wales: Police Force Area data tables"
 TOTAL = "Total recorded crime"
+
+# The vocabulary's names the tables give (Tables P1 and P3 in every edition held): every
+# offence group, the subgroups published by name, and those published under another name
+# (`vocabulary.CLASSIFICATION_CHANGES`: Residential burglary is Domestic burglary).
+ONS_CATEGORIES: tuple[str, ...] = (
+    *OFFENCE_GROUPS,
+    "Homicide", "Violence with injury", "Violence without injury", "Stalking and harassment",
+    "Theft from the person", "Bicycle theft", "Shoplifting", "Other theft offences",
+    *(c.name for c in CLASSIFICATION_CHANGES if c.publication == SOURCE),
+)
 
 AREA_COLUMNS: dict[str, tuple[str, ...]] = {
     "code": ("Area Code", "Area codes", "Code", "PFA code", "Police force area code"),
@@ -89,7 +109,32 @@ AREA_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 _TITLE_CRIME = re.compile(r"police force area", re.IGNORECASE)
-_TITLE_SUBJECT = re.compile(r"recorded crime|offences|population", re.IGNORECASE)
+_TITLE_SUBJECT = re.compile(r"recorded crime|offences|population|anti-social behaviour incidents",
+                            re.IGNORECASE)
+# "Apr '07 to Mar '083": a financial year, footnote 3 glued to the end year
+_SPAN = re.compile(r"([A-Za-z]{3})[a-z]*\s*'?(\d{4}|\d{2})\s*to\s*"
+                   r"([A-Za-z]{3})[a-z]*\s*'?(\d{4}|\d{2})")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# an England and Wales row that includes British Transport Police, beside one without it
+_INCLUDES_BTP = re.compile(r"\binc(?:l|\.|luding)?\b.*\b(?:BTP|British Transport Police)\b",
+                           re.IGNORECASE)
+
+
+def _span(text: object) -> tuple[dt.date, dt.date] | None:
+    """The months a column heading spans: "Apr '07 to Mar '083" is April 2007 - March 2008."""
+    m = _SPAN.search(str(text))
+    if not m:
+        return None
+    names = (m.group(1).lower(), m.group(3).lower())
+    if names[0] not in _MONTHS or names[1] not in _MONTHS:
+        return None
+    years = [int(m.group(k)) + (2000 if len(m.group(k)) == 2 else 0) for k in (2, 4)]
+    first = dt.date(years[0], _MONTHS.index(names[0]) + 1, 1)
+    last_month = dt.date(years[1], _MONTHS.index(names[1]) + 1, 1)
+    if last_month < first:
+        return None
+    nxt = dt.date(last_month.year + (last_month.month == 12), last_month.month % 12 + 1, 1)
+    return first, nxt - dt.timedelta(days=1)
 
 
 def _title(rows: list[list[object]], header_row: int) -> str:
@@ -171,7 +216,12 @@ def _classify(source: Source, sheet: str) -> _Table | None:
     below = " ".join(
         str(c).lower() for r in rows[header_row + 1: header_row + 2] for c in r if c
     )
-    if "percentage change" in low or "knife" in low or "anti-social" in low or "household" in low:
+    header = {header_key(c) for c in rows[header_row] if not is_blank(c)}
+    if ("anti-social behaviour incidents" in low and "category of incident" not in low
+            and "number of incidents" in header):
+        kind = "asb_incidents"
+    elif ("percentage change" in low or "knife" in low or "anti-social" in low
+            or "household" in low):
         kind = "other"
     elif "mid-year population" in low or "population estimates" in low:
         kind = "population"
@@ -200,6 +250,15 @@ def _edition(end: dt.date) -> str:
 class ONSPFAReader:
     format = "ons_pfa"
     label = "ONS Crime in England and Wales: Police Force Area data tables"
+    produces = (
+        Produces("recorded_crime", ("offences", "rate_per_1000"), ONS_CATEGORIES,
+                 "the ONS Police Force Area data tables (Tables P1 and P3)"),
+        Produces("population", ("persons",), ("All persons",),
+                 "the ONS Police Force Area data tables (Table P3 or P9)"),
+        Produces("indicator", ("value",), (ANTI_SOCIAL_BEHAVIOUR,),
+                 "the ONS Police Force Area data tables for a year ending March (Table P7, "
+                 "anti-social behaviour incidents)"),
+    )
 
     def sniff(self, source: Source) -> bool:
         if not source.is_workbook:
@@ -232,8 +291,9 @@ class ONSPFAReader:
                 unmapped.setdefault(label, set()).add(sheet.strip())
         if skipped:
             result.warnings.append(
-                "sheets not read (not offence counts, rates per 1,000 population or "
-                "population): " + ", ".join(f"'{s}'" for s in skipped)
+                "sheets not read (not offence counts, rates per 1,000 population, "
+                "population or anti-social behaviour incidents): "
+                + ", ".join(f"'{s}'" for s in skipped)
             )
         for label, sheets in sorted(unmapped.items()):
             result.warnings.append(
@@ -313,6 +373,8 @@ class _SheetReader:
         self.rows = source.rows(table.sheet)
         self.unmapped: list[str] = []
         self.edition = ""
+        self.periods: dict[int, tuple[dt.date, dt.date]] = {}
+        """Each column's own period, where the columns are periods (anti-social behaviour)."""
 
     def problem(self, message: str, row: int | None = None, col: int | None = None,
                 value: object = None, expected: str | None = None) -> None:
@@ -327,9 +389,53 @@ class _SheetReader:
             self.source.name, message, self.table.sheet, None if row is None else row + 1,
             column, value, expected))
 
+    def asb_columns(self) -> list[tuple[int, str, str, str]]:
+        """The incident-count columns of an anti-social behaviour table, each with its period
+        from the heading above it (merged over the count and rate pair)."""
+        t, rows = self.table, self.rows
+        h = t.header_row
+        lower = rows[h]
+        upper = rows[h - 1] if h > 0 else []
+        area_cols = set(t.cols.values())
+        out: list[tuple[int, str, str, str]] = []
+        span: tuple[dt.date, dt.date] | None = None
+        heading: object = ""
+        rates = 0
+        for j in range(max(len(lower), len(upper))):
+            if j in area_cols:
+                continue
+            if j < len(upper) and not is_blank(upper[j]):
+                heading, span = upper[j], _span(upper[j])
+            key = header_key(lower[j]) if j < len(lower) and not is_blank(lower[j]) else ""
+            if not key:
+                continue
+            if "rate" in key:
+                rates += 1
+                continue
+            if "number" not in key and "incident" not in key:
+                self.result.warnings.append(
+                    f"sheet '{t.sheet.strip()}' column {column_letter(j)} "
+                    f"('{clean_label(lower[j])}') is not a number of incidents: not read")
+                continue
+            if span is None:
+                self.problem("the period of this column was not recognised", row=h - 1, col=j,
+                             value=heading if not is_blank(heading) else None,
+                             expected="a heading such as \"Apr '17 to Mar '18\" above the "
+                                      "number of incidents")
+                continue
+            self.periods[j] = span
+            out.append((j, "value", ANTI_SOCIAL_BEHAVIOUR, ""))
+        if rates:
+            self.result.warnings.append(
+                f"sheet '{t.sheet.strip()}': {rates} column(s) of anti-social behaviour rates "
+                "per 1,000 population not stored (the incidents are)")
+        return out
+
     def columns(self) -> list[tuple[int, str, str, str]]:
         """(column, measure, category, subcategory) of every figure column."""
         t, rows = self.table, self.rows
+        if t.kind == "asb_incidents":
+            return self.asb_columns()
         h = t.header_row
         lower = rows[h]
         upper = rows[h - 1] if h > 0 else []
@@ -393,8 +499,8 @@ class _SheetReader:
 
     def read(self) -> list[dict[str, Any]]:
         t, rows = self.table, self.rows
-        end = year_ending(t.title)
-        if end is None and t.kind != "population":
+        end = year_ending(t.title) if t.kind != "asb_incidents" else None
+        if end is None and t.kind not in ("population", "asb_incidents"):
             self.result.problems.append(Problem(
                 self.source.name, "the period was not found in the sheet's title",
                 t.sheet, 1, "A", t.title[:200] or None,
@@ -403,10 +509,13 @@ class _SheetReader:
         if end is not None:
             start, end = _rolling_year(end)
             self.edition = _edition(end)
+        problems = len(self.result.problems)
         columns = self.columns()
+        if len(self.result.problems) > problems:
+            return []
         if not columns:
             self.problem("no figure columns were found under the header", row=t.header_row,
-                         expected="offence groups, rates or population columns")
+                         expected="offence groups, rates, population or incident columns")
             return []
         c_code, c_name = t.cols["code"], t.cols["name"]
         out: list[dict[str, Any]] = []
@@ -424,6 +533,11 @@ class _SheetReader:
             if all(is_blank(v) for v in figures):
                 continue  # a heading row inside the table (a unit line, a banner)
             label = clean_label(name) if not is_blank(name) else clean_label(code)
+            if _INCLUDES_BTP.search(label):
+                self.result.set_aside.append(SetAside(
+                    t.sheet, label, "includes British Transport Police (the figure without it "
+                    "is kept)"))
+                continue
             reason = classify_non_area(label)
             if reason is not None and is_blank(code):
                 self.result.set_aside.append(SetAside(t.sheet, label, reason))
@@ -468,7 +582,7 @@ class _SheetReader:
                 self.result.warnings.append(
                     f"{area.name}: {missing} figure(s) not available in sheet "
                     f"'{t.sheet.strip()}' ({edition or 'table'}): left out, not stored as zero")
-            for (_, measure, category, sub), n in values:
+            for (j, measure, category, sub), n in values:
                 rec = {
                     "area_code": area.code, "area_name": area.name, "area_kind": area.kind,
                     "base": float("nan"), "source": SOURCE, "sheet": base_sheet,
@@ -480,6 +594,14 @@ class _SheetReader:
                     out.append({**rec, "dataset": "population", "period_start": day,
                                 "period_end": day, "period_type": "snapshot",
                                 "category": category, "subcategory": ""})
+                    continue
+                if j in self.periods:
+                    first, last = self.periods[j]
+                    fy = first.month == 4 and last.month == 3 and last.year == first.year + 1
+                    out.append({**rec, "dataset": "indicator", "period_start": first,
+                                "period_end": last,
+                                "period_type": "financial_year" if fy else "rolling_year",
+                                "category": category, "subcategory": sub})
                     continue
                 out.append({**rec, "dataset": "recorded_crime", "period_start": start,
                             "period_end": end, "period_type": "rolling_year",

@@ -53,13 +53,20 @@ from pcp_data.errors import Problem
 from pcp_data.facts import normalise_facts
 from pcp_data.forces import Area, resolve_area
 from pcp_data.periods import month_end, month_label, parse_month
-from pcp_data.readers import ReadResult, SetAside, register
+from pcp_data.readers import Produces, ReadResult, SetAside, register
 from pcp_data.readers.source import Source, column_letter
 from pcp_data.readers.workforce_tables import non_area_reason
 
 STREET_SOURCE = "data.police.uk street-level crime"
 OUTCOMES_SOURCE = "data.police.uk outcomes"
 OUTCOME_PREFIX = "Outcome: "
+
+# The vocabulary's names the street-level files give: the crime types named as the
+# vocabulary names them, and those it calls otherwise (`vocabulary.CLASSIFICATION_CHANGES`).
+POLICE_UK_CATEGORIES: tuple[str, ...] = (
+    "Robbery", "Criminal damage and arson",
+    *(c.name for c in vocabulary.CLASSIFICATION_CHANGES if c.publication == STREET_SOURCE),
+)
 
 _COMMON = ("month", "falls within")
 _STREET = "crime type"
@@ -180,6 +187,12 @@ def _members(source: Source) -> list[tuple[str, str]]:
 class PoliceUKReader:
     format = "police_uk"
     label = "data.police.uk street-level crime or outcomes CSV (or a ZIP of them)"
+    produces = (
+        Produces("recorded_crime", ("offences",), POLICE_UK_CATEGORIES,
+                 "data.police.uk street-level crime files (one a month)"),
+        Produces("indicator", ("value",), (vocabulary.ANTI_SOCIAL_BEHAVIOUR,),
+                 "data.police.uk street-level crime files (one a month)"),
+    )
 
     def sniff(self, source: Source) -> bool:
         if source.kind == "csv":

@@ -41,7 +41,7 @@ from pcp_data.cleaning import (
 from pcp_data.errors import Problem
 from pcp_data.facts import normalise_facts
 from pcp_data.forces import AreaMismatch, classify_non_area, resolve_code_and_name
-from pcp_data.readers import ReadResult, SetAside, register
+from pcp_data.readers import Produces, ReadResult, SetAside, register
 from pcp_data.readers.source import Source, column_letter
 
 SOURCE = "ONS mid-year population estimates by police force area"
@@ -132,6 +132,9 @@ def _near_miss_problem(source: Source, sheet: str, rows: list[list[object]],
 class PopulationReader:
     format = "population_by_force"
     label = "Population by police force area and year"
+    produces = (Produces("population", ("persons",), ("All persons",),
+                         "a table of population by police force area and year (such as the "
+                         "Home Office's from the ONS mid-year estimates)"),)
 
     def sniff(self, source: Source) -> bool:
         if source.kind not in ("csv", "xlsx", "xls", "ods"):

@@ -46,7 +46,7 @@ from pcp_data.errors import Problem
 from pcp_data.facts import normalise_facts
 from pcp_data.forces import force_by_code, local_area, resolve_area
 from pcp_data.periods import month_end, parse_day
-from pcp_data.readers import ReadResult, register
+from pcp_data.readers import Produces, ReadResult, register
 from pcp_data.readers.source import Source, column_letter, find_header
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -96,6 +96,9 @@ def _quarter_ending(value: object) -> tuple[dt.date, dt.date] | None:
 class SurveyProportionsReader:
     format = "survey_proportions"
     label = "Survey proportions by area and quarter (such as the MOPAC Public Attitude Survey)"
+    produces = (Produces("indicator", ("value",), (),
+                         "a survey proportions extract (such as the MOPAC Public Attitude "
+                         "Survey) naming it"),)
 
     def sniff(self, source: Source) -> bool:
         if source.kind not in ("csv", "xlsx", "xls", "ods"):

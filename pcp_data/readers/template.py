@@ -35,7 +35,7 @@ from pcp_data.errors import Problem
 from pcp_data.facts import normalise_facts
 from pcp_data.forces import Area, local_area, resolve_area
 from pcp_data.periods import financial_year, month_end, parse_day, parse_month, parse_quarter
-from pcp_data.readers import ReadResult, SetAside, register
+from pcp_data.readers import Produces, ReadResult, SetAside, register
 from pcp_data.readers.source import Source, column_letter, find_header
 
 DEFAULT_SOURCE = "PCP template"
@@ -146,6 +146,16 @@ _QUESTIONS = {q.lower(): q for q in vocabulary.SATISFACTION_QUESTIONS}
 _MISSING_KEY = object()
 _Cells = dict[str, object]
 _Cols = dict[str, int]
+
+
+# the measures each sheet's rows give, by the sheet's dataset
+TEMPLATE_MEASURES: dict[str, tuple[str, ...]] = {
+    "recorded_crime": ("offences",),
+    "victim_satisfaction": ("satisfied",),
+    "workforce": ("fte", "headcount"),
+    "population": ("persons",),
+    "indicator": ("value",),
+}
 
 
 class _Bad(ValueError):
@@ -637,6 +647,10 @@ def _about(source: Source) -> dict[str, str]:
 class TemplateReader:
     format = "pcp_template"
     label = "PCP dashboard template (sheets Recorded crime, Victim satisfaction, Workforce, ...)"
+    produces = tuple(
+        Produces(spec.dataset, TEMPLATE_MEASURES[spec.dataset], None,
+                 f"the template's {spec.sheet} sheet", template=True)
+        for spec in SHEETS)
 
     def sniff(self, source: Source) -> bool:
         if not source.is_workbook:

@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from pcp_data import vocabulary
 from pcp_data.cleaning import (
     MISSING,
     NotANumber,
@@ -37,7 +38,7 @@ from pcp_data.cleaning import (
 from pcp_data.errors import Problem
 from pcp_data.facts import normalise_facts
 from pcp_data.forces import Area, resolve_area
-from pcp_data.readers import ReadResult, SetAside, register
+from pcp_data.readers import Produces, ReadResult, SetAside, register
 from pcp_data.readers.source import Source, column_letter
 from pcp_data.readers.workforce_tables import (
     edition_label,
@@ -184,6 +185,8 @@ def _year_end(value: object, day: tuple[int, int]) -> dt.date | None:
 class WorkforceOpenDataReader:
     format = "home_office_workforce_open_data"
     label = "Home Office police workforce open data table (long format)"
+    produces = (Produces("workforce", ("fte", "headcount"), vocabulary.WORKER_TYPES,
+                         "the Home Office police workforce open data tables"),)
 
     def sniff(self, source: Source) -> bool:
         if source.kind == "csv":

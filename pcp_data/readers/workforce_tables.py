@@ -53,7 +53,7 @@ from pcp_data.errors import Problem
 from pcp_data.facts import normalise_facts
 from pcp_data.forces import Area, force_by_code, normalise_name, resolve_area
 from pcp_data.periods import parse_day
-from pcp_data.readers import ReadResult, SetAside, register
+from pcp_data.readers import Produces, ReadResult, SetAside, register
 from pcp_data.readers.source import Source, column_letter
 
 SOURCE_LABEL = "Home Office Police workforce, England and Wales"
@@ -378,6 +378,16 @@ def _title_problem(source: Source, sheet: str, rows: list[list[object]], title_r
 class WorkforceTablesReader:
     format = "home_office_workforce_tables"
     label = "Home Office Police workforce, England and Wales tables (ODS or XLSX)"
+    # Headcount tables of any worker type are read, but the editions held (30 September
+    # 2015, 2016 and 2018) publish officers, staff, PCSOs and designated officers in FTE
+    # only: a measure of their headcount is sent to the open data tables, not here.
+    produces = (
+        Produces("workforce", ("fte",),
+                 ("Police officers", "Police staff", "PCSOs", "Designated officers"),
+                 "the Home Office Police workforce, England and Wales tables"),
+        Produces("workforce", ("headcount",), ("Special constables",),
+                 "the Home Office Police workforce, England and Wales tables"),
+    )
 
     def sniff(self, source: Source) -> bool:
         if not source.is_workbook:
