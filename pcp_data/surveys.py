@@ -25,6 +25,37 @@ Methods (GUIDE section 2, "Survey percentages"):
 
 Period 1 is always the earlier ("previous") period and period 2 the later ("current") one, so a
 positive difference is a rise.
+
+The interval and the test are computed by ``statsmodels.stats.proportion`` (``proportion_confint``
+with ``method="wilson"`` and ``proportions_ztest``, pooled); the formulas above are what they
+compute, and the tests check them against these formulas by hand.
+
+* **p-chart** of a survey percentage over time (:func:`p_chart`)::
+
+      p̄        = sum of x_i / sum of n_i            (the centre, over every charted period)
+      sigma_i  = sqrt(p̄ (1 - p̄) / n_i)              (varies with each period's base)
+      limits_i = p̄ ± 3 sigma_i, clipped to 0-100%
+
+  With large bases (thousands of respondents a quarter) sigma_i is tiny and real
+  period-to-period variation (fieldwork, question changes, seasons) puts most points outside
+  the limits: the points are *overdispersed*. **Laney's p′ chart** measures that extra
+  variation on the standardised points and widens the limits by it::
+
+      z_i      = (p_i - p̄) / sigma_i
+      sigma_z  = mean |z_i - z_(i-1)| / 1.128        (consecutive periods, both present)
+      limits_i = p̄ ± 3 sigma_i sigma_z
+
+  By default Laney's adjustment is used when ``sigma_z > 1`` (never to narrow the limits).
+  Rules, named as in :mod:`pcp_data.spc`: ``outside_limits`` (a point outside its own limits)
+  and ``shift`` (7 or more consecutive periods on one side of the centre; a gap or a point on the
+  centre breaks the run). The direction with the measure's polarity gives improvement, concern
+  or neutral, as for an XmR chart.
+
+  **The periods must not overlap.** Each point must count different respondents: overlapping
+  rolling 12-month windows share 11 months of interviews, so neighbouring points are not
+  independent and the rules would fire on the overlap. Chart quarters, or non-overlapping
+  12-month windows (e.g. :func:`pooled_windows` taken every 12th month), never every month of a
+  rolling year.
 """
 
 from __future__ import annotations
@@ -32,7 +63,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+from statsmodels.stats.proportion import proportion_confint, proportions_ztest
+
+from pcp_data.spc import POLARITIES, RUN_LENGTH, VARIATION_WORDS, _classify, _runs, period_label
 
 Z95 = 1.959964
 """The two-sided 95% point of the standard normal distribution."""
@@ -66,7 +101,8 @@ def wilson(successes: float, n: float, z: float = Z95) -> tuple[float, float]:
     Returns
     -------
     (low, high) : tuple of float
-        Proportions in [0, 1] (not percentages).
+        Proportions in [0, 1] (not percentages), from
+        ``statsmodels.stats.proportion.proportion_confint(method="wilson")``.
 
     Raises
     ------
@@ -82,14 +118,11 @@ def wilson(successes: float, n: float, z: float = Z95) -> tuple[float, float]:
     _check_counts(successes, n)
     if n <= 0:
         raise ValueError("a Wilson interval needs at least one respondent (n > 0)")
-    p = successes / n
-    z2 = z * z
-    denominator = 1 + z2 / n
-    centre = (p + z2 / (2 * n)) / denominator
-    half = z / denominator * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    # statsmodels takes the two-sided level, alpha = 2 (1 - Phi(z)) = erfc(z / sqrt 2)
+    lo, hi = proportion_confint(successes, n, alpha=math.erfc(z / math.sqrt(2)), method="wilson")
     # exact ends at 0% and 100% (rounding would otherwise give 0.9999999999999999)
-    low = 0.0 if successes == 0 else max(0.0, centre - half)
-    high = 1.0 if successes == n else min(1.0, centre + half)
+    low = 0.0 if successes == 0 else max(0.0, float(lo))
+    high = 1.0 if successes == n else min(1.0, float(hi))
     return low, high
 
 
@@ -200,7 +233,8 @@ class ProportionChange:
 def two_proportion_z(x1: float, n1: float, x2: float, n2: float) -> tuple[float, float]:
     """Pooled two-proportion z statistic and two-sided p-value for ``x2/n2 - x1/n1``.
 
-    Returns ``(0.0, 1.0)`` when the pooled standard error is zero (both proportions 0 or both 1).
+    Computed by ``statsmodels.stats.proportion.proportions_ztest`` (pooled variance). Returns
+    ``(0.0, 1.0)`` when the pooled standard error is zero (both proportions 0 or both 1).
 
     Raises
     ------
@@ -211,13 +245,11 @@ def two_proportion_z(x1: float, n1: float, x2: float, n2: float) -> tuple[float,
     _check_counts(x2, n2, "second period")
     if n1 <= 0 or n2 <= 0:
         raise ValueError("a two-proportion test needs respondents in both periods")
-    p1, p2 = x1 / n1, x2 / n2
     pooled = (x1 + x2) / (n1 + n2)
-    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    if se == 0:
+    if pooled * (1 - pooled) == 0:
         return 0.0, 1.0
-    z = (p2 - p1) / se
-    return z, math.erfc(abs(z) / math.sqrt(2))
+    z, p_value = proportions_ztest([x2, x1], [n2, n1], value=0, alternative="two-sided")
+    return float(z), float(p_value)
 
 
 def compare_proportions(
@@ -344,3 +376,217 @@ def interval_frame(counts: pd.Series, base: pd.Series, z: float = Z95) -> pd.Dat
         rows.append({"date": date, "value": 100 * x / float(n), "low": 100 * low,
                      "high": 100 * high, "base": float(n)})
     return pd.DataFrame(rows, columns=["date", "value", "low", "high", "base"])
+
+
+# --------------------------------------------------------------------------- p-chart
+
+LANEY_D2 = 1.128
+"""Mean moving range of two independent standard normal values (d2 for n = 2)."""
+
+_PERIOD_WORDS: dict[str, str] = {
+    "month": "months",
+    "quarter": "quarters",
+    "financial_year": "years",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class PChart:
+    """A p-chart (or Laney p′ chart) of a survey percentage, with its signals.
+
+    Every series is indexed by period end, one row per period given; a period without a base
+    has NaN percentages and limits and no signal.
+
+    Attributes
+    ----------
+    p : pandas.Series
+        Percentage in each period (0-100).
+    n : pandas.Series
+        Base (respondents) in each period.
+    centre : float
+        ``100 × sum x / sum n``.
+    upper, lower : pandas.Series
+        Limits in per cent, varying with each period's base, clipped to 0-100.
+    laney : bool
+        Whether Laney's adjustment widened the limits.
+    sigma_z : float or None
+        Mean moving range of the standardised points over 1.128 (None when it cannot be
+        computed: a centre of 0% or 100%, or no two consecutive periods).
+    signals : pandas.Series
+        Bool: the period is part of a signal.
+    latest_signal : str or None
+        ``"improvement"``, ``"concern"`` or ``"neutral"`` when the latest charted period is part
+        of a signal, else None.
+    variation : str
+        Variation icon for the latest charted period: a key of
+        :data:`pcp_data.spc.VARIATION_WORDS`.
+    points : int
+        Periods charted (with a base).
+    sentence : str
+        One plain-English sentence explaining the latest period.
+    rules : pandas.Series
+        The rule behind each signal (``"outside_limits"`` or ``"shift"``), None elsewhere.
+    """
+
+    p: pd.Series
+    n: pd.Series
+    centre: float
+    upper: pd.Series
+    lower: pd.Series
+    laney: bool
+    sigma_z: float | None
+    signals: pd.Series
+    latest_signal: str | None
+    variation: str
+    points: int
+    sentence: str
+    rules: pd.Series
+
+
+def p_chart(
+    successes: pd.Series,
+    n: pd.Series,
+    polarity: str,
+    *,
+    frequency: str = "quarter",
+    laney: bool | None = None,
+    minimum_points: int = 12,
+) -> PChart | None:
+    """A p-chart of a survey percentage over non-overlapping periods.
+
+    Parameters
+    ----------
+    successes : pandas.Series
+        Respondents giving the answer counted, per period end date (ascending).
+    n : pandas.Series
+        Respondents per period, on the same dates. A period where either is missing, or the
+        base is 0, is not charted.
+    polarity : str
+        ``"higher_is_better"``, ``"lower_is_better"`` or ``"neutral"``.
+    frequency : str, default "quarter"
+        Names the periods in the sentence (``"month"``, ``"quarter"``, ``"financial_year"``).
+        ``"rolling_12_months"`` is refused: overlapping windows must not be charted.
+    laney : bool or None, default None
+        True or False forces Laney's adjustment on or off; None uses it when ``sigma_z > 1``.
+    minimum_points : int, default 12
+        Fewer charted periods than this give None.
+
+    Returns
+    -------
+    PChart or None
+
+    Raises
+    ------
+    ValueError
+        For an unknown polarity, a rolling frequency, counts that are negative or exceed their
+        base, or series that are not on an ascending DatetimeIndex.
+    """
+    if polarity not in POLARITIES:
+        raise ValueError(f"polarity must be one of {', '.join(POLARITIES)}, not {polarity!r}")
+    if frequency == "rolling_12_months":
+        raise ValueError(
+            "overlapping rolling 12-month windows share respondents, so their percentages are "
+            "not independent points: chart quarters or non-overlapping windows instead"
+        )
+    for series, what in ((successes, "successes"), (n, "n")):
+        if not isinstance(series, pd.Series) or not isinstance(series.index, pd.DatetimeIndex):
+            raise ValueError(f"{what} must be a pandas Series indexed by period end dates")
+        if series.index.has_duplicates:
+            raise ValueError(f"{what} has more than one value for the same period")
+    frame = pd.concat({"x": successes, "n": n}, axis=1).sort_index()
+    if not successes.index.is_monotonic_increasing or not n.index.is_monotonic_increasing:
+        raise ValueError("the series must be in ascending date order")
+    dates = pd.DatetimeIndex(frame.index)
+    x = pd.to_numeric(frame["x"], errors="raise").to_numpy(dtype=float, na_value=np.nan)
+    base = pd.to_numeric(frame["n"], errors="raise").to_numpy(dtype=float, na_value=np.nan)
+    valid = ~np.isnan(x) & ~np.isnan(base) & (base > 0)
+    for i in np.flatnonzero(~np.isnan(x) & ~np.isnan(base)):
+        _check_counts(float(x[i]), float(base[i]), period_label(dates[i], frequency))
+    points = int(valid.sum())
+    if points < max(1, minimum_points):
+        return None
+
+    m = len(dates)
+    pbar = float(x[valid].sum() / base[valid].sum())
+    prop = np.full(m, np.nan)
+    prop[valid] = x[valid] / base[valid]
+    sigma = np.full(m, np.nan)
+    sigma[valid] = np.sqrt(pbar * (1 - pbar) / base[valid])
+
+    sigma_z: float | None = None
+    if 0 < pbar < 1:
+        z = (prop - pbar) / sigma
+        mr = np.abs(np.diff(z))  # NaN across a gap: no moving range spans a missing period
+        mr = mr[~np.isnan(mr)]
+        if len(mr):
+            sigma_z = float(mr.mean()) / LANEY_D2
+    use_laney = (sigma_z is not None and sigma_z > 1) if laney is None else bool(laney)
+    use_laney = use_laney and sigma_z is not None
+    width = 3 * sigma * (sigma_z if use_laney and sigma_z is not None else 1.0)
+    upper = np.clip(pbar + width, 0.0, 1.0)
+    lower = np.clip(pbar - width, 0.0, 1.0)
+
+    tol = 1e-9
+    diff = np.where(valid, prop - pbar, 0.0)
+    side = np.where(diff > tol, 1, np.where(diff < -tol, -1, 0))
+    rule: list[str | None] = [None] * m
+    run_len: dict[int, int] = {}
+    for start, end, _side in _runs(side):
+        if end - start + 1 >= RUN_LENGTH:
+            for i in range(start, end + 1):
+                rule[i] = "shift"
+                run_len[i] = i - start + 1
+    outside = valid & ((prop > upper + tol) | (prop < lower - tol))
+    for i in np.flatnonzero(outside):
+        rule[i] = "outside_limits"
+
+    pol = {"higher_is_better": 1, "lower_is_better": -1, "neutral": 0}[polarity]
+    last = int(np.flatnonzero(valid)[-1])
+    latest_signal, variation = _classify(rule[last], int(side[last]), pol)
+    label = period_label(dates[last], frequency)
+    figure = f"{_pct(prop[last])}, base {_count(base[last])}"
+    verdict = VARIATION_WORDS[variation]
+    if rule[last] == "outside_limits":
+        high = side[last] > 0
+        limit = upper[last] if high else lower[last]
+        where = "above the upper" if high else "below the lower"
+        sentence = f"{label} ({figure}) was {where} limit ({_pct(limit)}): {verdict}."
+    elif rule[last] == "shift":
+        run = run_len[last]
+        where = "above" if side[last] > 0 else "below"
+        unit = _PERIOD_WORDS.get(frequency, "periods")
+        sentence = (
+            f"{run} consecutive {unit} {where} the average ({_pct(pbar)}), to {label}: {verdict}."
+        )
+    else:
+        sentence = (
+            f"{label} ({figure}) is within its limits ({_pct(lower[last])} to "
+            f"{_pct(upper[last])}) with no run of {RUN_LENGTH} on one side of the average "
+            f"({_pct(pbar)}): {verdict}."
+        )
+    sentence = sentence[:1].upper() + sentence[1:]
+    if use_laney and sigma_z is not None:
+        sentence += (
+            f" The limits are widened {sigma_z:.1f} times by Laney's adjustment: the "
+            "percentages vary more from period to period than sampling alone explains."
+        )
+
+    def series(values: object, name: str) -> pd.Series:
+        return pd.Series(values, index=dates, name=name)
+
+    pct_or_nan = np.where(valid, 100.0, np.nan)
+    return PChart(
+        p=series(prop * 100, "p"),
+        n=series(base, "n"),
+        centre=100 * pbar,
+        upper=series(upper * pct_or_nan, "upper"),
+        lower=series(lower * pct_or_nan, "lower"),
+        laney=use_laney,
+        sigma_z=sigma_z,
+        signals=series(np.array([r is not None for r in rule], dtype=bool), "signal"),
+        latest_signal=latest_signal,
+        variation=variation,
+        points=points,
+        sentence=sentence,
+        rules=pd.Series(rule, index=dates, name="rule", dtype=object),
+    )
