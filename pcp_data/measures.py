@@ -1,51 +1,99 @@
-"""Measure series: from a plan's measure and the store, the numbers a chart and a judgement use.
+"""Measure series: one series per measure and area, assembled from every source that holds it.
 
-`measure_series` reads the current facts for one area and turns them into a series at the
-measure's frequency:
+`measure_series` reads the current facts for one area (`series_from_facts` is the same as a
+pure function of frames) and turns them into one series at the measure's frequency. Each point
+keeps its provenance (`MeasureSeries.provenance`: source, edition, uploads, how it was made).
 
-* month: monthly figures as stored;
-* quarter: three months added (a quarter lacking a month is missing), or stored quarters;
-* financial_year: April-March totals (twelve months or four quarters, else missing);
-* rolling_12_months: each month's sum of the 12 months to it (or 4 quarters), or rolling
-  years as published (ONS);
-* snapshot: workforce or other snapshots as stored.
+Rules, in the order they apply (also on the app's "How the figures are judged" page):
 
-Percentages (survey measures) are pooled: satisfied / respondents over the period, never an
-average of percentages; the base (respondents) travels with the series. Rates per 1,000 use
-the population of the latest mid-year estimate not after the period's end (or the earliest
-held), and the series says which population years were used. Missing periods stay missing:
-the series is re-indexed to every period between its first and last, with NaN where the
-store has nothing.
+1. **Publications.** Every upload read by the force template is one publication, the force's
+   own ("PCP template"), whatever its About sheet calls the source: a one-month upload with the
+   same area and categories extends the series it continues. Any other source is a
+   publication of its own. Within a publication, the newest edition's figure for each period
+   is used (then the latest upload's): ONS tables revise the year before in each edition.
+2. **Incomplete periods.** A month or quarter in which a publication holds fewer categories
+   than in each of the months or quarters before it (up to three) is incomplete when it is the
+   latest period or its missing categories come back later (a category that stops for good,
+   such as an indicator published with a lag, does not make the periods after it incomplete):
+   it is kept out of the series (and out of any total built from it) and named in the notes.
+3. **Authority.** Where several publications give a period, the most authoritative is used
+   (`AUTHORITY`: the force's own template over the Home Office tables over the ONS tables over
+   data.police.uk); where two overlap and differ, the notes say by how much.
+4. **Frequencies chain.**
+   * month: monthly figures only (a rolling year is never mixed into a monthly series);
+   * quarter: stored quarters, three months added, and quarters from rolling years by
+     differencing, Q(t) = R(t) - R(t-1) + Q(t-4), checked against the quarters held where both
+     exist;
+   * financial_year: stored years, four quarters or twelve months added, or a rolling year
+     ending in March;
+   * rolling_12_months: twelve months or four quarters added, or rolling years as published;
+   * snapshot: snapshots as stored (workforce).
+   When nothing is held at the measure's frequency, or another frequency reaches a later
+   period, the series is shown at the frequency in `FALLBACK_FREQUENCIES` that reaches latest,
+   and says so.
+5. **Composites.** A ``sum_of`` measure has a value for a period only when every part has one;
+   otherwise the period is missing and the notes name the missing part. A part the plan names
+   in one classification is read under its other name where the vocabulary maps a
+   classification change (`pcp_data.vocabulary.CLASSIFICATION_CHANGES`: in the publication it
+   names, for periods from its date), where that publication gives nothing under the plan's
+   name, as one series with it (quarters chain across the change), and the notes say so.
+6. **Percentages** (surveys, and indicators given with their numerator and denominator) are
+   pooled: satisfied / respondents over the period, never an average of percentages; the base
+   travels with the series (``base``, ``counts``).
+7. **Rates per 1,000**: the rate a table publishes where there is one; otherwise the count
+   divided by the population of the latest mid-year estimate not after the period's end (or
+   the earliest held), with the population years named. The counts and populations behind
+   the rate travel with the series (``rate_counts``, ``population``) so rates can be tested
+   as counts.
 
-When the store holds the same figures from several publications (e.g. the template and the
-Home Office open data), one source is shown: the one whose data reaches latest (then the one
-with most periods); the others are named in ``other_sources``.
+Missing periods stay missing: monthly and quarterly series are re-indexed to every period
+between their first and last, with NaN where nothing is held.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
+from pcp_data import vocabulary
+from pcp_data.periods import edition_date
 from pcp_data.plan import Measure
 from pcp_data.store import Store
 
 TOTAL_CATEGORY = "Total recorded crime"
 """Category of published all-crime totals (ONS tables); preferred over adding up groups."""
 
-# Period types that can feed each frequency, best first.
-_FEEDS: dict[str, tuple[str, ...]] = {
-    "month": ("month",),
-    "quarter": ("quarter", "month"),
-    # a published rolling year ending in March is a financial year (ONS year ending March)
-    "financial_year": ("financial_year", "quarter", "month", "rolling_year"),
-    "rolling_12_months": ("month", "quarter", "rolling_year"),
-    "snapshot": ("snapshot", "month", "quarter", "year"),
-}
+TEMPLATE_FORMAT = "pcp_template"
+TEMPLATE_PUBLICATION = "PCP template"
+"""Every template upload is this one publication (see rule 1 in the module docstring)."""
 
+AUTHORITY: dict[str, int] = {
+    # the reader's format -> rank, 0 = most authoritative for the area's own figures
+    TEMPLATE_FORMAT: 0,
+    "home_office_prc": 1,
+    "home_office_workforce_tables": 1,
+    "survey_proportions": 1,
+    "population_by_force": 1,
+    "ons_pfa": 2,
+    "home_office_workforce_open_data": 2,
+    "police_uk": 3,
+}
+_UNRANKED = 4
+
+# How a point was made, best first at equal authority.
+HOW: tuple[str, ...] = (
+    "as published",
+    "rate as published",
+    "12 months added",
+    "3 months added",
+    "4 quarters added",
+    "rolling year ending March",
+    "chained from rolling years",
+)
 
 _PERIOD_WORDS: dict[str, str] = {
     "month": "monthly",
@@ -57,6 +105,46 @@ _PERIOD_WORDS: dict[str, str] = {
     "year": "yearly",
 }
 
+# When the store holds nothing at a measure's own frequency (published tables are often
+# quarterly or rolling years while a plan asks for months), or another frequency reaches a
+# later period, the one of these reaching latest is shown instead, and the series says so.
+FALLBACK_FREQUENCIES: dict[str, tuple[str, ...]] = {
+    "month": ("quarter", "rolling_12_months", "financial_year"),
+    "quarter": ("rolling_12_months", "financial_year"),
+    "rolling_12_months": ("financial_year",),
+    "financial_year": ("rolling_12_months",),
+    "snapshot": (),
+}
+
+_DISAGREE = 0.005
+"""Relative difference above which overlapping publications are said to disagree."""
+
+
+@dataclass(frozen=True)
+class Point:
+    """One period's figure and where it came from."""
+
+    end: pd.Timestamp
+    value: float
+    base: float | None
+    rank: int
+    how: str
+    sources: frozenset[str]
+    editions: frozenset[str]
+    uploads: frozenset[int]
+
+    @property
+    def missing(self) -> bool:
+        """A period the series spans but cannot fill (an incomplete window)."""
+        return bool(np.isnan(self.value))
+
+    @property
+    def order(self) -> tuple[bool, int, int]:
+        return self.missing, self.rank, HOW.index(self.how) if self.how in HOW else len(HOW)
+
+
+Points = dict[pd.Timestamp, Point]
+
 
 @dataclass
 class MeasureSeries:
@@ -64,6 +152,7 @@ class MeasureSeries:
 
     ``values`` is indexed by period end (Timestamp), ascending, NaN for a missing period.
     ``base`` holds respondents (percentages) or denominators where there are any.
+    ``provenance`` has one row per figure: period_end, value, source, edition, uploads, how.
     """
 
     measure: Measure
@@ -78,6 +167,17 @@ class MeasureSeries:
     notes: list[str] = field(default_factory=list)
     counts: pd.Series | None = None
     """For pooled percentages: the numerators (e.g. number satisfied) behind ``values``."""
+    provenance: pd.DataFrame | None = None
+    incomplete: tuple[pd.Timestamp, ...] = ()
+    """Periods held but incomplete (fewer categories than the periods before): not in values."""
+    missing_parts: dict[pd.Timestamp, tuple[str, ...]] = field(default_factory=dict)
+    """For a ``sum_of`` measure: the parts missing in each period that has no value."""
+    rate_counts: pd.Series | None = None
+    """For rates per 1,000: the counts behind each rate (NaN where only a rate is published)."""
+    population: pd.Series | None = None
+    """For rates per 1,000: the population each rate is per (published or estimated)."""
+    gaps: list[str] = field(default_factory=list)
+    """Sentences naming the parts a composite lacks where it has no figure (also in notes)."""
 
     @property
     def empty(self) -> bool:
@@ -90,6 +190,21 @@ class MeasureSeries:
             return None
         return v.index[-1], float(v.iloc[-1])
 
+    def until(self, as_at: dt.date | pd.Timestamp | None) -> MeasureSeries:
+        """The series as it stood at the end of ``as_at``'s month (None: as it is)."""
+        if as_at is None:
+            return self
+        cut = pd.Timestamp(as_at) + pd.offsets.MonthEnd(0)
+
+        def upto(s: pd.Series | None) -> pd.Series | None:
+            return None if s is None else s[s.index <= cut]
+
+        values = upto(self.values)
+        assert values is not None
+        return replace(self, values=values, base=upto(self.base), counts=upto(self.counts),
+                       rate_counts=upto(self.rate_counts), population=upto(self.population),
+                       notes=list(self.notes), gaps=list(self.gaps))
+
     def table(self) -> pd.DataFrame:
         """The series as a table (period end, value, base): the table behind every chart."""
         out = pd.DataFrame({"period_end": self.values.index, "value": self.values.to_numpy()})
@@ -98,7 +213,56 @@ class MeasureSeries:
         return out
 
 
+# --------------------------------------------------------------------------- publications
+
+
+def publications(facts: pd.DataFrame) -> pd.DataFrame:
+    """Facts with a ``publication`` and an authority ``rank`` column, one row per key and
+    publication: the newest edition's figure, then the latest upload's (rule 1)."""
+    if facts.empty:
+        return facts.assign(publication=pd.Series(dtype=str), rank=pd.Series(dtype=int))
+    fmt = facts["format"] if "format" in facts.columns else pd.Series("", index=facts.index)
+    template = fmt == TEMPLATE_FORMAT
+    out = facts.assign(
+        publication=np.where(template, TEMPLATE_PUBLICATION, facts["source"]),
+        rank=fmt.map(AUTHORITY).fillna(_UNRANKED).astype(int),
+    )
+    dates = {e: edition_date(e) or dt.date.min for e in out["edition"].unique()}
+    key = [
+        "publication", "dataset", "area_code", "period_start", "period_end", "period_type",
+        "category", "subcategory", "measure",
+    ]
+    ranked = out.assign(_edition=out["edition"].map(dates)).sort_values(
+        ["_edition", "upload_id"], ascending=False, kind="stable")
+    return ranked.drop_duplicates(key).drop(columns="_edition").reset_index(drop=True)
+
+
+def incomplete_periods(facts: pd.DataFrame) -> dict[tuple[str, str], list[pd.Timestamp]]:
+    """Per publication and period type (month, quarter), the periods holding fewer categories
+    than each of the (up to three) periods before them (rule 2): the latest period, or one
+    whose missing categories come back later. A category that stops for good (an indicator
+    published with a lag, an offence no longer counted) leaves the periods after it
+    complete."""
+    out: dict[tuple[str, str], list[pd.Timestamp]] = {}
+    rows = facts[facts["period_type"].isin(("month", "quarter"))]
+    for (pub, ptype, _measure), group in rows.groupby(
+            ["publication", "period_type", "measure"], sort=False):
+        keys = group["category"].astype(str) + "\x1f" + group["subcategory"].astype(str)
+        cats = keys.groupby(group["period_end"]).agg(frozenset).sort_index()
+        sets = list(cats.to_numpy())
+        for i in range(1, len(sets)):
+            before = sets[max(0, i - 3):i]
+            if len(sets[i]) >= min(len(b) for b in before):
+                continue
+            missing = frozenset().union(*before) - sets[i]
+            later = frozenset().union(*sets[i + 1:]) if i + 1 < len(sets) else None
+            if later is None or missing & later:
+                out.setdefault((str(pub), str(ptype)), []).append(pd.Timestamp(cats.index[i]))
+    return out
+
+
 def _select(frame: pd.DataFrame, category: str | None, subcategory: str | None) -> pd.DataFrame:
+    """One publication's rows for a selection (None = all: its published total if any)."""
     if category is None:
         totals = frame[frame["category"] == TOTAL_CATEGORY]
         if not totals.empty:
@@ -113,175 +277,603 @@ def _select(frame: pd.DataFrame, category: str | None, subcategory: str | None) 
     return rows[rows["subcategory"] == subcategory]
 
 
-def _choose_source(frame: pd.DataFrame, frequency: str) -> tuple[str | None, tuple[str, ...]]:
-    if frame.empty:
-        return None, ()
-    usable = frame[frame["period_type"].isin(_FEEDS[frequency])]
-    if usable.empty:
-        usable = frame
-    stats = usable.groupby("source").agg(last=("period_end", "max"), n=("period_end", "nunique"))
-    stats = stats.sort_values(["last", "n"], ascending=False)
-    chosen = str(stats.index[0])
-    return chosen, tuple(str(s) for s in stats.index[1:])
+def _selection(rows: pd.DataFrame, category: str | None, subcategory: str | None
+               ) -> pd.DataFrame:
+    """Every publication's rows for a selection (`_select`)."""
+    if rows.empty:
+        return rows
+    return pd.concat([_select(g, category, subcategory)
+                      for _, g in rows.groupby("publication", sort=False)])
 
 
-def _month_index(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
-    return pd.date_range(first, last, freq="ME")
+def _equivalents(category: str | None, subcategory: str | None
+                 ) -> list[tuple[str | None, str | None, vocabulary.ClassificationChange | None]]:
+    """The selection, then its other names under a mapped classification change, each with
+    the change (None for the plan's own name)."""
+    out: list[tuple[str | None, str | None, vocabulary.ClassificationChange | None]] = [
+        (category, subcategory, None)]
+    for change in vocabulary.CLASSIFICATION_CHANGES:
+        if (change.category, change.name) == (category, subcategory) or (
+                subcategory is None and change.category is None and change.name == category):
+            out.append((change.other_category, change.other_name, change))
+    return out
 
 
-def _aggregate(frame: pd.DataFrame, frequency: str) -> tuple[pd.Series, pd.Series | None]:
-    """Values (and bases) at ``frequency`` from one source's facts of one selection."""
-    for ptype in _FEEDS[frequency]:
-        rows = frame[frame["period_type"] == ptype]
-        if ptype == "rolling_year" and frequency == "financial_year":
-            rows = rows[rows["period_end"].str.endswith("-03-31")
-                        & rows["period_start"].str.endswith("-04-01")]
-        if not rows.empty:
-            break
-    else:
-        return pd.Series(dtype=float), None
-    ends = pd.to_datetime(rows["period_end"])
-    by_end = rows.assign(period_end=ends).groupby("period_end")
-    values = by_end["value"].sum()
-    base = by_end["base"].sum(min_count=1) if rows["base"].notna().any() else None
-    if ptype == "snapshot" or ptype == frequency or (ptype == "rolling_year"):
-        index = values.index
-        if ptype in ("month", "quarter") and frequency == ptype:
-            step = "ME" if ptype == "month" else "QE"
-            index = pd.date_range(values.index.min(), values.index.max(), freq=step)
-        return values.reindex(index), base.reindex(index) if base is not None else None
-    # aggregate finer periods into coarser ones
-    if ptype == "month":
-        full = _month_index(values.index.min(), values.index.max())
-        values, base = values.reindex(full), base.reindex(full) if base is not None else None
-        per = {"quarter": 3, "financial_year": 12, "rolling_12_months": 12, "snapshot": 1}[
-            frequency
-        ]
-    else:  # quarters
-        full = pd.date_range(values.index.min(), values.index.max(), freq="QE")
-        values, base = values.reindex(full), base.reindex(full) if base is not None else None
-        per = {"financial_year": 4, "rolling_12_months": 4, "snapshot": 1}[frequency]
+def _stand_in(own: pd.DataFrame, other: pd.DataFrame,
+              change: vocabulary.ClassificationChange) -> pd.DataFrame:
+    """The plan's own rows with the rows a classification change lets stand in for them:
+    from the change's publication, for periods from its date, and only where that
+    publication gives no figure under the plan's own name (so quarters chain across the
+    change and nothing is counted twice)."""
+    other = other[other["publication"] == change.publication]
+    if change.since is not None:
+        other = other[pd.to_datetime(other["period_start"]) >= pd.Timestamp(change.since)]
+    if own.empty or other.empty:
+        return other if own.empty else own
+    key = ["publication", "period_type", "period_end"]
+    other = other[~pd.MultiIndex.from_frame(other[key]).isin(pd.MultiIndex.from_frame(own[key]))]
+    return pd.concat([own, other]) if not other.empty else own
+
+
+# --------------------------------------------------------------------------- points
+
+
+def _points(rows: pd.DataFrame, how: str = "as published") -> Points:
+    """Points from one publication's rows of one period type (added up per period end)."""
+    out: Points = {}
+    if rows.empty:
+        return out
+    for end, g in rows.groupby("period_end", sort=True):
+        base = g["base"].sum(min_count=1)
+        out[pd.Timestamp(end)] = Point(
+            pd.Timestamp(end), float(g["value"].sum()),
+            None if pd.isna(base) else float(base), int(g["rank"].max()), how,
+            frozenset(str(s) for s in g["source"]), frozenset(str(e) for e in g["edition"] if e),
+            frozenset(int(u) for u in g["upload_id"]))
+    return out
+
+
+def _combine(end: pd.Timestamp, parts: list[Point], how: str) -> Point:
+    bases = [p.base for p in parts]
+    return Point(
+        end, float(sum(p.value for p in parts)),
+        None if any(b is None for b in bases) else float(sum(b for b in bases if b is not None)),
+        max(p.rank for p in parts), how,
+        frozenset().union(*(p.sources for p in parts)),
+        frozenset().union(*(p.editions for p in parts)),
+        frozenset().union(*(p.uploads for p in parts)))
+
+
+def _quarter_end(d: pd.Timestamp) -> pd.Timestamp:
+    return pd.Timestamp(d.to_period("Q").end_time.normalize())
+
+
+def _fy_end(d: pd.Timestamp) -> pd.Timestamp:
+    return pd.Timestamp(d.year + (d.month >= 4), 3, 31)
+
+
+def _months_before(d: pd.Timestamp, k: int) -> pd.Timestamp:
+    return d - pd.DateOffset(months=k) + pd.offsets.MonthEnd(0)
+
+
+def _gap(end: pd.Timestamp, how: str) -> Point:
+    return Point(end, np.nan, None, _UNRANKED, how, frozenset(), frozenset(), frozenset())
+
+
+def _group(points: Points, key: Callable[[pd.Timestamp], pd.Timestamp], per: int,
+           how: str) -> Points:
+    """Calendar groups (quarters, financial years) of ``per`` finer points; a group lacking
+    one is a gap, never a smaller total."""
+    groups: dict[pd.Timestamp, list[Point]] = {}
+    for end, p in points.items():
+        if not p.missing:
+            groups.setdefault(key(end), []).append(p)
+        else:
+            groups.setdefault(key(end), [])
+    return {k: _combine(k, ps, how) if len(ps) == per else _gap(k, how)
+            for k, ps in sorted(groups.items())}
+
+
+def _roll(points: Points, step: int, per: int, how: str) -> Points:
+    """Rolling sums of ``per`` consecutive points ``step`` months apart; a window lacking one
+    is a gap."""
+    real = [e for e, p in points.items() if not p.missing]
+    if not real:
+        return {}
+    out: Points = {}
+    for end in pd.date_range(min(real), max(real), freq=f"{step}ME"):
+        window = [_months_before(end, step * k) for k in range(per)]
+        if all(w in points and not points[w].missing for w in window):
+            out[end] = _combine(end, [points[w] for w in window], how)
+        else:
+            out[end] = _gap(end, how)
+    return out
+
+
+def _merge(candidates: Iterable[Points]) -> tuple[Points, list[str]]:
+    """Per period the most authoritative point; words for overlaps that disagree."""
+    chosen: Points = {}
+    rivals: dict[pd.Timestamp, list[Point]] = {}
+    for cand in candidates:
+        for end, p in cand.items():
+            rivals.setdefault(end, []).append(p)
+    for end, ps in rivals.items():
+        chosen[end] = min(ps, key=lambda p: p.order)
+    pairs: dict[tuple[str, str], list[float]] = {}
+    for end, ps in rivals.items():
+        best = chosen[end]
+        for p in ps:
+            if p.missing or best.missing:
+                continue
+            if p.sources != best.sources and best.value:
+                key = (" and ".join(sorted(best.sources)), " and ".join(sorted(p.sources)))
+                pairs.setdefault(key, []).append((p.value - best.value) / abs(best.value))
+    notes = []
+    for (used, other), diffs in pairs.items():
+        worst = max(diffs, key=abs)
+        if abs(worst) > _DISAGREE:
+            notes.append(
+                f"Where {used} and {other} both give a figure ({len(diffs)} period"
+                f"{'s' if len(diffs) != 1 else ''}), they differ by up to {100 * worst:+.1f}%; "
+                f"{used} is used, being the more authoritative.")
+    return dict(sorted(chosen.items())), notes
+
+
+def _chain_quarters(quarters: Points, rolling: Points) -> tuple[Points, list[str]]:
+    """Quarters from rolling years: Q(t) = R(t) - R(t-1) + Q(t-4), checked on the overlap."""
+    known = dict(quarters)
+    derived: Points = {}
+    checks: list[float] = []
+    for end in sorted(rolling):
+        if end != _quarter_end(end):
+            continue
+        prev, year_ago = _months_before(end, 3), _months_before(end, 12)
+        if prev not in rolling or year_ago not in known:
+            continue
+        r, r1, q4 = rolling[end], rolling[prev], known[year_ago]
+        if r.missing or r1.missing or q4.missing:
+            continue
+        value = r.value - r1.value + q4.value
+        if end in known and not known[end].missing:
+            if known[end].value:
+                checks.append((value - known[end].value) / abs(known[end].value))
+            continue
+        point = _combine(end, [r, r1, q4], "chained from rolling years")
+        point = replace(point, value=value, base=None)
+        derived[end] = known[end] = point
+    notes = []
+    if derived:
+        check = (f"checked against the {len(checks)} quarter{'s' if len(checks) != 1 else ''} "
+                 f"held as published: they differ by up to {100 * max(map(abs, checks)):.1f}%"
+                 if checks else "with no published quarter to check them against")
+        notes.append(
+            f"{len(derived)} quarter{'s' if len(derived) != 1 else ''} "
+            f"({_span(list(derived))}) made from rolling years, Q(t) = R(t) − R(t−1) + Q(t−4), "
+            f"{check}.")
+    return derived, notes
+
+
+def _span(ends: list[pd.Timestamp]) -> str:
+    ends = sorted(ends)
+    first, last = ends[0].strftime("%b %Y"), ends[-1].strftime("%b %Y")
+    return first if first == last else f"to {first}–{last}".removeprefix("to ")
+
+
+def _at_frequency(rows: pd.DataFrame, frequency: str) -> tuple[Points, list[str]]:
+    """One selection's points at ``frequency`` from every publication in ``rows``."""
+    notes: list[str] = []
+    by_pub = {str(pub): g for pub, g in rows.groupby("publication", sort=False)}
+
+    def of_type(ptype: str) -> list[Points]:
+        return [_points(g[g["period_type"] == ptype]) for g in by_pub.values()]
+
     if frequency == "snapshot":
-        return values, base
-    if frequency == "rolling_12_months":
-        rolled = values.rolling(per, min_periods=per).sum()
-        rbase = base.rolling(per, min_periods=per).sum() if base is not None else None
-        return rolled, rbase
-    # calendar groups: quarters end Jun/Sep/Dec/Mar; financial years end in March
+        merged, more = _merge(of_type("snapshot") or [])
+        if not merged:
+            merged, more = _merge([*of_type("month"), *of_type("quarter"), *of_type("year")])
+        return merged, more
+    months, n1 = _merge(of_type("month"))
+    notes += n1
+    if frequency == "month":
+        return months, notes
+    stored_q, n2 = _merge([*of_type("quarter"),
+                           _group(months, _quarter_end, 3, "3 months added")])
+    notes += n2
+    rolling_pub, n3 = _merge(of_type("rolling_year"))
+    notes += n3
     if frequency == "quarter":
-        keys = values.index.to_period("Q").to_timestamp(how="end").normalize()
-    else:
-        keys = pd.DatetimeIndex(
-            [pd.Timestamp(d.year + (d.month >= 4), 3, 31) for d in values.index]
-        )
-    counts = values.groupby(keys).count()
-    summed = values.groupby(keys).sum(min_count=1)
-    summed[counts < per] = np.nan
-    sbase = None
-    if base is not None:
-        sbase = base.groupby(keys).sum(min_count=1)
-        sbase[counts < per] = np.nan
-    return summed, sbase
+        chained, n4 = _chain_quarters(stored_q, rolling_pub)
+        merged, _ = _merge([stored_q, chained])
+        return merged, notes + n4
+    if frequency == "financial_year":
+        march = {e: replace(p, how="rolling year ending March") for e, p in rolling_pub.items()
+                 if e.month == 3}
+        merged, n5 = _merge([
+            *of_type("financial_year"),
+            _group(months, _fy_end, 12, "12 months added"),
+            _group(stored_q, _fy_end, 4, "4 quarters added"), march])
+        return merged, notes + n5
+    if frequency == "rolling_12_months":
+        merged, n5 = _merge([
+            _roll(months, 1, 12, "12 months added"),
+            _roll(stored_q, 3, 4, "4 quarters added"), rolling_pub])
+        return merged, notes + n5
+    raise ValueError(f"unknown frequency {frequency!r}")
 
 
-def _population(store: Store, area_code: str) -> pd.Series:
-    pop = store.facts(dataset="population", area_codes=[area_code], measure="persons")
-    if pop.empty:
-        return pd.Series(dtype=float)
-    pop = pop.assign(period_end=pd.to_datetime(pop["period_end"]))
-    source, _ = _choose_source(pop, "snapshot")
-    pop = pop[pop["source"] == source]
-    return pop.groupby("period_end")["value"].sum().sort_index()
-
-
-# When the store holds nothing at a measure's own frequency (published tables are often
-# quarterly or rolling years while a plan asks for months), the next of these that it does
-# hold is shown instead, and the series says so.
-FALLBACK_FREQUENCIES: dict[str, tuple[str, ...]] = {
-    "month": ("quarter", "rolling_12_months", "financial_year"),
-    "quarter": ("rolling_12_months", "financial_year"),
-    "rolling_12_months": ("financial_year",),
-    "financial_year": (),
-    "snapshot": (),
-}
+# --------------------------------------------------------------------------- the series
 
 
 def measure_series(store: Store, measure: Measure, area_code: str) -> MeasureSeries:
-    """The series for ``measure`` in ``area_code`` from the store's current facts.
+    """The series for ``measure`` in ``area_code`` from the store's current facts."""
+    data = measure.data
+    facts = store.facts(dataset=data.dataset, area_codes=[area_code])
+    population = None
+    if data.per_1000_population:
+        population = store.facts(dataset="population", area_codes=[area_code],
+                                 measure="persons")
+    return series_from_facts(facts, measure, area_code, population=population)
+
+
+def series_from_facts(
+    facts: pd.DataFrame,
+    measure: Measure,
+    area_code: str,
+    *,
+    population: pd.DataFrame | None = None,
+) -> MeasureSeries:
+    """The series for ``measure`` from current facts (`Store.facts`) of its dataset and area.
 
     ``result.frequency`` is the frequency shown: the measure's own, or the first of
-    `FALLBACK_FREQUENCIES` the store can serve (with a note saying so).
+    `FALLBACK_FREQUENCIES` reaching a later period (with a note saying so).
     """
-    result = _series_at(store, measure, area_code, measure.frequency)
-    if not result.empty:
-        return result
+    pubs, incomplete, pop = _prepared(facts, measure, area_code, population)
+    best = own_series = _series_at(pubs, incomplete, measure, area_code, measure.frequency, pop)
+    own = _PERIOD_WORDS.get(measure.frequency, measure.frequency)
+    lacking: list[MeasureSeries] = []
     for frequency in FALLBACK_FREQUENCIES.get(measure.frequency, ()):
-        fallback = _series_at(store, measure, area_code, frequency)
-        if not fallback.empty:
-            fallback.notes.insert(0, (
-                f"Shown as {_PERIOD_WORDS.get(frequency, frequency)} figures: the store holds "
-                f"no {_PERIOD_WORDS.get(measure.frequency, measure.frequency)} figures for "
-                "this measure in this area."))
-            return fallback
-    return result
+        other = _series_at(pubs, incomplete, measure, area_code, frequency, pop)
+        if other.missing_parts:
+            lacking.append(other)
+        if other.empty or not (best.empty or _later(other, best)):
+            continue
+        if best is not own_series and best.latest is not None:
+            # passing a fallback, whose own note is dropped with it
+            passed = (f"the {_PERIOD_WORDS.get(best.frequency, best.frequency)} figures "
+                      f"(to {best.latest[0]:%B %Y})")
+            why = (f"they reach a later period than {passed}, and the store holds no {own} "
+                   "figures for this measure in this area" if own_series.latest is None else
+                   f"they reach a later period than the {own} figures held (to "
+                   f"{own_series.latest[0]:%B %Y}) and {passed}")
+        elif best.empty:
+            why = f"the store holds no {own} figures for this measure in this area"
+        else:
+            why = (f"they reach a later period than the {own} figures held "
+                   f"(to {best.latest[0]:%B %Y})")
+        other.notes.insert(0, f"Shown as {_PERIOD_WORDS.get(frequency, frequency)} figures: "
+                              f"{why}.")
+        best = other
+    shown = [*best.values.index, *best.missing_parts]
+    for other in lacking:
+        # later periods another frequency would give, but for a missing part (rule 5)
+        later = sorted(e for e in other.missing_parts if not shown or e > max(shown))
+        if other is not best and later:
+            parts = sorted(set().union(*(other.missing_parts[e] for e in later)))
+            words = _PERIOD_WORDS.get(other.frequency, other.frequency)
+            gap = (f"The store holds {words} figures to {later[-1]:%B %Y} for some of the parts, "
+                   f"but not for {' and '.join(parts)}: no total without every part.")
+            best.notes.append(gap)
+            best.gaps.append(gap)
+    return best
 
 
-def _series_at(store: Store, measure: Measure, area_code: str, frequency: str) -> MeasureSeries:
-    """The series at one frequency (empty, with a note, when the store cannot serve it)."""
+def series_at_frequency(
+    facts: pd.DataFrame,
+    measure: Measure,
+    area_code: str,
+    frequency: str,
+    *,
+    population: pd.DataFrame | None = None,
+) -> MeasureSeries:
+    """The series at exactly ``frequency`` (no fallback): empty, with a note, when the facts
+    cannot serve it. Used for the history behind a rolling or financial-year figure."""
+    pubs, incomplete, pop = _prepared(facts, measure, area_code, population)
+    return _series_at(pubs, incomplete, measure, area_code, frequency, pop)
+
+
+def _prepared(facts: pd.DataFrame, measure: Measure, area_code: str,
+              population: pd.DataFrame | None
+              ) -> tuple[pd.DataFrame, dict[tuple[str, str], list[pd.Timestamp]],
+                         Points | None]:
+    facts = facts[(facts["area_code"] == area_code)
+                  & (facts["dataset"] == measure.data.dataset)]
+    pubs = publications(facts)
+    incomplete = incomplete_periods(pubs[pubs["measure"] == measure.data.measure])
+    pop = None
+    if population is not None:
+        pop = _population(population[(population["area_code"] == area_code)
+                                     & (population["measure"] == "persons")])
+    return pubs, incomplete, pop
+
+
+_STEP_MONTHS = {"month": 1, "quarter": 3, "financial_year": 12, "rolling_12_months": 1}
+
+
+def _later(other: MeasureSeries, best: MeasureSeries) -> bool:
+    """``other`` reaches more than one of ``best``'s periods beyond it (an incomplete latest
+    quarter is no reason to show a quarterly measure as rolling years)."""
+    assert other.latest is not None and best.latest is not None
+    step = _STEP_MONTHS.get(best.frequency, 1)
+    return bool(other.latest[0] > _months_before(best.latest[0], -step))
+
+
+def _series_at(pubs: pd.DataFrame, incomplete: dict[tuple[str, str], list[pd.Timestamp]],
+               measure: Measure, area_code: str, frequency: str,
+               population: Points | None) -> MeasureSeries:
+    """The series at one frequency (empty, with a note, when the facts cannot serve it)."""
     measure = replace(measure, frequency=frequency)
     data = measure.data
-    facts = store.facts(dataset=data.dataset, area_codes=[area_code], measure=data.measure)
-    pooled = measure.unit == "percent" and data.dataset == "victim_satisfaction"
-    frames = [_select(facts, c, s) for c, s in data.selections()]
-    combined = pd.concat(frames) if frames else facts.iloc[0:0]
-    source, others = _choose_source(combined, measure.frequency)
+    pooled = _pooled(pubs, measure)
+    counts_rows = pubs[pubs["measure"] == ("numerator" if pooled and data.dataset == "indicator"
+                                           else data.measure)]
+    # incomplete periods leave the publication's figures of that period type (rule 2), and are
+    # named where the measure's selection is held at that type in that publication
+    flagged: set[pd.Timestamp] = set()
+    if incomplete:
+        held_at = {(str(pub), str(ptype)) for category, subcategory in data.selections()
+                   for cat, sub, _ in _equivalents(category, subcategory)
+                   for pub, ptype in _selection(counts_rows, cat, sub)[
+                       ["publication", "period_type"]].drop_duplicates().itertuples(index=False)}
+        keep = np.ones(len(counts_rows), dtype=bool)
+        ends = pd.to_datetime(counts_rows["period_end"])
+        for (pub, ptype), periods in incomplete.items():
+            keep &= ~((counts_rows["publication"] == pub).to_numpy()
+                      & (counts_rows["period_type"] == ptype).to_numpy()
+                      & ends.isin(periods).to_numpy())
+            if (pub, ptype) in held_at:
+                flagged.update(periods)
+        counts_rows = counts_rows[keep]
     empty = pd.Series(dtype=float, index=pd.DatetimeIndex([], name="period_end"))
-    result = MeasureSeries(measure, area_code, empty, None,
-                           measure.frequency, source, others)
-    if source is None:
-        result.notes.append("The store holds no figures for this measure in this area.")
-        return result
-    parts = [_aggregate(f[f["source"] == source], measure.frequency) for f in frames]
-    parts = [p for p in parts if not p[0].empty]
-    if not parts:
-        held = " and ".join(
-            f"{', '.join(sorted(_PERIOD_WORDS.get(t, t) for t in set(rows['period_type'])))} "
-            f"figures from {src}" for src, rows in combined.groupby("source"))
-        result.notes.append(
-            f"The store holds no {_PERIOD_WORDS.get(measure.frequency, measure.frequency)} "
-            f"figures for this measure in this area, only {held}.")
-        return result
-    values = parts[0][0]
-    base = parts[0][1]
-    for v, b in parts[1:]:
-        index = values.index.union(v.index)
-        values = values.reindex(index) + v.reindex(index)  # NaN where any part is missing
-        if base is not None and b is not None:
-            base = base.reindex(index) + b.reindex(index)
-    result.upload_ids = tuple(sorted(set(int(u) for u in combined.loc[
-        combined["source"] == source, "upload_id"])))
-    if pooled and base is not None:
-        result.counts = values.astype(float).sort_index()
-        values = 100.0 * values / base
+    result = MeasureSeries(measure, area_code, empty, None, frequency, None)
+    notes: list[str] = []
+    part_points: list[tuple[str, Points]] = []
+    selected: list[pd.DataFrame] = []
+    for category, subcategory in data.selections():
+        name = subcategory or category or "all recorded crime"
+        points: Points = {}
+        own = counts_rows.iloc[0:0]
+        for cat, sub, change in _equivalents(category, subcategory):
+            rows = _selection(counts_rows, cat, sub)
+            rows = rows.assign(period_end=pd.to_datetime(rows["period_end"]))
+            if change is None:
+                own = rows
+            else:
+                rows = _stand_in(own, rows, change)
+            selected.append(rows)
+            found, more = _at_frequency(rows, frequency)
+            new = {e: p for e, p in found.items()
+                   if e not in points or (points[e].missing and not p.missing)}
+            shown = [e for e, p in new.items() if not p.missing]
+            if shown and change is not None:
+                notes.append(f"{change.words} ({_span(shown)}).")
+            if new:
+                notes += [n for n in more if n not in notes]
+            points.update(new)
+        part_points.append((name, dict(sorted(points.items()))))
+    counts = part_points[0][1] if len(part_points) == 1 else _sum_parts(part_points, result)
+    # what the store holds of this selection, to say so when nothing serves this frequency
+    held = pd.concat(selected) if selected else counts_rows.iloc[0:0]
     if data.per_1000_population:
-        pop = _population(store, area_code)
-        if pop.empty:
-            result.notes.append("No population figures for this area, so no rate per 1,000.")
-            values = values * np.nan
-        else:
-            used = [_population_for(pop, d) for d in values.index]
-            denominators = pd.Series([p[1] for p in used], index=values.index)
-            values = 1000.0 * values / denominators
-            result.population_years = tuple(sorted({p[0] for p in used}))
-    result.values = values.astype(float).sort_index()
-    result.base = base.sort_index() if base is not None else None
+        rates = _published_rates(pubs, data, frequency)
+        return _rate_series(result, counts, rates, population, notes, frequency, held, flagged)
+    return _finish(result, counts, notes, frequency, held, flagged, pooled=pooled)
+
+
+def _pooled(pubs: pd.DataFrame, measure: Measure) -> bool:
+    """Whether the measure is a percentage pooled from counts and bases (rule 6): survey
+    counts, or an indicator whose every figure comes with its numerator and denominator."""
+    data = measure.data
+    if measure.unit != "percent":
+        return False
+    if data.dataset == "victim_satisfaction":
+        return True
+    if data.dataset != "indicator":
+        return False
+    cats = {c for c, _ in data.selections()}
+    chosen = pubs[pubs["category"].isin(cats)]
+    nums = chosen[chosen["measure"] == "numerator"]
+    values = chosen[chosen["measure"] == data.measure]
+    return (not nums.empty and bool(nums["base"].notna().all())
+            and set(nums["period_end"]) >= set(values["period_end"]))
+
+
+def _sum_parts(parts: list[tuple[str, Points]], result: MeasureSeries) -> Points:
+    """A composite's points: only periods every part has (rule 5)."""
+    ends = sorted(set().union(*(set(p) for _, p in parts)))
+    out: Points = {}
+    for end in ends:
+        missing = tuple(name for name, p in parts if end not in p or p[end].missing)
+        if len(missing) == len(parts):
+            out[end] = _gap(end, parts[0][1][end].how if end in parts[0][1] else "as published")
+            continue
+        if missing:
+            result.missing_parts[end] = missing
+            out[end] = _gap(end, "as published")
+            continue
+        out[end] = _combine(end, [p[end] for _, p in parts],
+                            _worst_how([p[end] for _, p in parts]))
+    return out
+
+
+def _worst_how(points: list[Point]) -> str:
+    return max((p.how for p in points), key=lambda h: HOW.index(h) if h in HOW else len(HOW))
+
+
+def _published_rates(pubs: pd.DataFrame, data, frequency: str) -> Points:
+    rows = pubs[pubs["measure"] == "rate_per_1000"]
+    if rows.empty or data.sum_of:
+        return {}
+    rows = pd.concat([_select(g, data.category, data.subcategory)
+                      for _, g in rows.groupby("publication", sort=False)])
+    rows = rows.assign(period_end=pd.to_datetime(rows["period_end"]))
+    if frequency == "rolling_12_months":
+        found, _ = _merge([_points(g[g["period_type"] == "rolling_year"], "rate as published")
+                           for _, g in rows.groupby("publication", sort=False)])
+    elif frequency == "financial_year":
+        found = {}
+        for _, g in rows.groupby("publication", sort=False):
+            for e, p in _points(g[g["period_type"].isin(("financial_year", "rolling_year"))],
+                                "rate as published").items():
+                if e.month == 3:
+                    found.setdefault(e, p)
+    else:
+        return {}
+    return found
+
+
+def _rate_series(result: MeasureSeries, counts: Points, rates: Points,
+                 population: Points | None, notes: list[str], frequency: str,
+                 pubs: pd.DataFrame, flagged: set[pd.Timestamp]) -> MeasureSeries:
+    """Rates per 1,000: published where a table gives one, else counts over population."""
+    points: Points = {}
+    pops: dict[pd.Timestamp, float] = {}
+    years: set[int] = set()
+    rate_counts: dict[pd.Timestamp, float] = {}
+    for end, p in rates.items():
+        if p.missing:
+            continue
+        points[end] = p
+        if end in counts and not counts[end].missing and p.value:
+            rate_counts[end] = counts[end].value
+            pops[end] = 1000.0 * counts[end].value / p.value
+            year = _population_year(population, pops[end])
+            if year is not None:
+                years.add(year)
+    computed = 0
+    if population:
+        for end, p in counts.items():
+            if end in points:
+                continue
+            if p.missing:
+                points[end] = p
+                continue
+            year, persons, pop_point = _population_for(population, end)
+            points[end] = replace(_combine(end, [p, pop_point], p.how),
+                                  value=1000.0 * p.value / persons, base=None)
+            rate_counts[end], pops[end] = p.value, persons
+            years.add(year)
+            computed += 1
+    elif counts and not rates:
+        notes.append("No population figures for this area, so no rate per 1,000.")
+    if rates and computed:
+        notes.append("Rates as the ONS tables publish them where they give one; elsewhere "
+                     "counts per 1,000 of the mid-year population estimate.")
+    result.population_years = tuple(sorted(years))
+    finished = _finish(result, dict(sorted(points.items())), notes, frequency, pubs, flagged,
+                       pooled=False)
+    index = finished.values.index
+    finished.rate_counts = pd.Series(rate_counts, dtype=float).reindex(index)
+    finished.population = pd.Series(pops, dtype=float).reindex(index)
+    return finished
+
+
+def _finish(result: MeasureSeries, spanned: Points, notes: list[str], frequency: str,
+            pubs: pd.DataFrame, flagged: set[pd.Timestamp], *, pooled: bool) -> MeasureSeries:
+    points = {e: p for e, p in spanned.items() if not p.missing}
+    if result.missing_parts and points:
+        last = max(result.missing_parts)
+        if last > max(points):
+            result.gaps.append(
+                f"Not every part is held for {last:%B %Y}: no figure without "
+                f"{' and '.join(result.missing_parts[last])}, so the latest complete sum is "
+                f"{max(points):%B %Y}.")
+    elif result.missing_parts:
+        parts = sorted(set().union(*result.missing_parts.values()))
+        result.gaps.append(
+            f"No figure: this measure adds up parts, and {', '.join(parts)} "
+            f"{'is' if len(parts) == 1 else 'are'} not held for any period that the other "
+            "parts are.")
+    notes.extend(result.gaps)
+    used_flags = sorted(e for e in flagged if e not in points)
+    if used_flags:
+        result.incomplete = tuple(used_flags)
+        notes.append(
+            f"{', '.join(f'{e:%B %Y}' for e in used_flags)}: incomplete (fewer categories than "
+            "the periods before), so not shown or judged as a full period.")
+    if not points:
+        held = pubs.groupby("source")["period_type"].agg(lambda s: sorted(set(s)))
+        if not result.missing_parts and not notes:
+            if held.empty:
+                notes.append("The store holds no figures for this measure in this area.")
+            else:
+                words = " and ".join(
+                    f"{', '.join(_PERIOD_WORDS.get(t, t) for t in types)} figures from {src}"
+                    for src, types in held.items())
+                notes.append(
+                    f"The store holds no {_PERIOD_WORDS.get(frequency, frequency)} figures "
+                    f"for this measure in this area, only {words}.")
+        result.notes = notes
+        result.other_sources = tuple(sorted(str(s) for s in pubs["source"].unique()))
+        return result
+    every = pd.DatetimeIndex(sorted(spanned), name="period_end")
+    first, last = every.min(), every.max()
+    ends = pd.DatetimeIndex(sorted(points), name="period_end")
+    values = pd.Series([spanned[e].value for e in every], index=every, dtype=float)
+    bases = [spanned[e].base for e in every]
+    base = None
+    if any(b is not None for b in bases):
+        base = pd.Series([np.nan if b is None else b for b in bases], index=every, dtype=float)
+    if frequency in ("month", "quarter"):
+        full = pd.date_range(first, last, freq="ME" if frequency == "month" else "QE",
+                             name="period_end")
+        values = values.reindex(full)
+        base = base.reindex(full) if base is not None else None
+    if pooled and base is not None:
+        result.counts = values.copy()
+        values = 100.0 * values / base
+    result.values = values.astype(float)
+    result.base = base
+    result.provenance = pd.DataFrame({
+        "period_end": ends,
+        "value": result.values.reindex(ends).to_numpy(),
+        "source": [" and ".join(sorted(points[e].sources)) for e in ends],
+        "edition": [", ".join(sorted(points[e].editions)) for e in ends],
+        "uploads": [", ".join(map(str, sorted(points[e].uploads))) for e in ends],
+        "how": [points[e].how for e in ends],
+    })
+    latest = points[ends[-1]]
+    result.source = " and ".join(sorted(latest.sources))
+    used = set().union(*(p.sources for p in points.values()))
+    held = set(str(s) for s in pubs["source"].unique())
+    result.other_sources = tuple(sorted((used | held) - latest.sources))
+    result.upload_ids = tuple(sorted(set().union(*(p.uploads for p in points.values()))))
+    result.notes = notes
     return result
 
 
-def _population_for(pop: pd.Series, end: pd.Timestamp) -> tuple[int, float]:
-    eligible = pop[pop.index <= end]
-    chosen = eligible if not eligible.empty else pop.iloc[:1]
-    return int(chosen.index[-1].year), float(chosen.iloc[-1])
+def _population(facts: pd.DataFrame) -> Points:
+    """Mid-year population per year, most authoritative publication first."""
+    if facts.empty:
+        return {}
+    pubs = publications(facts)
+    pubs = pubs.assign(period_end=pd.to_datetime(pubs["period_end"]))
+    merged, _ = _merge([_points(g) for _, g in pubs.groupby("publication", sort=False)])
+    return merged
+
+
+def _population_for(pop: Points, end: pd.Timestamp) -> tuple[int, float, Point]:
+    eligible = [e for e in pop if e <= end]
+    chosen = max(eligible) if eligible else min(pop)
+    return int(chosen.year), pop[chosen].value, pop[chosen]
+
+
+def _population_year(pop: Points | None, persons: float) -> int | None:
+    """The mid-year estimate a published rate is per: the held population within 0.5% of
+    the population the rate implies, else None."""
+    if not pop:
+        return None
+    end, point = min(pop.items(), key=lambda item: abs(item[1].value - persons))
+    return int(end.year) if abs(point.value - persons) <= 0.005 * persons else None
 
 
 def population_words(years: tuple[int, ...]) -> str:

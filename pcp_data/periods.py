@@ -131,3 +131,31 @@ def month_label(d: dt.date | str | pd.Timestamp) -> str:
     """``March 2019``."""
     ts = pd.Timestamp(d)
     return ts.strftime("%B %Y")
+
+
+_EDITION_MONTH = re.compile(r"\b([A-Za-z]{3,9})\s+(\d{4})\b")
+_EDITION_FY = re.compile(r"\b(\d{4})\s*/\s*(\d{2})\b")
+_EDITION_MID = re.compile(r"\bmid-(\d{4})\b", re.IGNORECASE)
+
+
+def edition_date(edition: object) -> dt.date | None:
+    """The latest date an edition's words name, to order editions of one publication.
+
+    ``"year ending June 2019"`` is 30 June 2019; ``"2013/14 to 2017/18"`` is 31 March 2018;
+    ``"mid-2001 to mid-2010"`` is 30 June 2010; ``""`` (no edition) is None.
+
+    >>> edition_date("year ending December 2018")
+    datetime.date(2018, 12, 31)
+    """
+    if not isinstance(edition, str) or not edition.strip():
+        return None
+    found: list[dt.date] = []
+    for name, year in _EDITION_MONTH.findall(edition):
+        if name.lower() in _MONTHS:
+            found.append(month_end(dt.date(int(year), _MONTHS[name.lower()], 1)))
+    for start, _end in _EDITION_FY.findall(edition):
+        fy = financial_year(f"{start}/{_end}")
+        if fy is not None:
+            found.append(fy[1])
+    found.extend(dt.date(int(y), 6, 30) for y in _EDITION_MID.findall(edition))
+    return max(found) if found else None

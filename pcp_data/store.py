@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from pcp_data.config import database_url
 from pcp_data.errors import StoreError
 from pcp_data.facts import FACT_COLUMNS, KEY_COLUMNS
+from pcp_data.periods import edition_date
 
 metadata = sa.MetaData()
 
@@ -313,6 +314,7 @@ class Store:
         self,
         *,
         dataset: str | None = None,
+        datasets: Iterable[str] | None = None,
         area_codes: Iterable[str] | None = None,
         category: str | None = None,
         subcategory: str | None = None,
@@ -320,9 +322,13 @@ class Store:
         source: str | None = None,
         area_kind: str | None = None,
     ) -> pd.DataFrame:
-        """Current facts (published uploads; the latest upload's figure per key).
+        """Current facts: published uploads, one figure per key.
 
-        Adds ``upload_id`` so every figure can be traced to its file.
+        Where several editions of one publication give the same key (ONS tables revise the
+        year before in each edition), the newest edition's figure is current, whatever order
+        the files were uploaded in; within one edition (or with no edition) the latest
+        upload's. Adds ``upload_id`` and ``format`` (the reader that read the upload) so every
+        figure can be traced to its file and its publication.
         """
         conds = [uploads.c.status == "published"]
         filters = {
@@ -336,27 +342,38 @@ class Store:
         for col, value in filters.items():
             if value is not None:
                 conds.append(facts.c[col] == value)
+        if datasets is not None:
+            conds.append(facts.c.dataset.in_(list(datasets)))
         if area_codes is not None:
             conds.append(facts.c.area_code.in_(list(area_codes)))
+        # the latest upload per key and edition in SQL; the newest edition per key below
         rank = (
             sa.func.row_number()
-            .over(partition_by=[facts.c[k] for k in KEY_COLUMNS], order_by=facts.c.upload_id.desc())
+            .over(
+                partition_by=[*(facts.c[k] for k in KEY_COLUMNS), facts.c.edition],
+                order_by=facts.c.upload_id.desc(),
+            )
             .label("rank")
         )
         inner = (
-            sa.select(facts.c.upload_id, *(facts.c[c] for c in FACT_COLUMNS), rank)
+            sa.select(
+                facts.c.upload_id,
+                uploads.c.format.label("format"),
+                *(facts.c[c] for c in FACT_COLUMNS),
+                rank,
+            )
             .join(uploads, uploads.c.id == facts.c.upload_id)
             .where(*conds)
             .subquery()
         )
         query = (
-            sa.select(*(inner.c[c] for c in (*FACT_COLUMNS, "upload_id")))
+            sa.select(*(inner.c[c] for c in (*FACT_COLUMNS, "upload_id", "format")))
             .where(inner.c.rank == 1)
             .order_by(inner.c.area_code, inner.c.period_end, inner.c.category)
         )
         with self.engine.connect() as conn:
             frame = pd.read_sql(query, conn)
-        return frame
+        return newest_edition(frame)
 
     def areas(self, dataset: str | None = None) -> pd.DataFrame:
         """Areas with current facts: code, name, kind, and how many facts each has."""
@@ -431,6 +448,22 @@ class Store:
         query = query.order_by(commentary.c.id.desc())
         with self.engine.connect() as conn:
             return pd.read_sql(query, conn)
+
+
+def newest_edition(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per fact key: the newest edition's, then the latest upload's (see `Store.facts`)."""
+    key = list(KEY_COLUMNS)
+    if frame.empty or not frame.duplicated(key).any():
+        return frame
+    dates = {e: edition_date(e) for e in frame["edition"].unique()}
+    order = frame["edition"].map(lambda e: dates[e] or dt.date.min)
+    ranked = frame.assign(_edition=order).sort_values(
+        ["_edition", "upload_id"], ascending=False, kind="stable"
+    )
+    kept = ranked.drop_duplicates(key).drop(columns="_edition")
+    return kept.sort_values(["area_code", "period_end", "category"], kind="stable").reset_index(
+        drop=True
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
