@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import question, shared
+from ui import question, shared
 
 st.set_page_config(
     page_title="Police and Crime Plan performance",
@@ -58,6 +58,8 @@ sections = {
     "Manage": [
         st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:"),
         st.Page("pages/plan.py", title="Choose or load a plan", icon=":material/description:"),
+        st.Page("pages/method.py", title="How the figures are judged", icon=":material/rule:",
+                url_path="method"),
     ],
 }
 if not question_pages:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import shared, views
+from ui import shared, views
 
 ctx = shared.ctx_or_stop()
 plan = ctx.plan

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import shared, views
 from pcp_data.assess import changes_since as assess_changes
 from pcp_data.status import JUDGEMENT_STYLE
+from ui import shared, views
 
 ctx = shared.ctx_or_stop()
 plan = ctx.plan

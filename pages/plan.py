@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import shared
 from pcp_data.errors import PCPError
 from pcp_data.plan import validate_plan_text
+from ui import shared
 
 ctx = shared.ctx_or_stop()
 plan = ctx.plan

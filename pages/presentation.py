@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import shared, views
 from pcp_data import charts
+from ui import shared, views
 
 
 def _big() -> dict:

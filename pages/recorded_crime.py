@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages import shared
 from pcp_data import charts
 from pcp_data.measures import group_totals
+from ui import shared
 
 ctx = shared.ctx_or_stop()
 st.title("Recorded crime")

@@ -8,10 +8,10 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pages import shared
 from pcp_data.errors import PCPError
 from pcp_data.importer import ImportReport, publish, validate
 from pcp_data.template_workbook import build_template
+from ui import shared
 
 st.title("Upload data")
 st.markdown(

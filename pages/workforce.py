@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages import shared
 from pcp_data import charts
+from ui import shared
 
 ctx = shared.ctx_or_stop()
 st.title("Workforce")

@@ -1,8 +1,10 @@
-"""Judging a plan: each measure's latest figure, comparisons, SPC, survey test, status, peers.
+"""Judging a plan: each measure's latest figure, comparisons, judgement and peers.
 
-`assess_measure` gathers the evidence for one measure in one area as at a month; `assess_plan`
-does so for every measure and rolls statuses up to each question (KPQ, or priority where the
-plan has no KPQs) and priority by the rule in `pcp_data.status`.
+`assess_plan` reads the plan's facts from the store once (`pcp_data.plan_facts`);
+`assess_plan_facts` and `assess_measure` are pure functions of those frames. Each measure is
+judged by the method that fits its data (`pcp_data.judging`) and the statuses roll up to each
+question (KPQ, or priority where the plan has no KPQs) and priority by the rule in
+`pcp_data.status`.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ import pandas as pd
 
 from pcp_data import compare, spc, surveys
 from pcp_data.compare import Comparison
-from pcp_data.measures import MeasureSeries, measure_series, population_words
+from pcp_data.judging import Verdict, judge_series
+from pcp_data.measures import MeasureSeries, population_words
 from pcp_data.peers import PeerComparison, peer_comparison
 from pcp_data.periods import month_end
 from pcp_data.plan import Measure, Plan, Question
-from pcp_data.status import Judgement, RollUp, judge_measure, roll_up
+from pcp_data.plan_facts import PlanFacts
+from pcp_data.readers.coverage import where_to_get
+from pcp_data.status import Judgement, RollUp, roll_up
 from pcp_data.store import Store
 
 UNIT_WORDS: dict[str, str] = {
@@ -90,13 +95,24 @@ class Assessment:
     latest_value: float | None
     comparisons: list[Comparison]
     year_before: Comparison | None
-    spc: spc.SPCResult | None
+    verdict: Verdict
     survey: surveys.SurveyFigure | None
-    survey_change: surveys.ProportionChange | None
-    judgement: Judgement
     peers: PeerComparison | None = None
     notes: list[str] = field(default_factory=list)
     minimum_base: int = 50
+
+    @property
+    def judgement(self) -> Judgement:
+        return self.verdict.judgement
+
+    @property
+    def spc(self) -> spc.SPCResult | None:
+        """The XmR chart drawn (of seasonally adjusted figures where the method says so)."""
+        return self.verdict.spc
+
+    @property
+    def survey_change(self) -> surveys.ProportionChange | None:
+        return self.verdict.survey_change
 
     @property
     def latest_text(self) -> str:
@@ -107,12 +123,6 @@ class Assessment:
         if self.latest_date is None:
             return "no figures"
         return spc.period_label(self.latest_date, self.measure.frequency)
-
-
-def _truncate(series: pd.Series | None, as_at: dt.date | None) -> pd.Series | None:
-    if series is None or as_at is None:
-        return series
-    return series[series.index <= pd.Timestamp(month_end(as_at))]
 
 
 def _year_before(values: pd.Series, measure: Measure) -> Comparison | None:
@@ -138,28 +148,26 @@ def _year_before(values: pd.Series, measure: Measure) -> Comparison | None:
 
 
 def assess_measure(
-    store: Store,
+    facts: PlanFacts,
     plan: Plan,
     measure: Measure,
     area_code: str,
     *,
     as_at: dt.date | None = None,
     peer_codes: tuple[str, ...] = (),
-    series: MeasureSeries | None = None,
+    plan_as_at: pd.Timestamp | None = None,
 ) -> Assessment:
-    """Gather the evidence for one measure and judge it (see `pcp_data.status`)."""
-    ms = series or measure_series(store, measure, area_code)
+    """Gather the evidence for one measure from facts already read, and judge it by the
+    method that fits its data (`pcp_data.judging`)."""
+    full = facts.series(measure, area_code)
+    ms = full.until(as_at)
     if ms.frequency != measure.frequency:  # shown at a fallback frequency (see measures)
         measure = replace(measure, frequency=ms.frequency)
-    values = _truncate(ms.values, as_at)
-    assert values is not None
-    base = _truncate(ms.base, as_at)
-    counts = _truncate(ms.counts, as_at)
+    values, base, counts = ms.values, ms.base, ms.counts
     observed = values.dropna()
     latest_date = observed.index[-1] if not observed.empty else None
     latest_value = float(observed.iloc[-1]) if not observed.empty else None
-    percent = measure.unit == "percent"
-    unit = "percent" if percent else "count"
+    unit = "percent" if measure.unit == "percent" else "count"
     baseline = (measure.baseline.start, measure.baseline.end) if measure.baseline else None
     target = (measure.target.op, measure.target.value) if measure.target and \
         measure.target.op != "==" else None
@@ -174,65 +182,34 @@ def assess_measure(
                 "percent", "rate_per_1000", "number") else "sum"
             comparisons = compare.all_comparisons(
                 values, measure.frequency, baseline=baseline, target=target, how=how, unit=unit)
-    year_before = _year_before(values, measure)
-    notes: list[str] = list(ms.notes)
-    spc_result = _spc(store, plan, measure, area_code, values, as_at, target, notes)
-    survey = change = None
+    history = None
+    if measure.frequency in ("rolling_12_months", "financial_year") or counts is not None:
+        found = facts.history(measure, area_code)
+        history = found.until(as_at) if found is not None else None
+    if observed.empty:
+        where = where_to_get(measure.data.dataset, measure.data.measure, *_selection(measure))
+        first = ms.notes[0] if ms.notes else "The store holds no figures for this measure."
+        ms = replace(ms, notes=[f"{first} {where}", *ms.notes[1:]])
+    verdict = judge_series(
+        measure, ms, history=history, plan_as_at=plan_as_at,
+        rebase=tuple((r.date, r.reason) for r in plan.settings.rebase),
+        minimum_base=plan.settings.minimum_base)
+    notes = [*ms.notes, *verdict.notes]
+    survey = None
     if counts is not None and base is not None and latest_date is not None:
-        survey, change = _survey(plan, measure, counts, base, latest_date)
-    evidence = change if change is not None else spc_result
-    # with no figure at all, the series says why (e.g. only other frequencies are held)
-    reason = (ms.notes[0] if observed.empty and ms.notes
-              else notes[-1] if notes else "There are too few figures to judge.")
-    judgement = judge_measure(evidence, measure.tier, polarity=measure.polarity, reason=reason)
+        survey = surveys.survey_figure(float(counts[latest_date]), float(base[latest_date]),
+                                       minimum_base=plan.settings.minimum_base)
     peers = None
     if peer_codes and latest_date is not None:
-        peers = peer_comparison(store, measure, area_code, peer_codes, latest_date)
-    return Assessment(measure, ms, as_at, latest_date, latest_value, comparisons, year_before,
-                      spc_result, survey, change, judgement, peers, notes,
+        peers = peer_comparison(facts, measure, area_code, peer_codes, latest_date)
+    return Assessment(measure, ms, as_at, latest_date, latest_value, comparisons,
+                      _year_before(values, measure), verdict, survey, peers, notes,
                       plan.settings.minimum_base)
 
 
-def _spc(store: Store, plan: Plan, measure: Measure, area_code: str, values: pd.Series,
-         as_at: dt.date | None, target: tuple[str, float] | None,
-         notes: list[str]) -> spc.SPCResult | None:
-    """XmR chart of the measure; for a rolling 12-month measure, of the monthly figures
-    behind it (rolling sums are not independent points, so no rules are run on them)."""
-    frequency = measure.frequency
-    if spc.spc_refusal(frequency) is not None:
-        behind = measure_series(store, replace(measure, frequency="month"), area_code)
-        values = _truncate(behind.values, as_at)
-        frequency = behind.frequency
-        target = None  # a target applies to the rolling figure, not to single periods
-        words = {"month": "monthly", "quarter": "quarterly"}.get(frequency)
-        if words is None or values is None or values.dropna().shape[0] < 2:
-            notes.append("The store holds fewer than two monthly or quarterly figures behind "
-                         "the rolling 12-month figures, so there is no SPC chart to judge by: "
-                         "SPC rules are not run on rolling figures, which overlap.")
-            return None
-        notes.append(f"SPC is run on the {words} figures behind the rolling 12-month figures.")
-    if values is None or values.dropna().shape[0] < 2:
-        notes.append("Fewer than two figures: no SPC limits.")
-        return None
-    return spc.xmr(values, measure.polarity, rebase=[(r.date, r.reason)
-                   for r in plan.settings.rebase], target=target, frequency=frequency)
-
-
-def _survey(plan: Plan, measure: Measure, counts: pd.Series, base: pd.Series,
-            latest: pd.Timestamp) -> tuple[surveys.SurveyFigure, surveys.ProportionChange | None]:
-    """The latest survey figure, and its change on the same period a year before."""
-    n, x = float(base[latest]), float(counts[latest])
-    figure = surveys.survey_figure(x, n, minimum_base=plan.settings.minimum_base)
-    before = latest - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0)
-    if before not in base.index or pd.isna(base.get(before)) or base[before] <= 0:
-        return figure, None
-    words = (spc.period_label(before, measure.frequency),
-             spc.period_label(latest, measure.frequency))
-    change = surveys.compare_proportions(
-        float(counts[before]), float(base[before]), x, n,
-        minimum_base=plan.settings.minimum_base,
-        previous_label=words[0], current_label=words[1])
-    return figure, change
+def _selection(measure: Measure) -> tuple[str | None, str | None]:
+    """The measure's single selection (the first part of a sum), for naming its source."""
+    return measure.data.selections()[0]
 
 
 @dataclass
@@ -264,9 +241,34 @@ def assess_plan(
     as_at: dt.date | None = None,
     peer_codes: tuple[str, ...] = (),
 ) -> PlanAssessment:
-    """Assess every measure once, then roll up to each question."""
+    """Read the plan's facts once (`PlanFacts.read`), then assess it (`assess_plan_facts`)."""
+    facts = PlanFacts.read(store, plan.measures, (area_code, *peer_codes))
+    return assess_plan_facts(facts, plan, area_code, as_at=as_at, peer_codes=peer_codes)
+
+
+def plan_as_at(facts: PlanFacts, plan: Plan, area_code: str,
+               as_at: dt.date | None) -> pd.Timestamp | None:
+    """The plan's "as at": the month chosen, else the newest period any measure holds."""
+    if as_at is not None:
+        return pd.Timestamp(month_end(as_at))
+    ends = [s.latest[0] for s in (facts.series(m, area_code) for m in plan.measures)
+            if s.latest is not None]
+    return max(ends) if ends else None
+
+
+def assess_plan_facts(
+    facts: PlanFacts,
+    plan: Plan,
+    area_code: str,
+    *,
+    as_at: dt.date | None = None,
+    peer_codes: tuple[str, ...] = (),
+) -> PlanAssessment:
+    """Assess every measure once from facts already read, then roll up to each question."""
+    when = plan_as_at(facts, plan, area_code, as_at)
     by_measure = {
-        m.id: assess_measure(store, plan, m, area_code, as_at=as_at, peer_codes=peer_codes)
+        m.id: assess_measure(facts, plan, m, area_code, as_at=as_at, peer_codes=peer_codes,
+                             plan_as_at=when)
         for m in plan.measures
     }
     questions = []
@@ -293,20 +295,12 @@ class Change:
 
 
 def _significant(before: Assessment, after: Assessment) -> str | None:
-    """Why the movement between two assessments is significant, or None."""
-    a_series = after.series
-    if a_series.counts is not None and a_series.base is not None and \
-            before.latest_date is not None and after.latest_date is not None and \
-            before.latest_date != after.latest_date:
-        counts, base = a_series.counts, a_series.base
-        change = surveys.compare_proportions(
-            float(counts[before.latest_date]), float(base[before.latest_date]),
-            float(counts[after.latest_date]), float(base[after.latest_date]),
-            minimum_base=after.minimum_base,
-            previous_label=before.period_words, current_label=after.period_words)
-        return change.sentence if change.significant and change.judged else None
-    if after.spc is not None and after.spc.latest_signal in ("improvement", "concern"):
-        return after.spc.sentence
+    """Why the movement between two assessments is significant, or None: only when the
+    measure's own method finds a change (a signal or a significant test) in a newer figure."""
+    if after.latest_date is None or after.latest_date == before.latest_date:
+        return None
+    if after.verdict.significant:
+        return after.judgement.status.sentence
     return None
 
 

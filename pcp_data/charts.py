@@ -73,11 +73,16 @@ def spc_chart(
     value_format: str = ",.0f",
     x_title: str = "Period ending",
     legend: bool = True,
+    raw: pd.DataFrame | None = None,
+    provisional: bool = False,
 ) -> alt.LayerChart:
     """An XmR chart: the series, centre line and limits, signals by shape, target, baseline.
 
     ``data`` needs ``date`` and ``value``; with SPC it also has ``centre``, ``lower``,
-    ``upper`` and ``signal`` (improvement / concern / neutral / None).
+    ``upper`` and ``signal`` (improvement / concern / neutral / None). ``raw`` (``date``,
+    ``value``) is the series as recorded, drawn as a thin line behind ``data`` when ``data``
+    holds seasonally adjusted values. ``provisional`` limits (fewer than 12 points) are
+    labelled so in their tooltips: they are drawn, never used to judge.
     """
     frame = data.copy()
     frame["date"] = pd.to_datetime(frame["date"])
@@ -97,10 +102,19 @@ def spc_chart(
                              "label": [f"Baseline {baseline[2]}"]})
         layers.append(alt.Chart(band).mark_rect(opacity=0.12, color=TURQUOISE).encode(
             x="start:T", x2="end:T", tooltip=[alt.Tooltip("label:N", title="Baseline")]))
+    if raw is not None:
+        recorded = raw.dropna(subset=["value"]).assign(series="As recorded")
+        layers.append(alt.Chart(recorded).mark_line(color=DARK_GREY, strokeWidth=1.2,
+                                                    opacity=0.6).encode(
+            x=alt.X("date:T"), y=alt.Y("value:Q"),
+            tooltip=[alt.Tooltip("date:T", title=x_title, format="%B %Y"),
+                     alt.Tooltip("value:Q", title="As recorded", format=value_format)]))
     layers.append(alt.Chart(frame).mark_line(color=DARK_BLUE).encode(x=x, y=y))
     if "centre" in frame and frame["centre"].notna().any():
-        for col, dash, words in (("centre", [1, 0], "Average"), ("upper", [6, 4], "Upper limit"),
-                                 ("lower", [6, 4], "Lower limit")):
+        kind = "Provisional " if provisional else ""
+        for col, dash, words in (("centre", [1, 0], "Average"),
+                                 ("upper", [6, 4], f"{kind}upper limit".capitalize()),
+                                 ("lower", [6, 4], f"{kind}lower limit".capitalize())):
             layers.append(alt.Chart(frame).mark_line(color=DARK_GREY, strokeDash=dash,
                                                      strokeWidth=1.5).encode(
                 x=x, y=alt.Y(f"{col}:Q"),

@@ -6,6 +6,8 @@ average is the **simple** average of the peers' figures (each force counts once,
 force left out), so it is not pulled by the largest force. Rank 1 is the best figure by the
 measure's polarity (the lowest for lower-is-better); with a neutral polarity the rank is by
 size, largest first. The England and Wales figure is shown where the store holds it.
+
+`peer_comparison` is a pure function of the facts already read (`pcp_data.plan_facts`).
 """
 
 from __future__ import annotations
@@ -14,11 +16,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from pcp_data.measures import measure_series
 from pcp_data.plan import Measure
-from pcp_data.store import Store
+from pcp_data.plan_facts import ENGLAND_AND_WALES, PlanFacts
 
-ENGLAND_AND_WALES = "K04000001"
+__all__ = ["ENGLAND_AND_WALES", "PeerComparison", "peer_comparison"]
 
 
 @dataclass(frozen=True)
@@ -35,21 +36,19 @@ class PeerComparison:
 
 
 def peer_comparison(
-    store: Store,
+    facts: PlanFacts,
     measure: Measure,
     area_code: str,
     peer_codes: tuple[str, ...],
     date: pd.Timestamp,
 ) -> PeerComparison | None:
     """Compare the home area with its peers at ``date``; None when no peer has a figure."""
-    areas = store.areas().set_index("area_code")
-    names = areas["area_name"].to_dict()
-    kinds = areas["area_kind"].to_dict()
+    names, kinds = facts.names(), facts.kinds()
     rows = []
     for code in (area_code, *[c for c in peer_codes if c != area_code]):
         if code not in names or (code != area_code and kinds[code] != "force"):
             continue  # only forces are peers: a nation or region is never ranked with them
-        values = measure_series(store, measure, code).values
+        values = facts.series(measure, code).values
         if date in values.index and pd.notna(values[date]):
             rows.append({"area_code": code, "area_name": names[code],
                          "value": float(values[date]), "is_home": code == area_code})
@@ -63,8 +62,8 @@ def peer_comparison(
     home = table[table["is_home"]].iloc[0]
     average = float(peers["value"].mean())
     ew = None
-    if ENGLAND_AND_WALES in names:
-        ev = measure_series(store, measure, ENGLAND_AND_WALES).values
+    if facts.has(ENGLAND_AND_WALES):
+        ev = facts.series(measure, ENGLAND_AND_WALES).values
         if date in ev.index and pd.notna(ev[date]):
             ew = float(ev[date])
     order = "best" if measure.polarity != "neutral" else "largest"

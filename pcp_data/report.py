@@ -43,6 +43,7 @@ from pcp_data.assess import (
 from pcp_data.compare import Comparison
 from pcp_data.errors import PCPError
 from pcp_data.forces import normalise_name, resolve_area
+from pcp_data.judging import METHODS
 from pcp_data.measures import population_words
 from pcp_data.peers import PeerComparison
 from pcp_data.periods import month_end
@@ -51,7 +52,6 @@ from pcp_data.status import JUDGEMENT_STYLE, JUDGEMENTS, RollUp
 from pcp_data.store import Store
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
-_EVIDENCE = {"spc": "SPC", "survey": "the two-proportion survey test", "none": "no evidence"}
 
 
 # --------------------------------------------------------------------------- choices
@@ -324,10 +324,12 @@ def _spc_dict(a: Assessment) -> dict[str, Any] | None:
     if r is None:
         return None
     seg = r.segments[-1] if r.segments else None
-    rolling = spc_module.spc_refusal(a.measure.frequency) is not None
+    adjusted = a.verdict.adjustment is not None and a.verdict.method == "seasonal_spc"
+    words = FREQUENCY_WORDS.get(r.frequency, r.frequency)
     return {
-        "run_on": ("the monthly figures behind the rolling 12-month figures" if rolling
-                   else f"the {FREQUENCY_WORDS.get(r.frequency, r.frequency)} figures"),
+        "run_on": (f"the seasonally adjusted {words} figures" if adjusted
+                   else f"the {words} figures"),
+        "decides": a.verdict.method in ("seasonal_spc", "spc"),
         "frequency": r.frequency,
         "variation": r.variation,
         "variation_words": r.variation_words,
@@ -431,8 +433,11 @@ def _measure_dict(a: Assessment) -> dict[str, Any]:
         "status": {"name": st.name, "words": st.words, "icon": st.icon, "colour": st.colour,
                    "sentence": st.sentence, "provisional": st.provisional,
                    "evidence": st.source},
-        "judgement": {"name": j.name, "words": j.words, "icon": j.icon, "colour": j.colour,
-                      "sentence": j.sentence, "tier": j.tier, "assurance": j.assurance},
+        "judgement": {"name": j.name, "method": j.method,
+                      "method_words": METHODS.get(j.method, ""), "points": j.points,
+                      "period_end": _date(j.period_end), "stale": j.stale,
+                      "sentence": j.sentence, "words": j.words, "icon": j.icon,
+                      "colour": j.colour, "tier": j.tier, "assurance": j.assurance},
         "peers": _peers_dict(a.peers, a),
         "notes": list(dict.fromkeys(a.notes)),
     }
@@ -496,8 +501,12 @@ def _measure_lines(m: dict[str, Any]) -> list[str]:
         + (f"; {_years_words(m['population_years'])}" if m["population_years"] else "")
         + (f"; source: {m['source']}" if latest["value"] is not None else ""),
         f"    Judgement: {j['sentence']}",
-        f"    Status: {st['icon']} {st['words']} (from {_EVIDENCE[st['evidence']]})",
+        f"    Status: {st['icon']} {st['words']}",
     ]
+    if j["method"] != "none":
+        points = f"{j['points']} period{'s' if j['points'] != 1 else ''}"
+        out.append(f"    Judged by: {j['method_words']} ({points}, to {j['period_end']})"
+                   + ("; stale" if j["stale"] else ""))
     if m["survey"] is not None:
         out.append(f"    Survey: {m['survey']['words']}"
                    + (f"; {m['survey']['warning']}" if m["survey"]["warning"] else ""))

@@ -38,6 +38,9 @@ The target assurance, when there is one, then moves the judgement by one step at
 *consistently fail* turns "on track" into "needs attention" (the target will not be met unless
 something changes); *consistently pass* turns "needs attention" into "on track" (the target is
 met every time) and "of concern" into "needs attention". *Hit and miss* changes nothing.
+Where no XmR chart judges (`pcp_data.judging`), the latest figure alone says whether the
+target is met: *target missed* turns "on track" into "needs attention"; *target met* changes
+nothing (one figure is not evidence that it will go on being met).
 
 Roll-up to a KPQ or priority
 ----------------------------
@@ -60,6 +63,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from pcp_data.spc import SPCResult
 from pcp_data.surveys import ProportionChange
 
@@ -67,6 +72,10 @@ STATUSES: tuple[str, ...] = ("improving", "stable", "changed", "deteriorating", 
 JUDGEMENTS: tuple[str, ...] = ("on track", "needs attention", "of concern", "not judged")
 """Judgements from best to worst, then "not judged"."""
 TIERS: tuple[str, ...] = ("maintain", "improve", "transform")
+ASSURANCES: tuple[str, ...] = (
+    "consistently_pass", "consistently_fail", "hit_and_miss", "target_met", "target_missed")
+"""Target assurance: from an XmR chart's limits (the first three), or from the latest figure
+alone where no chart judges (``target_met`` / ``target_missed``)."""
 
 STATUS_STYLE: dict[str, tuple[str, str]] = {
     # name: (icon, colour)
@@ -157,9 +166,17 @@ class Judgement:
     status : Status
     tier : str or None
     assurance : str or None
-        ``"consistently_pass"``, ``"consistently_fail"``, ``"hit_and_miss"`` or None.
+        A key of :data:`ASSURANCES` or None.
     sentence : str
         Why: the status, the expectation, any assurance step, then the evidence sentence.
+    method : str
+        How it was judged: a key of `pcp_data.judging.METHODS` ("" when judged directly).
+    points : int
+        How many periods the judgement rests on.
+    period_end : pandas.Timestamp or None
+        The period judged.
+    stale : bool
+        The newest figure is more than one period older than the plan's "as at".
     """
 
     name: str
@@ -167,6 +184,10 @@ class Judgement:
     tier: str | None
     assurance: str | None
     sentence: str
+    method: str = ""
+    points: int = 0
+    period_end: pd.Timestamp | None = None
+    stale: bool = False
 
     @property
     def icon(self) -> str:
@@ -276,6 +297,12 @@ def status_from_evidence(
 # --------------------------------------------------------------------------- judgement
 
 
+def judge_table() -> dict[str, dict[str, str]]:
+    """Status -> tier -> judgement, as the module docstring's table gives it."""
+    return {status: {tier: _TABLE[tier][status] for tier in TIERS}
+            for status in STATUSES if status != "not enough data"}
+
+
 def judge(status: Status, tier: str | None, assurance: str | None = None) -> Judgement:
     """Judge a status against the expectation tier and, optionally, the target assurance.
 
@@ -297,14 +324,13 @@ def judge(status: Status, tier: str | None, assurance: str | None = None) -> Jud
     if assurance == "consistently_fail" and name == "on track":
         name = "needs attention"
         step = "; but it will consistently fail its target"
+    elif assurance == "target_missed" and name == "on track":
+        name = "needs attention"
+        step = "; but its latest figure misses the target"
     elif assurance == "consistently_pass" and name in ("needs attention", "of concern"):
         name = "on track" if name == "needs attention" else "needs attention"
         step = "; but it consistently passes its target"
-    elif assurance is not None and assurance not in (
-        "consistently_pass",
-        "consistently_fail",
-        "hit_and_miss",
-    ):
+    elif assurance is not None and assurance not in ASSURANCES:
         raise ValueError(f"unknown assurance {assurance!r}")
     sentence = f"{name[0].upper()}{name[1:]}: {why}{step}. {status.sentence}"
     return Judgement(name, status, tier, assurance, sentence)

@@ -14,12 +14,18 @@ import yaml
 from pcp_data.assess import assess_measure, assess_plan
 from pcp_data.importer import import_files
 from pcp_data.plan import Plan, load_shipped, validate_plan_text
+from pcp_data.plan_facts import PlanFacts
 from pcp_data.store import Store
 from tests.template_helpers import crime_rows, workbook
 
 DURHAM = "E23000008"
 GROUP, SUB = "Theft offences", "Domestic burglary"
 NORTHMOOR = "LOCAL:northmoor-constabulary"
+
+
+def facts_of(store: Store, plan: Plan, area: str) -> PlanFacts:
+    """The plan's facts for one area, read once (as a page or the report reads them)."""
+    return PlanFacts.read(store, plan.measures, [area])
 
 
 def month_label(i: int, start: tuple[int, int] = (2018, 4)) -> str:
@@ -80,7 +86,7 @@ def test_year_before_comparison_names_both_months(store: Store) -> None:
     counts = {month_label(i): i + 1 for i in range(12)} | {"2019-04": 20}
     publish_crime(store, counts)
     plan = make_plan(burglary_measure())
-    a = assess_measure(store, plan, plan.measure("burglary"), DURHAM)
+    a = assess_measure(facts_of(store, plan, DURHAM), plan, plan.measure("burglary"), DURHAM)
     yb = a.year_before
     assert yb is not None and yb.available
     assert yb.label == "against the same period a year before"
@@ -97,7 +103,7 @@ def test_year_before_comparison_names_both_months(store: Store) -> None:
 def test_year_before_missing_says_which_period(store: Store) -> None:
     publish_crime(store, {"2019-03": 5, "2019-04": 6})
     plan = make_plan(burglary_measure())
-    a = assess_measure(store, plan, plan.measure("burglary"), DURHAM)
+    a = assess_measure(facts_of(store, plan, DURHAM), plan, plan.measure("burglary"), DURHAM)
     assert a.year_before is not None and not a.year_before.available
     assert a.year_before.reason == "no figure for April 2018"
     assert "not available (no figure for April 2018)" in a.year_before.sentence
@@ -106,10 +112,15 @@ def test_year_before_missing_says_which_period(store: Store) -> None:
 def test_as_at_judges_with_figures_up_to_that_month_only(store: Store) -> None:
     publish_crime(store, {month_label(i): 10 + i % 2 for i in range(24)})
     plan = make_plan(burglary_measure())
-    a = assess_measure(store, plan, plan.measure("burglary"), DURHAM, as_at=dt.date(2019, 3, 1))
+    a = assess_measure(facts_of(store, plan, DURHAM), plan, plan.measure("burglary"), DURHAM,
+                       as_at=dt.date(2019, 3, 1))
     assert a.latest_date == pd.Timestamp(2019, 3, 31)
-    assert a.spc is not None and a.spc.latest_date == pd.Timestamp(2019, 3, 31)
-    assert len(a.spc.data) == 12
+    assert a.judgement.period_end == pd.Timestamp(2019, 3, 31)
+    # 12 months, none a year before: the latest month against the 11 before it
+    assert a.verdict.method == "count_recent" and a.verdict.points == 12
+    # under 3 whole years there are no limits: a season would read as a signal
+    assert a.spc is None
+    assert any("fewer than the 3 whole years" in n for n in a.notes)
 
 
 # --------------------------------------------------------------------------- survey test
@@ -117,6 +128,12 @@ def test_as_at_judges_with_figures_up_to_that_month_only(store: Store) -> None:
 
 def year_of(start: tuple[int, int], n: int, x: int) -> list[tuple[str, int, int]]:
     return [(month_label(i, start), n, x) for i in range(12)]
+
+
+def quarters_of(first_year: int, n: int, x: int) -> list[tuple[str, int, int]]:
+    """Four calendar quarters from April of ``first_year`` (Q2 to the next Q1)."""
+    return [(f"{first_year} Q2", n, x), (f"{first_year} Q3", n, x), (f"{first_year} Q4", n, x),
+            (f"{first_year + 1} Q1", n, x)]
 
 
 @pytest.mark.parametrize(
@@ -135,10 +152,11 @@ def year_of(start: tuple[int, int], n: int, x: int) -> list[tuple[str, int, int]
 )
 def test_survey_change_uses_the_two_proportion_test(store: Store, second_year: int,
                                                     status: str, significant: bool) -> None:
-    publish_satisfaction(store, year_of((2018, 4), 100, 80) + year_of((2019, 4), 100,
-                                                                      second_year))
+    # eight quarters of 300 respondents: fewer than 12 periods, so no p-chart yet
+    publish_satisfaction(store, quarters_of(2018, 300, 240)
+                         + quarters_of(2019, 300, 3 * second_year))
     plan = make_plan(satisfaction_measure())
-    a = assess_measure(store, plan, plan.measure("sat"), DURHAM)
+    a = assess_measure(facts_of(store, plan, DURHAM), plan, plan.measure("sat"), DURHAM)
     change = a.survey_change
     assert change is not None and change.judged
     assert (change.x1, change.n1, change.x2, change.n2) == (960, 1200, 12 * second_year, 1200)
@@ -148,6 +166,7 @@ def test_survey_change_uses_the_two_proportion_test(store: Store, second_year: i
     assert change.z == pytest.approx(z)
     assert change.p_value == pytest.approx(math.erfc(abs(z) / math.sqrt(2)))
     assert change.significant is significant
+    assert a.verdict.method == "proportion_test" and a.verdict.p_chart is None
     assert a.judgement.status.name == status and a.judgement.status.source == "survey"
     assert "two-proportion test" in a.judgement.sentence
     assert "12 months to March 2020 against" in change.sentence
@@ -155,11 +174,31 @@ def test_survey_change_uses_the_two_proportion_test(store: Store, second_year: i
     assert a.latest_value == pytest.approx(second_year)
 
 
+def test_survey_with_twelve_periods_is_judged_by_a_p_chart(store: Store) -> None:
+    # 24 months of 100 respondents: 80 satisfied for 17 months, then 70 for 7 months.
+    # centre = (17 × 80 + 7 × 70) / 2,400 = 1,850 / 2,400 = 77.08%;
+    # sigma_i = sqrt(0.7708 × 0.2292 / 100) = 4.20 points, limits 77.08 ± 12.6 = 64.5 to 89.7:
+    # no month outside, but the last 7 are all below the centre: a shift, a concern.
+    rows = year_of((2018, 4), 100, 80) + year_of((2019, 4), 100, 80)[:5]
+    rows += [(month_label(i, (2019, 9)), 100, 70) for i in range(7)]
+    publish_satisfaction(store, rows)
+    plan = make_plan(satisfaction_measure())
+    a = assess_measure(facts_of(store, plan, DURHAM), plan, plan.measure("sat"), DURHAM)
+    chart = a.verdict.p_chart
+    assert a.verdict.method == "p_chart" and chart is not None and chart.points == 24
+    assert chart.centre == pytest.approx(100 * 1850 / 2400)
+    assert chart.upper.iloc[-1] == pytest.approx(
+        100 * (1850 / 2400 + 3 * math.sqrt(1850 / 2400 * 550 / 2400 / 100)))
+    assert a.judgement.status.name == "deteriorating"
+    assert a.judgement.status.sentence.startswith("p-chart: 7 consecutive months below")
+    assert a.judgement.points == 24
+
+
 def test_survey_with_too_small_a_base_is_shown_not_judged(store: Store) -> None:
     # 4 respondents a month: 48 a year, below the plan's minimum base of 50
     publish_satisfaction(store, year_of((2018, 4), 4, 3) + year_of((2019, 4), 4, 1))
     plan = make_plan(satisfaction_measure())
-    a = assess_measure(store, plan, plan.measure("sat"), DURHAM)
+    a = assess_measure(facts_of(store, plan, DURHAM), plan, plan.measure("sat"), DURHAM)
     assert a.latest_value == pytest.approx(100 * 12 / 48)
     assert a.survey is not None and not a.survey.judged
     assert a.judgement.name == "not judged"
@@ -170,32 +209,30 @@ def test_survey_with_too_small_a_base_is_shown_not_judged(store: Store) -> None:
 # --------------------------------------------------------------------------- rolling measures
 
 
-def test_rolling_measure_is_judged_by_spc_on_the_monthly_figures_with_a_note(
+def test_rolling_measure_is_judged_by_a_count_test_of_the_year_on_the_year_before(
         store: Store) -> None:
-    # 24 months: 17 alternating 20, 24 then 7 alternating 19, 21 (lower is better).
-    # centre = (9 × 20 + 8 × 24 + 4 × 19 + 3 × 21) / 24 = 511 / 24 = 21.29;
-    # the last 8 months (20, 19, 21, 19, 21, 19, 21, 19) are all below it: a shift (7+).
-    # mean mR = (16 × 4 + 1 + 6 × 2) / 23 = 77 / 23 = 3.35; limits 21.29 ± 8.9: none outside.
-    values = [20 if i % 2 == 0 else 24 for i in range(17)]
-    values += [19 if i % 2 == 0 else 21 for i in range(7)]
+    # 24 months: 12 of 100 then 12 of 120. Rolling sums overlap, so no SPC rules are run on
+    # them: 1,440 in the 12 months to March 2020 against 1,200 in the 12 before.
+    # The dispersion comes from the months behind the figures (not seasonally adjusted: under
+    # 3 years): moving ranges 0 except one of 20, mean mR = 20 / 23, sigma = 0.8696 / 1.128
+    # = 0.7709, sigma² / mean = 0.594 / 110 < 1, so phi = 1:
+    # z = (1,440 - 1,200) / sqrt(1 × 2,640) = 240 / 51.38 = 4.671, p < 0.001.
+    values = [100] * 12 + [120] * 12
     publish_crime(store, {month_label(i): v for i, v in enumerate(values)})
     plan = make_plan(burglary_measure(frequency="rolling_12_months"))
-    a = assess_measure(store, plan, plan.measure("burglary"), DURHAM)
-    assert a.spc is not None and a.spc.frequency == "month"
-    assert len(a.spc.data) == 24  # the months, not the 13 rolling figures
-    seg = a.spc.segments[-1]
-    assert seg.centre == pytest.approx(511 / 24)
-    assert seg.mean_mr == pytest.approx(77 / 23)
-    assert a.spc.latest_rule == "shift"
-    assert a.judgement.status.name == "improving" and a.judgement.status.source == "spc"
-    assert a.judgement.status.sentence.startswith("8 consecutive months below the average")
-    assert "SPC is run on the monthly figures behind the rolling 12-month figures." in a.notes
-    # the figure shown is the rolling sum: 12 months to March 2020 = the last 12 values
-    assert a.latest_value == sum(values[12:])
-    assert a.period_words == "12 months to March 2020"
+    a = assess_measure(facts_of(store, plan, DURHAM), plan, plan.measure("burglary"), DURHAM)
+    assert a.latest_value == 1440.0 and a.period_words == "12 months to March 2020"
+    test = a.verdict.count_test
+    assert a.verdict.method == "count_year" and test is not None
+    assert (test.current, test.previous) == (1440.0, 1200.0)
+    assert test.phi == 1.0
+    assert test.z == pytest.approx(240 / math.sqrt(2640))
+    assert a.judgement.status.name == "deteriorating"
+    assert a.spc is None  # no limits over overlapping sums
+    assert any("Dispersion 1" in n and "months behind the figures" in n for n in a.notes)
 
 
-def test_rolling_measure_with_only_quarters_is_judged_on_the_quarters_behind_it(
+def test_rolling_measure_with_only_quarters_takes_its_history_from_the_quarters(
         store: Store) -> None:
     # only Home Office quarters are held: a rolling 12-month sum exists, no monthly figures
     lines = ["Financial Year,Financial Quarter,Force Name,Offence Group,Offence Subgroup,"
@@ -204,13 +241,16 @@ def test_rolling_measure_with_only_quarters_is_judged_on_the_quarters_behind_it(
               for q in (1, 2, 3, 4)]
     import_files([("prc.csv", ("\n".join(lines) + "\n").encode())], store, uploaded_by="t")
     plan = make_plan(burglary_measure(frequency="rolling_12_months"))
-    a = assess_measure(store, plan, plan.measure("burglary"), DURHAM)
+    a = assess_measure(facts_of(store, plan, DURHAM), plan, plan.measure("burglary"), DURHAM)
     assert a.latest_value == 100.0  # 10 + 20 + 30 + 40
-    # SPC on the 8 quarters behind the rolling sums, never on the overlapping rolling sums
-    assert a.spc is not None and a.spc.frequency == "quarter"
-    assert a.spc.data["value"].tolist() == [10.0, 20.0, 30.0, 40.0] * 2
-    assert a.spc.provisional  # 8 points, fewer than 12
-    assert "SPC is run on the quarterly figures behind the rolling 12-month figures." in a.notes
+    # 100 in 2017/18 against 100 in 2016/17: no change. The 8 quarters behind give the
+    # dispersion: moving ranges 10, 10, 10, 30, 10, 10, 10: mean 90 / 7 = 12.857,
+    # sigma = 11.398, sigma² = 129.9 over the mean 25 = 5.197.
+    test = a.verdict.count_test
+    assert test is not None and (test.current, test.previous) == (100.0, 100.0)
+    assert test.phi == pytest.approx((90 / 7 / 1.128) ** 2 / 25)
+    assert a.judgement.status.name == "stable"
+    assert any("quarters behind the figures" in n for n in a.notes)
 
 
 # --------------------------------------------------------------------------- tiers and roll-up
@@ -246,7 +286,7 @@ def test_roll_up_takes_the_worst_and_counts_each_judgement(store: Store) -> None
 def test_an_improve_measure_that_is_stable_needs_attention(store: Store) -> None:
     publish_crime(store, {month_label(i): 10 if i % 2 else 12 for i in range(24)})
     plan = make_plan(burglary_measure(tier="improve"))
-    a = assess_measure(store, plan, plan.measure("burglary"), DURHAM)
+    a = assess_measure(facts_of(store, plan, DURHAM), plan, plan.measure("burglary"), DURHAM)
     assert a.judgement.status.name == "stable"
     assert a.judgement.name == "needs attention"
     assert a.judgement.sentence.startswith(
@@ -262,7 +302,8 @@ def durham_plan() -> Plan:
 
 
 def judge_at(store: Store, plan: Plan, measure_id: str, as_at: dt.date | None = None):
-    return assess_measure(store, plan, plan.measure(measure_id), NORTHMOOR, as_at=as_at)
+    return assess_measure(facts_of(store, plan, NORTHMOOR), plan, plan.measure(measure_id),
+                          NORTHMOOR, as_at=as_at)
 
 
 def test_sample_domestic_burglary_fall_is_improving_by_the_end(
@@ -299,21 +340,22 @@ def test_sample_violence_with_injury_step_is_special_cause_concern(
     assert after["value"].mean() / earlier["value"].mean() == pytest.approx(1.15, abs=0.06)
 
 
-def test_sample_kept_informed_fall_is_found_by_the_two_proportion_test(
+def test_sample_kept_informed_fall_is_found_as_soon_as_it_is_sustained(
         sample_store: Store, durham_plan: Plan) -> None:
-    # falls 8 points from April 2025: the 12 months to September 2025 hold six fallen months
-    a = judge_at(sample_store, durham_plan, "sat-kept-informed", dt.date(2025, 9, 1))
+    # falls 8 points from April 2025 (about 72% -> 64%); the p-chart of the months behind the
+    # rolling figure sees the run below the average, the two-proportion test the 12 months
+    a = judge_at(sample_store, durham_plan, "sat-kept-informed", dt.date(2025, 10, 1))
+    assert a.judgement.status.name == "deteriorating", a.judgement.sentence
+    assert a.verdict.method == "p_chart"
     assert a.survey_change is not None and a.survey_change.significant
     assert a.survey_change.direction == "down"
-    assert a.judgement.status.name == "deteriorating" and a.judgement.status.source == "survey"
-    assert "statistically significant fall" in a.judgement.sentence
-    assert "12 months to September 2025 against" in a.judgement.sentence
+    assert "12 months to October 2025 against" in a.survey_change.sentence
     # a year earlier nothing had changed
     earlier = judge_at(sample_store, durham_plan, "sat-kept-informed", dt.date(2024, 9, 1))
-    assert earlier.judgement.status.name == "stable"
+    assert earlier.judgement.status.name == "stable", earlier.judgement.sentence
     # a flat question is not flagged: treatment at the same date
-    treatment = judge_at(sample_store, durham_plan, "sat-treatment", dt.date(2025, 9, 1))
-    assert treatment.judgement.status.name == "stable"
+    treatment = judge_at(sample_store, durham_plan, "sat-treatment", dt.date(2025, 10, 1))
+    assert treatment.judgement.status.name == "stable", treatment.judgement.sentence
 
 
 def test_sample_officer_uplift_and_shoplifting_trend(sample_store: Store,
@@ -322,7 +364,8 @@ def test_sample_officer_uplift_and_shoplifting_trend(sample_store: Store,
         "id": "officers", "title": "Police officers (FTE)",
         "data": {"dataset": "workforce", "category": "Police officers", "measure": "fte"},
         "unit": "fte", "frequency": "snapshot", "polarity": "neutral", "kpqs": ["k1"]})
-    a = assess_measure(sample_store, officers, officers.measure("officers"), NORTHMOOR)
+    a = assess_measure(facts_of(sample_store, officers, NORTHMOOR), officers,
+                       officers.measure("officers"), NORTHMOOR)
     values = a.series.values
     # 1,065 at 31 March 2020, up 8% to about 1,150 by 31 March 2023, then flat
     assert values.iloc[0] == pytest.approx(1065, rel=0.02)
@@ -334,5 +377,6 @@ def test_sample_officer_uplift_and_shoplifting_trend(sample_store: Store,
     shop = make_plan(burglary_measure("shop", data={
         "dataset": "recorded_crime", "category": GROUP, "subcategory": "Shoplifting",
         "measure": "offences"}))
-    s = assess_measure(sample_store, shop, shop.measure("shop"), NORTHMOOR)
+    s = assess_measure(facts_of(sample_store, shop, NORTHMOOR), shop, shop.measure("shop"),
+                       NORTHMOOR)
     assert s.judgement.status.name == "deteriorating"

@@ -116,6 +116,7 @@ def test_commentary_is_saved_and_shown_as_text(app: AppTest, sample_store: Store
         ("pages/workforce.py", "Workforce", "Police officers"),
         ("pages/upload.py", "Upload data", "Upload history"),
         ("pages/plan.py", "The Police and Crime Plan", "Measures"),
+        ("pages/method.py", "How the figures are judged", "seasonally adjusted"),
     ],
 )
 def test_data_and_manage_pages(app: AppTest, page: str, heading: str, words: str) -> None:

@@ -7,8 +7,10 @@ import pandas as pd
 import pytest
 
 from pcp_data.importer import import_files
-from pcp_data.peers import ENGLAND_AND_WALES, peer_comparison
+from pcp_data.peers import ENGLAND_AND_WALES, PeerComparison
+from pcp_data.peers import peer_comparison as compare_with_peers
 from pcp_data.plan import DataRef, Measure
+from pcp_data.plan_facts import PlanFacts
 from pcp_data.store import Store
 from tests.template_helpers import crime_rows, workbook
 
@@ -16,6 +18,13 @@ DURHAM, CLEVELAND, NORTHUMBRIA, CUMBRIA = "E23000008", "E23000013", "E23000007",
 PEERS = (CLEVELAND, NORTHUMBRIA, CUMBRIA)
 APRIL = pd.Timestamp(2019, 4, 30)
 MAY = pd.Timestamp(2019, 5, 31)
+
+
+def peer_comparison(store: Store, measure: Measure, home: str, peers: tuple[str, ...],
+                    date: pd.Timestamp) -> PeerComparison | None:
+    """Read the facts once for the home force and its peers, as a page does, then compare."""
+    facts = PlanFacts.read(store, [measure], (home, *peers))
+    return compare_with_peers(facts, measure, home, peers, date)
 
 
 def robbery(polarity: str) -> Measure:

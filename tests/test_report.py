@@ -86,12 +86,27 @@ def test_report_json_on_the_sample(sample_store: Store) -> None:
     assert burglary["latest"]["period_words"] == "September 2026"
     assert burglary["status"]["name"] == "improving"
     assert burglary["peers"]["of"] == 6 and burglary["peers"]["peer_average_kind"] == "simple"
+    assert burglary["judgement"]["method"] == "seasonal_spc"
+    assert burglary["spc"]["run_on"] == "the seasonally adjusted monthly figures"
     rate = by_id["crime-rate"]
-    assert rate["spc"]["run_on"] == "the monthly figures behind the rolling 12-month figures"
+    # a rolling rate: no SPC on overlapping sums; the year against the year before, as counts
+    # over their populations, with the dispersion of the seasonally adjusted months behind it
+    assert rate["spc"] is None
+    assert rate["judgement"]["method"] == "count_year"
+    assert rate["judgement"]["points"] == 2
+    assert rate["judgement"]["period_end"] == "2026-09-30"
+    assert "per 1,000)" in rate["judgement"]["sentence"]
     assert rate["population"].startswith("per 1,000 population (mid-")
-    assert "SPC is run on the monthly figures behind the rolling 12-month figures." in \
-        rate["notes"]
-    assert by_id["sat-kept-informed"]["status"]["evidence"] == "survey"
+    assert any("seasonally adjusted months behind the figures" in n for n in rate["notes"])
+    kept = by_id["sat-kept-informed"]["judgement"]
+    assert kept["method"] == "p_chart" and kept["name"] == "of concern"
+    # every measure says how it was judged, on how many periods, to when
+    for m in all_measures(report):
+        j = m["judgement"]
+        assert set(j) >= {"name", "method", "points", "period_end", "sentence"}
+        assert (j["method"] == "none") == (j["name"] == "not judged"), m["id"]
+        if j["method"] in ("seasonal_spc", "spc", "p_chart"):
+            assert j["points"] >= 12, m["id"]
 
 
 def test_report_as_at_a_month(sample_store: Store) -> None:
@@ -234,20 +249,24 @@ def test_report_on_real_files_for_durham(realdata_dir: Path, tmp_path: Path) -> 
     # it is compared with its peers and England and Wales
     assert rate["peers"] is not None and rate["peers"]["england_and_wales"] is not None
     assert 1 <= rate["peers"]["rank"] <= rate["peers"]["of"] <= 8
-    # no SPC on a rolling figure, and no monthly figures behind it in these files: said so
-    assert rate["status"]["name"] == "not enough data"
-    assert "figures behind the rolling 12-month figures" in rate["status"]["sentence"]
+    # no SPC on a rolling figure: the year to June 2019 against the year before, as counts
+    # over their populations; the five quarters behind it are too few for a dispersion, so
+    # the exact Poisson test is used and the sentence says so
+    assert rate["spc"] is None
+    judgement = rate["judgement"]
+    assert judgement["method"] == "count_year" and judgement["period_end"] == "2019-06-30"
+    assert "it assumes Poisson variation" in judgement["sentence"]
     comparisons = {c["label"]: c for c in rate["comparisons"]}
     assert comparisons["12 months against the 12 months before"]["sentence"].startswith(
         "12 months to June 2019 against 12 months to June 2018:")
 
-    # monthly measures: the files hold quarters, so they are shown and judged quarterly
-    # (four quarters of 2017/18: provisional limits), and the report says so
+    # monthly measures: the files hold the quarters of 2017/18 and rolling years to June 2019,
+    # so they are shown and judged on the rolling years, the newest figures, and say so
     burglary = by_id["domestic-burglary"]
-    assert ("Shown as quarterly figures: the store holds no monthly figures for this measure "
-            "in this area.") in burglary["notes"]
-    assert burglary["latest"]["period_words"] == "the quarter to March 2018"
-    assert "provisional" in burglary["status"]["sentence"]
+    assert burglary["notes"][0].startswith("Shown as rolling 12-month figures: they reach a "
+                                           "later period")
+    assert burglary["latest"]["period_words"] == "12 months to June 2019"
+    assert burglary["judgement"]["method"] == "count_year"
     text = format_report(report)
     assert "Area: Durham (E23000008), the area asked for" in text
     assert "England and Wales" in text

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from pages import shared, views
 from pcp_data.errors import PCPError
+from ui import shared, views
 
 
 def page_for(question_id: str) -> Callable[[], None]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pages.shared import status_badge
 from pcp_data import charts
 from pcp_data.assess import (
     PERIOD_AXIS_WORDS,
@@ -16,6 +15,7 @@ from pcp_data.assess import (
     rate_note,
 )
 from pcp_data.surveys import interval_frame
+from ui.shared import status_badge
 
 VALUE_FORMATS = {"percent": ".1f", "rate_per_1000": ",.2f", "fte": ",.1f", "number": ",.1f"}
 
@@ -37,8 +37,13 @@ def chart_for(a: Assessment, *, height: int = 320, legend: bool = True) -> objec
         rows = interval_frame(a.series.counts.reindex(index), a.series.base.reindex(index))
         return charts.interval_chart(rows, y_title=y_title, height=height,
                                      x_title=x_title)
+    raw = None
     if a.spc is not None and m.frequency != "rolling_12_months":
         data = a.spc.data
+        if a.verdict.adjustment is not None and a.verdict.method == "seasonal_spc":
+            # judged on the seasonally adjusted figures: chart those, the raw ones beside
+            raw = pd.DataFrame({"date": values.index, "value": values.to_numpy()})
+            y_title = f"{y_title} (seasonally adjusted)"
     else:
         data = pd.DataFrame({"date": values.index, "value": values.to_numpy()})
     baseline = None
@@ -49,7 +54,8 @@ def chart_for(a: Assessment, *, height: int = 320, legend: bool = True) -> objec
     return charts.spc_chart(data, y_title=y_title, target=target,
                             target_label=m.target.label if m.target else None,
                             baseline=baseline, height=height, value_format=fmt,
-                            x_title=x_title, legend=legend)
+                            x_title=x_title, legend=legend, raw=raw,
+                            provisional=a.spc is not None and a.spc.provisional)
 
 
 def chart_table(a: Assessment) -> pd.DataFrame:
@@ -67,6 +73,9 @@ def chart_table(a: Assessment) -> pd.DataFrame:
         out["Respondents / base"] = t["base"].map(lambda v: f"{v:,.0f}" if pd.notna(v) else "")
     if a.spc is not None and a.measure.frequency != "rolling_12_months":
         spc = a.spc.data.set_index("date")
+        if a.verdict.method == "seasonal_spc":
+            adjusted = spc["value"].reindex(t["period_end"]).to_numpy()
+            out["Seasonally adjusted"] = [format_value(v, a.measure.unit) for v in adjusted]
         signal = spc["signal"].reindex(t["period_end"]).fillna("none").to_numpy()
         out["SPC signal"] = signal
     return out.iloc[::-1].reset_index(drop=True)
@@ -82,6 +91,8 @@ def measure_block(a: Assessment, *, show_details: bool = True,
         st.page_link("pages/measure.py", label="Open this measure", icon=":material/open_in_full:",
                      query_params={"measure": m.id})
     st.markdown(f"{status_badge(j.icon, j.words, j.colour)} &nbsp; {j.sentence}")
+    if a.verdict.method != "none":
+        st.caption(judged_by(a))
     cols = st.columns(3)
     cols[0].metric(f"Latest ({a.period_words})", a.latest_text)
     yb = a.year_before
@@ -109,6 +120,9 @@ def measure_block(a: Assessment, *, show_details: bool = True,
         st.info("The store holds no figures for this measure in this area yet.")
     else:
         st.altair_chart(chart, width="stretch", theme=None)
+        if a.verdict.method == "seasonal_spc":
+            st.caption("Dark line: the figures with the season taken out, as judged; thin grey "
+                       "line: the figures as recorded.")
     if not show_details:
         return
     facts_line = [f"Source: {a.series.source or 'none'}"]
@@ -150,6 +164,15 @@ def measure_block(a: Assessment, *, show_details: bool = True,
                 ew = format_value(a.peers.england_and_wales, m.unit)
                 text += f" England and Wales: **{ew}**."
             st.markdown(text)
+
+
+def judged_by(a: Assessment) -> str:
+    """``"Judged by: XmR chart ... (78 periods, to September 2026)."``"""
+    v = a.verdict
+    when = a.period_words if v.period_end is not None else ""
+    points = f"{v.points} period{'s' if v.points != 1 else ''}"
+    stale = " The newest figure is older than the plan's date: stale." if v.stale else ""
+    return f"Judged by: {v.method_words} ({points}, to {when}).{stale}"
 
 
 def _delta_colour(polarity: str) -> str:
