@@ -52,7 +52,9 @@ between their first and last, with NaN where nothing is held.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
@@ -320,17 +322,37 @@ def _stand_in(own: pd.DataFrame, other: pd.DataFrame,
 
 def _points(rows: pd.DataFrame, how: str = "as published") -> Points:
     """Points from one publication's rows of one period type (added up per period end)."""
-    out: Points = {}
     if rows.empty:
-        return out
-    for end, g in rows.groupby("period_end", sort=True):
-        base = g["base"].sum(min_count=1)
-        out[pd.Timestamp(end)] = Point(
-            pd.Timestamp(end), float(g["value"].sum()),
-            None if pd.isna(base) else float(base), int(g["rank"].max()), how,
-            frozenset(str(s) for s in g["source"]), frozenset(str(e) for e in g["edition"] if e),
-            frozenset(int(u) for u in g["upload_id"]))
-    return out
+        return {}
+    ends = rows["period_end"]
+    if not ends.duplicated().any():
+        # one row a period (a single category): no adding up, no grouping
+        ordered = rows.sort_values("period_end", kind="stable")
+        return {
+            end: Point(end, float(value), None if base != base else float(base), int(rank),
+                       how, frozenset((str(source),)),
+                       frozenset((str(edition),)) if edition else frozenset(),
+                       frozenset((int(upload),)))
+            for end, value, base, rank, source, edition, upload in zip(
+                pd.DatetimeIndex(ordered["period_end"]), ordered["value"].to_numpy(float),
+                ordered["base"].to_numpy(float, na_value=np.nan), ordered["rank"].to_numpy(),
+                ordered["source"].to_numpy(object), ordered["edition"].to_numpy(object),
+                ordered["upload_id"].to_numpy(), strict=True)
+        }
+    grouped = rows.groupby("period_end", sort=True)
+    value = grouped["value"].sum()
+    base = grouped["base"].sum(min_count=1)
+    rank = grouped["rank"].max()
+    sources = grouped["source"].agg(lambda s: frozenset(map(str, s)))
+    editions = grouped["edition"].agg(lambda s: frozenset(str(e) for e in s if e))
+    uploads = grouped["upload_id"].agg(lambda s: frozenset(map(int, s)))
+    return {
+        pd.Timestamp(end): Point(pd.Timestamp(end), float(value[end]),
+                                 None if pd.isna(base[end]) else float(base[end]),
+                                 int(rank[end]), how, sources[end], editions[end],
+                                 uploads[end])
+        for end in value.index
+    }
 
 
 def _combine(end: pd.Timestamp, parts: list[Point], how: str) -> Point:
@@ -344,8 +366,15 @@ def _combine(end: pd.Timestamp, parts: list[Point], how: str) -> Point:
         frozenset().union(*(p.uploads for p in parts)))
 
 
+@functools.lru_cache(maxsize=4096)
+def _month_end(year: int, month: int) -> pd.Timestamp:
+    """The last day of a month (``month`` may run past 12 or below 1)."""
+    y, m = divmod(year * 12 + month - 1, 12)
+    return pd.Timestamp(y, m + 1, calendar.monthrange(y, m + 1)[1])
+
+
 def _quarter_end(d: pd.Timestamp) -> pd.Timestamp:
-    return pd.Timestamp(d.to_period("Q").end_time.normalize())
+    return _month_end(d.year, (d.month + 2) // 3 * 3)
 
 
 def _fy_end(d: pd.Timestamp) -> pd.Timestamp:
@@ -353,7 +382,7 @@ def _fy_end(d: pd.Timestamp) -> pd.Timestamp:
 
 
 def _months_before(d: pd.Timestamp, k: int) -> pd.Timestamp:
-    return d - pd.DateOffset(months=k) + pd.offsets.MonthEnd(0)
+    return _month_end(d.year, d.month - k)
 
 
 def _gap(end: pd.Timestamp, how: str) -> Point:
@@ -381,7 +410,10 @@ def _roll(points: Points, step: int, per: int, how: str) -> Points:
     if not real:
         return {}
     out: Points = {}
-    for end in pd.date_range(min(real), max(real), freq=f"{step}ME"):
+    first, last = min(real), max(real)
+    months = (last.year - first.year) * 12 + last.month - first.month
+    for i in range(0, months + 1, step):
+        end = _month_end(first.year, first.month + i)
         window = [_months_before(end, step * k) for k in range(per)]
         if all(w in points and not points[w].missing for w in window):
             out[end] = _combine(end, [points[w] for w in window], how)
@@ -462,10 +494,12 @@ def _span(ends: list[pd.Timestamp]) -> str:
 def _at_frequency(rows: pd.DataFrame, frequency: str) -> tuple[Points, list[str]]:
     """One selection's points at ``frequency`` from every publication in ``rows``."""
     notes: list[str] = []
-    by_pub = {str(pub): g for pub, g in rows.groupby("publication", sort=False)}
+    split: dict[str, list[pd.DataFrame]] = {}
+    for (_pub, ptype), g in rows.groupby(["publication", "period_type"], sort=False):
+        split.setdefault(str(ptype), []).append(g)
 
     def of_type(ptype: str) -> list[Points]:
-        return [_points(g[g["period_type"] == ptype]) for g in by_pub.values()]
+        return [_points(g) for g in split.get(ptype, ())]
 
     if frequency == "snapshot":
         merged, more = _merge(of_type("snapshot") or [])
@@ -515,19 +549,53 @@ def measure_series(store: Store, measure: Measure, area_code: str) -> MeasureSer
     return series_from_facts(facts, measure, area_code, population=population)
 
 
+@dataclass
+class PreparedFacts:
+    """One area's current facts of one dataset, prepared once for every measure read from
+    them: the publications (rule 1), the incomplete periods per measure name (rule 2) and
+    the population behind rates. Build it with `prepare`."""
+
+    area_code: str
+    pubs: pd.DataFrame
+    population: Points | None
+    _incomplete: dict[str, dict[tuple[str, str], list[pd.Timestamp]]] = field(
+        default_factory=dict)
+
+    def incomplete(self, measure_name: str) -> dict[tuple[str, str], list[pd.Timestamp]]:
+        if measure_name not in self._incomplete:
+            self._incomplete[measure_name] = incomplete_periods(
+                self.pubs[self.pubs["measure"] == measure_name])
+        return self._incomplete[measure_name]
+
+
+def prepare(facts: pd.DataFrame, dataset: str, area_code: str,
+            population: pd.DataFrame | None = None) -> PreparedFacts:
+    """Prepare the area's facts of ``dataset`` (and population, for rates) once."""
+    facts = facts[(facts["area_code"] == area_code) & (facts["dataset"] == dataset)]
+    pop = None
+    if population is not None:
+        pop = _population(population[(population["area_code"] == area_code)
+                                     & (population["measure"] == "persons")])
+    return PreparedFacts(area_code, publications(facts), pop)
+
+
 def series_from_facts(
-    facts: pd.DataFrame,
+    facts: pd.DataFrame | PreparedFacts,
     measure: Measure,
     area_code: str,
     *,
     population: pd.DataFrame | None = None,
 ) -> MeasureSeries:
-    """The series for ``measure`` from current facts (`Store.facts`) of its dataset and area.
+    """The series for ``measure`` from current facts (`Store.facts`) of its dataset and area,
+    or from the same facts already prepared (`prepare`).
 
     ``result.frequency`` is the frequency shown: the measure's own, or the first of
     `FALLBACK_FREQUENCIES` reaching a later period (with a note saying so).
     """
-    pubs, incomplete, pop = _prepared(facts, measure, area_code, population)
+    ready = facts if isinstance(facts, PreparedFacts) else prepare(
+        facts, measure.data.dataset, area_code, population)
+    pubs, pop = ready.pubs, ready.population
+    incomplete = ready.incomplete(measure.data.measure)
     best = own_series = _series_at(pubs, incomplete, measure, area_code, measure.frequency, pop)
     own = _PERIOD_WORDS.get(measure.frequency, measure.frequency)
     lacking: list[MeasureSeries] = []
@@ -568,7 +636,7 @@ def series_from_facts(
 
 
 def series_at_frequency(
-    facts: pd.DataFrame,
+    facts: pd.DataFrame | PreparedFacts,
     measure: Measure,
     area_code: str,
     frequency: str,
@@ -577,23 +645,10 @@ def series_at_frequency(
 ) -> MeasureSeries:
     """The series at exactly ``frequency`` (no fallback): empty, with a note, when the facts
     cannot serve it. Used for the history behind a rolling or financial-year figure."""
-    pubs, incomplete, pop = _prepared(facts, measure, area_code, population)
-    return _series_at(pubs, incomplete, measure, area_code, frequency, pop)
-
-
-def _prepared(facts: pd.DataFrame, measure: Measure, area_code: str,
-              population: pd.DataFrame | None
-              ) -> tuple[pd.DataFrame, dict[tuple[str, str], list[pd.Timestamp]],
-                         Points | None]:
-    facts = facts[(facts["area_code"] == area_code)
-                  & (facts["dataset"] == measure.data.dataset)]
-    pubs = publications(facts)
-    incomplete = incomplete_periods(pubs[pubs["measure"] == measure.data.measure])
-    pop = None
-    if population is not None:
-        pop = _population(population[(population["area_code"] == area_code)
-                                     & (population["measure"] == "persons")])
-    return pubs, incomplete, pop
+    ready = facts if isinstance(facts, PreparedFacts) else prepare(
+        facts, measure.data.dataset, area_code, population)
+    return _series_at(ready.pubs, ready.incomplete(measure.data.measure), measure, area_code,
+                      frequency, ready.population)
 
 
 _STEP_MONTHS = {"month": 1, "quarter": 3, "financial_year": 12, "rolling_12_months": 1}

@@ -42,13 +42,14 @@ def peer_comparison(
     peer_codes: tuple[str, ...],
     date: pd.Timestamp,
 ) -> PeerComparison | None:
-    """Compare the home area with its peers at ``date``; None when no peer has a figure."""
+    """Compare the home area with its peers at ``date``, at the frequency the home area's
+    figure is shown at (``measure.frequency``); None when no peer has a figure."""
     names, kinds = facts.names(), facts.kinds()
     rows = []
     for code in (area_code, *[c for c in peer_codes if c != area_code]):
         if code not in names or (code != area_code and kinds[code] != "force"):
             continue  # only forces are peers: a nation or region is never ranked with them
-        values = facts.series(measure, code).values
+        values = facts.series_at(measure, code, measure.frequency).values
         if date in values.index and pd.notna(values[date]):
             rows.append({"area_code": code, "area_name": names[code],
                          "value": float(values[date]), "is_home": code == area_code})
@@ -63,7 +64,7 @@ def peer_comparison(
     average = float(peers["value"].mean())
     ew = None
     if facts.has(ENGLAND_AND_WALES):
-        ev = facts.series(measure, ENGLAND_AND_WALES).values
+        ev = facts.series_at(measure, ENGLAND_AND_WALES, measure.frequency).values
         if date in ev.index and pd.notna(ev[date]):
             ew = float(ev[date])
     order = "best" if measure.polarity != "neutral" else "largest"

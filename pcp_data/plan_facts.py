@@ -15,7 +15,13 @@ from dataclasses import replace
 
 import pandas as pd
 
-from pcp_data.measures import MeasureSeries, series_at_frequency, series_from_facts
+from pcp_data.measures import (
+    MeasureSeries,
+    PreparedFacts,
+    prepare,
+    series_at_frequency,
+    series_from_facts,
+)
 from pcp_data.plan import Measure
 from pcp_data.store import Store
 
@@ -41,6 +47,7 @@ class PlanFacts:
             {str(code): frame for code, frame in facts.groupby("area_code", sort=False)}
             if not facts.empty else {})
         self._series: dict[tuple[Measure, str, str | None], MeasureSeries] = {}
+        self._prepared: dict[tuple[str, str, bool], PreparedFacts] = {}
 
     @classmethod
     def read(cls, store: Store, measures: Iterable[Measure], area_codes: Iterable[str]
@@ -72,29 +79,31 @@ class PlanFacts:
     def _area(self, area_code: str) -> pd.DataFrame:
         return self._by_area.get(area_code, self.facts.iloc[0:0])
 
-    def _population(self, area_code: str, measure: Measure) -> pd.DataFrame | None:
-        if not measure.data.per_1000_population:
-            return None
-        area = self._area(area_code)
-        return area[area["dataset"] == "population"]
+    def _ready(self, measure: Measure, area_code: str) -> PreparedFacts:
+        """The area's facts of the measure's dataset, prepared once for all its measures."""
+        rate = measure.data.per_1000_population
+        key = (area_code, measure.data.dataset, rate)
+        if key not in self._prepared:
+            area = self._area(area_code)
+            population = area[area["dataset"] == "population"] if rate else None
+            self._prepared[key] = prepare(area, measure.data.dataset, area_code, population)
+        return self._prepared[key]
 
     def series(self, measure: Measure, area_code: str) -> MeasureSeries:
         """The measure's series in the area at its own frequency, or the fallback frequency
         that reaches latest (see `pcp_data.measures`)."""
         key = (measure, area_code, None)
         if key not in self._series:
-            self._series[key] = series_from_facts(
-                self._area(area_code), measure, area_code,
-                population=self._population(area_code, measure))
+            self._series[key] = series_from_facts(self._ready(measure, area_code), measure,
+                                                  area_code)
         return self._series[key]
 
     def series_at(self, measure: Measure, area_code: str, frequency: str) -> MeasureSeries:
         """The measure's series at exactly ``frequency`` (empty when not held)."""
         key = (measure, area_code, frequency)
         if key not in self._series:
-            self._series[key] = series_at_frequency(
-                self._area(area_code), measure, area_code, frequency,
-                population=self._population(area_code, measure))
+            self._series[key] = series_at_frequency(self._ready(measure, area_code), measure,
+                                                    area_code, frequency)
         return self._series[key]
 
     def history(self, measure: Measure, area_code: str) -> MeasureSeries | None:
