@@ -25,7 +25,7 @@ if not ctx.area_code:
 a = ctx.assessment().by_measure[measure.id]
 answers = [plan.kpq(k).question for k in measure.kpq_ids] + [
     plan.priority(p).title for p in measure.priority_ids]
-st.markdown("Answers: " + "; ".join(answers))
+st.markdown("Answers: " + " · ".join(answers))
 if measure.tier:
     st.markdown(f"Expectation: **{measure.tier}**: {measure.tier_text}.")
 if measure.baseline:

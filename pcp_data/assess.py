@@ -296,12 +296,17 @@ class Change:
 
 def _significant(before: Assessment, after: Assessment) -> str | None:
     """Why the movement between two assessments is significant, or None: only when the
-    measure's own method finds a change (a signal or a significant test) in a newer figure."""
+    measure's own method finds a change in a newer figure that it had not found before (a
+    signal, or a significant test, new since the earlier figures or turned round). A finding
+    that stands from before (a level that rose two years ago and stayed up) is not a movement
+    since the last Panel."""
     if after.latest_date is None or after.latest_date == before.latest_date:
         return None
-    if after.verdict.significant:
-        return after.judgement.status.sentence
-    return None
+    if not after.verdict.significant:
+        return None
+    if before.verdict.significant and before.verdict.status.name == after.verdict.status.name:
+        return None
+    return after.judgement.status.sentence
 
 
 def changes_since(earlier: PlanAssessment, later: PlanAssessment) -> list[Change]:
@@ -325,6 +330,9 @@ def changes_since(earlier: PlanAssessment, later: PlanAssessment) -> list[Change
                 kind, sentence = "significant movement", f"{values}. {why}"
             else:
                 kind = "no significant change"
-                sentence = f"{values}; still {after.judgement.words}."
+                standing = (f" {after.verdict.status.name.capitalize()} since before the last "
+                            "Panel: the same finding, no new change."
+                            if after.verdict.significant else "")
+                sentence = f"{values}; still {after.judgement.words}.{standing}"
         out.append(Change(after.measure, before, after, kind, sentence))
     return sorted(out, key=lambda c: c.order)

@@ -119,6 +119,12 @@ def spc_chart(
                                                      strokeWidth=1.5).encode(
                 x=x, y=alt.Y(f"{col}:Q"),
                 tooltip=[alt.Tooltip(f"{col}:Q", title=words, format=value_format)]))
+    if "centre" not in frame or not frame["centre"].notna().any():
+        # no limits (rolling sums, or a season not yet allowed for): points, no variation
+        layers.append(alt.Chart(frame).mark_point(filled=True, size=60, color=DARK_BLUE,
+                                                  opacity=1).encode(
+            x=x, y=y, tooltip=tooltip[:2]))
+        return _finish_chart(layers, target, target_label, height)
     statuses = [SIGNAL_STYLE[k][0] for k in SIGNAL_STYLE]
     layers.append(alt.Chart(frame).mark_point(filled=True, size=90, opacity=1).encode(
         x=x, y=y,
@@ -131,6 +137,12 @@ def spc_chart(
                                         range=[SIGNAL_STYLE[k][1] for k in SIGNAL_STYLE]),
                         legend=alt.Legend() if legend else None),
         tooltip=tooltip))
+    return _finish_chart(layers, target, target_label, height)
+
+
+def _finish_chart(layers: list[alt.Chart], target: float | None,
+                  target_label: str | None, height: int) -> alt.LayerChart:
+    """The target rule and its label on top, then the size."""
     if target is not None:
         tframe = pd.DataFrame({"value": [target], "label": [target_label or f"Target {target:g}"]})
         layers.append(alt.Chart(tframe).mark_rule(color=DARK_PINK, strokeWidth=2,

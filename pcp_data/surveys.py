@@ -313,12 +313,12 @@ def compare_proportions(
     if significant:
         verdict = (
             f"a statistically significant {'rise' if diff > 0 else 'fall'} of {change} "
-            f"(two-proportion test, p = {_p(p_value)} < {level})"
+            f"(two-proportion test, {_p(p_value)}, below {level})"
         )
     else:
         verdict = (
             f"a change of {change} that is not statistically significant "
-            f"(two-proportion test, p = {_p(p_value)}, not below {level})"
+            f"(two-proportion test, {_p(p_value)}, not below {level})"
         )
     return ProportionChange(
         p1, p2, diff, z, p_value, significant, True, direction,
@@ -349,7 +349,8 @@ def _points(diff: float) -> str:
 
 
 def _p(p: float) -> str:
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
+    """``p < 0.001`` or ``p = 0.023``, as the count test writes it."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def pooled_windows(monthly: pd.DataFrame, months: int) -> pd.DataFrame:

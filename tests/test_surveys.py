@@ -123,7 +123,7 @@ def test_sentence_names_counts_and_periods() -> None:
     c = compare_proportions(300, 400, 340, 400, previous_label="2017/18", current_label="2018/19")
     assert c.sentence == (
         "85.0% (340 of 400) in 2018/19 against 75.0% (300 of 400) in 2017/18: a statistically "
-        "significant rise of +10.0 percentage points (two-proportion test, p = <0.001 < 5%)."
+        "significant rise of +10.0 percentage points (two-proportion test, p < 0.001, below 5%)."
     )
 
 

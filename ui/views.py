@@ -97,15 +97,11 @@ def measure_block(a: Assessment, *, show_details: bool = True,
     cols[0].metric(f"Latest ({a.period_words})", a.latest_text)
     yb = a.year_before
     if yb is not None and yb.available and yb.change is not None:
-        delta = format_value(yb.change, m.unit if m.unit != "percent" else "number")
-        delta = delta.replace(" FTE", "")
-        if m.unit == "percent":
-            delta = f"{yb.change:+.1f} points"
-        elif yb.pct_change is not None:
-            delta = f"{yb.change:+,.0f} ({yb.pct_change:+.1f}%)"
+        # coloured good or bad only when the measure's own method finds a change
         cols[1].metric(f"A year before ({yb.previous_period_words})",
-                       format_value(yb.previous, m.unit), delta=delta,
-                       delta_color=_delta_colour(m.polarity))
+                       format_value(yb.previous, m.unit), delta=change_words(a),
+                       delta_color=_delta_colour(m.polarity) if a.verdict.significant
+                       else "off")
     else:
         cols[1].metric("A year before", "no figure")
     if m.target is not None:
@@ -167,12 +163,29 @@ def measure_block(a: Assessment, *, show_details: bool = True,
 
 
 def judged_by(a: Assessment) -> str:
-    """``"Judged by: XmR chart ... (78 periods, to September 2026)."``"""
+    """``"Judged by: XmR chart ... (78 periods; latest September 2026)."``"""
     v = a.verdict
-    when = a.period_words if v.period_end is not None else ""
     points = f"{v.points} period{'s' if v.points != 1 else ''}"
     stale = " The newest figure is older than the plan's date: stale." if v.stale else ""
-    return f"Judged by: {v.method_words} ({points}, to {when}).{stale}"
+    return f"Judged by: {v.method_words} ({points}; latest {a.period_words}).{stale}"
+
+
+def change_words(a: Assessment) -> str | None:
+    """The change on a year before in the measure's unit: ``+78 (+1.4%)``, ``+1.8 points``,
+    ``+0.1 per 1,000 (+0.1%)``; None without a figure a year before."""
+    yb = a.year_before
+    if yb is None or not yb.available or yb.change is None:
+        return None
+    unit = a.measure.unit
+    if unit == "percent":
+        return f"{yb.change:+.1f} points"
+    if unit == "rate_per_1000":
+        words = f"{yb.change:+,.2f} per 1,000"
+    elif unit in ("fte", "number"):
+        words = f"{yb.change:+,.1f}"
+    else:
+        words = f"{yb.change:+,.0f}"
+    return words + (f" ({yb.pct_change:+.1f}%)" if yb.pct_change is not None else "")
 
 
 def _delta_colour(polarity: str) -> str:
@@ -183,12 +196,7 @@ def question_summary(qa: QuestionAssessment) -> pd.DataFrame:
     """One row per measure: latest, change on a year before, status in icon and words."""
     rows = []
     for a in qa.measures:
-        yb = a.year_before
-        change = "no figure a year before"
-        if yb is not None and yb.available and yb.change is not None:
-            change = (f"{yb.change:+.1f} points" if a.measure.unit == "percent"
-                      else f"{yb.change:+,.0f}" + (f" ({yb.pct_change:+.1f}%)"
-                                                   if yb.pct_change is not None else ""))
+        change = change_words(a) or "no figure a year before"
         rows.append({
             "Measure": a.measure.title,
             "Latest": f"{a.latest_text} ({a.period_words})",
