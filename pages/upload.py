@@ -30,18 +30,26 @@ store = shared.store()
 
 def _validate(named: list[tuple[str, bytes]]) -> ImportReport:
     bar = st.progress(0.0, text="Checking the files…")
-    report = validate(named, store, progress=lambda f, text: bar.progress(min(f, 1.0), text))
-    bar.empty()
-    return report
+    try:
+        return validate(named, store, progress=lambda f, text: bar.progress(min(f, 1.0), text))
+    finally:
+        bar.empty()
 
 
+report: ImportReport | None = None
 if files:
     named = [(f.name, f.getvalue()) for f in files]
     key = hashlib.sha256(b"".join(hashlib.sha256(c).digest() for _, c in named)).hexdigest()
     cached = st.session_state.get("upload_report")
-    if cached is None or cached[0] != key or cached[2] != shared.revision():
-        st.session_state.upload_report = (key, _validate(named), shared.revision())
-    report: ImportReport = st.session_state.upload_report[1]
+    try:
+        if cached is None or cached[0] != key or cached[2] != shared.revision():
+            st.session_state.upload_report = (key, _validate(named), shared.revision())
+    except PCPError as exc:
+        st.session_state.pop("upload_report", None)
+        st.error(exc.message)
+    else:
+        report = st.session_state.upload_report[1]
+if report is not None:
     st.subheader("Validation report")
     for fr in report.files:
         s = fr.to_dict()

@@ -10,6 +10,7 @@ question (KPQ, or priority where the plan has no KPQs) and priority by the rule 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -25,56 +26,29 @@ from pcp_data.plan_facts import PlanFacts
 from pcp_data.readers.coverage import where_to_get
 from pcp_data.status import Judgement, RollUp, roll_up
 from pcp_data.store import Store
-
-UNIT_WORDS: dict[str, str] = {
-    "count": "Number",
-    "rate_per_1000": "Per 1,000 people",
-    "percent": "Per cent",
-    "fte": "Full-time equivalent",
-    "headcount": "Headcount",
-    "number": "Value",
-}
-
-# the x axis of a measure's chart, in words, by frequency
-PERIOD_AXIS_WORDS: dict[str, str] = {
-    "month": "Month ending",
-    "quarter": "Quarter ending",
-    "financial_year": "Financial year ending",
-    "rolling_12_months": "12 months ending",
-    "snapshot": "As at",
-}
-
-FREQUENCY_WORDS: dict[str, str] = {
-    "month": "monthly",
-    "quarter": "quarterly",
-    "financial_year": "financial year",
-    "rolling_12_months": "rolling 12 months",
-    "snapshot": "snapshot",
-}
+from pcp_data.vocabulary import FREQUENCIES, period_label, unit_of
 
 
 def format_value(value: float | None, unit: str) -> str:
     """A figure as the product writes it: ``12,345``, ``78.4%``, ``55.1 per 1,000``."""
     if value is None or pd.isna(value):
         return "no figure"
-    if unit == "percent":
-        return f"{value:.1f}%"
-    if unit == "rate_per_1000":
-        return f"{value:,.1f} per 1,000"
-    if unit == "fte":
-        return f"{value:,.1f} FTE"
-    if unit == "number":
-        return f"{value:,.1f}"
-    return f"{value:,.0f}"
+    return unit_of(unit).format(value)
 
 
 def axis_title(measure: Measure, series: MeasureSeries | None = None) -> str:
     """The value axis title in words: ``Number``, ``Rate per 1,000 people``, ``Per cent``.
 
     Kept short so it reads on a projector; the period goes on the other axis
-    (`PERIOD_AXIS_WORDS`), the population year in the caption (`rate_note`)."""
+    (`period_axis_title`), the population year in the caption (`rate_note`)."""
     del series
-    return UNIT_WORDS.get(measure.unit, measure.unit)
+    return unit_of(measure.unit).axis
+
+
+def period_axis_title(measure: Measure) -> str:
+    """The time axis title in words: ``Month ending``, ``12 months ending``, ``As at``."""
+    frequency = FREQUENCIES.get(measure.frequency)
+    return frequency.axis if frequency is not None else "Period ending"
 
 
 def rate_note(series: MeasureSeries) -> str | None:
@@ -122,7 +96,7 @@ class Assessment:
     def period_words(self) -> str:
         if self.latest_date is None:
             return "no figures"
-        return spc.period_label(self.latest_date, self.measure.frequency)
+        return period_label(self.latest_date, self.measure.frequency)
 
 
 def _year_before(values: pd.Series, measure: Measure) -> Comparison | None:
@@ -133,8 +107,8 @@ def _year_before(values: pd.Series, measure: Measure) -> Comparison | None:
     end = v.index[-1]
     before = end - pd.DateOffset(years=1)
     before = before + pd.offsets.MonthEnd(0)
-    words_now = spc.period_label(end, measure.frequency)
-    words_then = spc.period_label(before, measure.frequency)
+    words_now = period_label(end, measure.frequency)
+    words_then = period_label(before, measure.frequency)
     label = "against the same period a year before"
     if before not in values.index or pd.isna(values.get(before)):
         return Comparison(label, float(v.iloc[-1]), None, None, None, words_now, words_then,
@@ -169,8 +143,7 @@ def assess_measure(
     latest_value = float(observed.iloc[-1]) if not observed.empty else None
     unit = "percent" if measure.unit == "percent" else "count"
     baseline = (measure.baseline.start, measure.baseline.end) if measure.baseline else None
-    target = (measure.target.op, measure.target.value) if measure.target and \
-        measure.target.op != "==" else None
+    target = measure.target if measure.target and measure.target.judged else None
     comparisons: list[Comparison] = []
     if not observed.empty:
         if counts is not None and base is not None:
@@ -178,8 +151,8 @@ def assess_measure(
                 counts, measure.frequency, base=base, baseline=baseline, target=target,
                 unit="percent")
         else:
-            how = "mean" if measure.frequency in ("snapshot",) or measure.unit in (
-                "percent", "rate_per_1000", "number") else "sum"
+            how = "sum" if unit_of(measure.unit).adds_up and measure.frequency != "snapshot" \
+                else "mean"
             comparisons = compare.all_comparisons(
                 values, measure.frequency, baseline=baseline, target=target, how=how, unit=unit)
     history = None
@@ -246,13 +219,18 @@ def assess_plan(
     return assess_plan_facts(facts, plan, area_code, as_at=as_at, peer_codes=peer_codes)
 
 
-def plan_as_at(facts: PlanFacts, plan: Plan, area_code: str,
+def plan_as_at(latest: Mapping[str, object], plan: Plan,
                as_at: dt.date | None) -> pd.Timestamp | None:
-    """The plan's "as at": the month chosen, else the newest period any measure holds."""
+    """The plan's "as at": the month chosen, else the newest period the area holds in any
+    dataset the plan's measures read (population aside: it is a denominator, not a figure).
+
+    ``latest`` maps each dataset to the area's newest period end: `PlanFacts.latest` from
+    facts already read, or the store's coverage table (`Store.coverage`), which agree.
+    """
     if as_at is not None:
         return pd.Timestamp(month_end(as_at))
-    ends = [s.latest[0] for s in (facts.series(m, area_code) for m in plan.measures)
-            if s.latest is not None]
+    datasets = {m.data.dataset for m in plan.measures} - {"population"}
+    ends = [pd.Timestamp(str(v)) for d, v in latest.items() if d in datasets and v]
     return max(ends) if ends else None
 
 
@@ -265,7 +243,7 @@ def assess_plan_facts(
     peer_codes: tuple[str, ...] = (),
 ) -> PlanAssessment:
     """Assess every measure once from facts already read, then roll up to each question."""
-    when = plan_as_at(facts, plan, area_code, as_at)
+    when = plan_as_at(facts.latest(area_code), plan, as_at)
     by_measure = {
         m.id: assess_measure(facts, plan, m, area_code, as_at=as_at, peer_codes=peer_codes,
                              plan_as_at=when)

@@ -9,7 +9,9 @@
     init [--db URL]           load the sample data into an empty store
 
 Exit status: 0 on success; 1 when a file or plan has problems (every problem listed on
-standard error, nothing stored); 2 for a usage error.
+standard error, nothing stored) or the product fails on a fault of its own (nothing stored;
+the traceback goes to ``pcp_data.log`` in the data folder, never to the terminal); 2 for a
+usage error.
 """
 
 from __future__ import annotations
@@ -17,13 +19,18 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
-from pcp_data.config import SAMPLE_WORKBOOK
-from pcp_data.errors import ImportRejected, PCPError
+from pcp_data.config import SAMPLE_WORKBOOK, data_dir
+from pcp_data.errors import ImportRejected, PCPError, ProductFault
 from pcp_data.store import Store
+
+LOG_FILE = "pcp_data.log"
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -194,10 +201,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _LogFile(logging.FileHandler):
+    """A log file whose folder is made when the first record is written to it."""
+
+    def _open(self) -> TextIO:
+        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+        return super()._open()
+
+
+@contextmanager
+def _log_to_file() -> Iterator[Path]:
+    """The product's warnings and faults, with their tracebacks, go to `LOG_FILE` in the data
+    folder while a command runs, not to the terminal."""
+    path = data_dir() / LOG_FILE
+    handler = _LogFile(path, encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("pcp_data")
+    logger.addHandler(handler)
+    try:
+        yield path
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        return int(args.func(args))
-    except PCPError as exc:
-        print(exc.message, file=sys.stderr)
-        return 1
+    with _log_to_file() as log:
+        try:
+            return int(args.func(args))
+        except ProductFault as exc:
+            print(f"{exc.message}\nThe log: {log}", file=sys.stderr)
+            return 1
+        except PCPError as exc:
+            print(exc.message, file=sys.stderr)
+            return 1

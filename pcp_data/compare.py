@@ -43,7 +43,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from pcp_data.spc import Target, period_label
+from pcp_data.vocabulary import FREQUENCIES, Target, period_label
 
 How = Literal["sum", "mean"]
 
@@ -183,9 +183,7 @@ def rolling_vs_previous(
             f"a 12-month comparison needs a monthly or quarterly series, not {frequency!r}",
             unit_,
         )  # fmt: skip
-    step = 1 if frequency == _MONTH_FREQ else 3
-    current = [_months_before(end, k) for k in range(0, 12, step)][::-1]
-    previous = [_months_before(end, 12 + k) for k in range(0, 12, step)][::-1]
+    current, previous = _a_year_apart(end, 12, frequency)
     return _window_comparison(
         label, s, b, current, previous, how, cur_words, prev_words, frequency, unit_
     )
@@ -216,13 +214,11 @@ def year_to_date_vs_last_year(
             unit_,
         )  # fmt: skip
     months_in = (end.month - 4) % 12 + 1  # April = 1 ... March = 12
-    step = 1 if frequency == _MONTH_FREQ else 3
     if frequency == _QUARTER_FREQ and months_in % 3 != 0:
         return _unavailable(
             label, "", "", "quarterly periods do not end on financial quarters (June, ...)", unit_
         )
-    current = [_months_before(end, k) for k in range(0, months_in, step)][::-1]
-    previous = [_months_before(end, 12 + k) for k in range(0, months_in, step)][::-1]
+    current, previous = _a_year_apart(end, months_in, frequency)
     first_month = _months_before(end, months_in - 1)
     cur_words = _month_range(first_month, end)
     prev_words = _month_range(_months_before(first_month, 12), _months_before(end, 12))
@@ -279,9 +275,8 @@ def vs_baseline(
         if isinstance(prev, float) and b is None:
             prev = 12 * prev
     else:
-        unit_word = {"month": "month", "quarter": "quarter", "financial_year": "year"}.get(
-            frequency, "period"
-        )
+        each = FREQUENCIES.get(frequency)
+        unit_word = each.period if each is not None and each.step_months else "period"
         cur_words = period_label(end, frequency)
         if frequency == "financial_year" and len(in_base) == 1:
             prev_words = f"the baseline {base_words}"
@@ -303,7 +298,7 @@ def vs_target(
     """The latest period against a target (``previous`` holds the target value)."""
     label = "against target"
     s, b, unit_ = _prepare(series, base, unit)
-    tgt = _target(target)
+    tgt = Target.judged_from(target)
     tgt_words = f"the target ({tgt.op} {_fmt(tgt.value, unit_)})"
     if len(s) == 0:
         return _unavailable(label, "", tgt_words, "no data", unit_)
@@ -312,7 +307,7 @@ def vs_target(
     cur = _window_value(s, b, [end], "sum", frequency)
     result = _finish(label, cur, float(tgt.value), cur_words, tgt_words, unit_)
     if result.available and result.current is not None:
-        return replace(result, meets_target=tgt.passes(result.current))
+        return replace(result, meets_target=tgt.met_by(result.current))
     return result
 
 
@@ -358,12 +353,14 @@ def _prepare(
     return s, b, unit or ("percent" if b is not None else "count")
 
 
-def _target(target: Target | tuple[str, float] | Mapping[str, object]) -> Target:
-    if isinstance(target, Target):
-        return target
-    if isinstance(target, Mapping):
-        return Target(str(target.get("op")), float(target.get("value")))  # type: ignore[arg-type]
-    return Target(str(target[0]), float(target[1]))
+def _a_year_apart(end: pd.Timestamp, months: int, frequency: str
+                  ) -> tuple[list[pd.Timestamp], list[pd.Timestamp]]:
+    """The monthly or quarterly periods of the ``months`` to ``end``, and of the same months a
+    year before."""
+    step = FREQUENCIES[frequency].step_months or 1
+    current = [_months_before(end, k) for k in range(0, months, step)][::-1]
+    previous = [_months_before(end, 12 + k) for k in range(0, months, step)][::-1]
+    return current, previous
 
 
 def _months_before(d: pd.Timestamp, k: int) -> pd.Timestamp:

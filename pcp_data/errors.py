@@ -2,11 +2,18 @@
 
     PCPError                 any error the product reports to a user
     ├── PlanError            a plan file that is not valid (names the key and what was expected)
+    ├── BadInput             a value, or a whole file, that is not what a reader expected; the
+    │                        reader (or `pcp_data.readers.read_source`) makes it a `Problem`
     ├── ImportRejected       a file (or batch) with problems; nothing was stored
+    ├── ProductFault         a fault in the product's own code met while reading a file: not
+    │                        the file's fault; logged with its traceback, nothing stored
     └── StoreError           the store refused an operation (unknown upload, already withdrawn)
 
 A `Problem` is one thing wrong with one place in one file: it names the file, sheet, row,
 column, the value found and what was expected.
+
+Readers report bad content as problems and raise nothing else: any other exception met while
+reading a file is a bug, which `read_source` logs and turns into `ProductFault`.
 """
 
 from __future__ import annotations
@@ -25,6 +32,27 @@ class PCPError(Exception):
 
 class PlanError(PCPError):
     """A plan file is invalid."""
+
+
+class BadInput(PCPError):
+    """Something in a file is not what was expected: ``message`` says what was found (e.g.
+    ``"not a month"``), ``expected`` what should be there."""
+
+    def __init__(self, message: str, expected: str) -> None:
+        super().__init__(message)
+        self.expected = expected
+
+
+class ProductFault(PCPError):
+    """A fault in the product, not in the user's file, stopped it reading ``file``."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__(
+            f"{file}: this is a fault in the product, not in your file. The product failed "
+            "while reading it, so nothing from this upload was stored. The details are in "
+            "the product's log; please report the fault."
+        )
+        self.file = file
 
 
 class StoreError(PCPError):

@@ -2,7 +2,8 @@
 
 `validate` reads every file (recognising each format by content) and builds the validation
 report *before anything is stored*; `publish` stores a valid report in one transaction;
-`import_files` does both. A batch with any problem stores nothing at all.
+`import_files` does both. A batch with any problem stores nothing at all, and neither does one
+in which a reader fails on a fault of its own (`~pcp_data.errors.ProductFault`).
 """
 
 from __future__ import annotations
@@ -117,7 +118,8 @@ def validate(
     """Read and check every file; nothing is stored.
 
     With a ``store``, each valid file's report also says whether the same bytes were
-    uploaded before and which figures are new or revised.
+    uploaded before and which figures are new or revised. Raises `ProductFault` (naming the
+    file) when reading a file fails on a fault in the product: the whole batch is refused.
     """
     items = [_load(f) for f in files]
     report = ImportReport()
@@ -183,7 +185,8 @@ def import_files(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Validate, then (unless ``dry_run``) publish. Raises `ImportRejected` on any problem."""
+    """Validate, then (unless ``dry_run``) publish. Raises `ImportRejected` on any problem,
+    `ProductFault` on a fault in the product; either way nothing is stored."""
     report = validate(files, store, progress=progress)
     if not report.ok:
         raise ImportRejected(report.problems)

@@ -69,17 +69,19 @@ from pcp_data.counts import CountTest, Dispersion
 from pcp_data.measures import MeasureSeries
 from pcp_data.plan import Measure
 from pcp_data.seasonal import SeasonalAdjustment
-from pcp_data.spc import SPCResult, period_label
+from pcp_data.spc import SPCResult
 from pcp_data.status import (
-    TIERS,
+    STATUS_OF_VARIATION,
     Judgement,
     Status,
     judge,
     judge_table,
     status_from_spc,
     status_from_survey,
+    status_from_test,
 )
 from pcp_data.surveys import PChart, ProportionChange
+from pcp_data.vocabulary import FREQUENCIES, TIERS, Target, period_label
 
 METHODS: dict[str, str] = {
     "seasonal_spc": "XmR chart of the seasonally adjusted figures, and the latest 12 months "
@@ -104,7 +106,6 @@ SNAPSHOT_MATERIAL = 0.02
 """A snapshot that moved less than this share of its figure in a year is read as unchanged."""
 
 MINIMUM_SPC_POINTS = spc.MINIMUM_POINTS
-_STEP_MONTHS = {"month": 1, "quarter": 3, "financial_year": 12}
 
 
 @dataclass(frozen=True, eq=False)
@@ -160,7 +161,7 @@ class Verdict:
     @property
     def significant(self) -> bool:
         """Whether the method found a change (a signal or a significant test)."""
-        return self.judgement.status.name in ("improving", "deteriorating", "changed")
+        return self.judgement.status.signal
 
 
 @dataclass(frozen=True)
@@ -255,8 +256,9 @@ def _verdict(measure: Measure, ev: _Evidence, end: pd.Timestamp | None,
 
 
 def _step_months(frequency: str, values: pd.Series) -> int:
-    if frequency in _STEP_MONTHS:
-        return _STEP_MONTHS[frequency]
+    step = FREQUENCIES[frequency].step_months if frequency in FREQUENCIES else None
+    if step is not None:
+        return step
     ends = values.dropna().index
     if len(ends) >= 2:
         gap = (ends[-1].year - ends[-2].year) * 12 + ends[-1].month - ends[-2].month
@@ -267,27 +269,9 @@ def _step_months(frequency: str, values: pd.Series) -> int:
 # --------------------------------------------------------------------------- status
 
 
-def status_from_test(test: CountTest, polarity: str, about: str = "") -> Status:
-    """Improving, deteriorating, changed (no polarity) or stable from a count test."""
-    sentence = test.sentence if not about else f"{about}: {test.sentence[0].lower()}" \
-        f"{test.sentence[1:]}"
-    if not test.judged:
-        return Status("not enough data", sentence, False, "count")
-    if not test.significant or test.direction == "none":
-        return Status("stable", sentence, False, "count")
-    if polarity == "neutral":
-        return Status("changed", sentence, False, "count")
-    good = (test.direction == "up") == (polarity == "higher_is_better")
-    return Status("improving" if good else "deteriorating", sentence, False, "count")
-
-
 def _status_from_spc(result: SPCResult, prefix: str = "") -> Status:
     status = status_from_spc(result)
     return replace(status, sentence=f"{prefix}{status.sentence}") if prefix else status
-
-
-def _signal(status: Status) -> bool:
-    return status.name in ("improving", "deteriorating", "changed")
 
 
 # --------------------------------------------------------------------------- counts
@@ -356,11 +340,11 @@ def _periodic_counts(measure: Measure, series: MeasureSeries,
         notes.append(adjustment.words)
         if not chart.provisional:
             spc_status = _status_from_spc(chart, "Seasonally adjusted: ")
-            if _signal(spc_status) or year is None:
+            if spc_status.signal or year is None:
                 status = spc_status
             else:
                 year_status = status_from_test(year, measure.polarity)
-                status = year_status if _signal(year_status) else replace(
+                status = year_status if year_status.signal else replace(
                     spc_status, sentence=f"{spc_status.sentence} {year.sentence}")
             points = chart.segments[-1].baseline_points
             return _Evidence("seasonal_spc", status, points, None, chart, adjustment, year,
@@ -502,7 +486,7 @@ def _yearly_counts(measure: Measure, series: MeasureSeries, history: MeasureSeri
     status = status_from_test(test, measure.polarity) if test is not None else None
     if baseline_test is not None:
         b_status = status_from_test(baseline_test, measure.polarity, "Against the baseline")
-        if status is None or (not _signal(status) and _signal(b_status)):
+        if status is None or (not status.signal and b_status.signal):
             status = b_status if status is None else replace(
                 b_status, sentence=f"{b_status.sentence} {status.sentence}")
         else:
@@ -544,9 +528,9 @@ def _dispersion_note(d: Dispersion | None, basis: str, notes: list[str]) -> None
 
 
 def _no_limits_words(frequency: str, n: int) -> str:
-    unit = "months" if frequency == "month" else "quarters"
-    return (f"No process limits: {n} {unit} held, fewer than the 3 whole years needed to "
-            "allow for the season; limits over a season would call every peak a signal.")
+    return (f"No process limits: {n} {FREQUENCIES[frequency].periods} held, fewer than the 3 "
+            "whole years needed to allow for the season; limits over a season would call every "
+            "peak a signal.")
 
 
 def _without_signals(chart: SPCResult) -> SPCResult:
@@ -557,19 +541,19 @@ def _without_signals(chart: SPCResult) -> SPCResult:
     return replace(chart, data=data)
 
 
-def _target_for_spc(measure: Measure, *, adjusted: bool) -> tuple[str, float] | None:
+def _target_for_spc(measure: Measure, *, adjusted: bool) -> Target | None:
     """A target the XmR chart can give an assurance for: not on seasonally adjusted figures
     (a target is set on figures as published)."""
-    if adjusted or measure.target is None or measure.target.op == "==":
+    if adjusted or measure.target is None or not measure.target.judged:
         return None
-    return measure.target.op, measure.target.value
+    return measure.target
 
 
 def _with_target(measure: Measure, ev: _Evidence, series: MeasureSeries) -> _Evidence:
     """A target the latest figure misses turns "on track" into "needs attention"."""
     target = measure.target
     latest = series.latest
-    if target is None or target.op == "==" or latest is None:
+    if target is None or not target.judged or latest is None:
         return ev
     met = target.met_by(latest[1])
     words = (f" The latest figure {'meets' if met else 'misses'} the target "
@@ -599,9 +583,9 @@ def _proportions(measure: Measure, series: MeasureSeries, history: MeasureSeries
     chart = _survey_chart(measure, series, history)
     if chart is not None and float(base[end]) >= minimum_base:
         status = _status_from_pchart(chart)
-        if not _signal(status) and change is not None and change.judged:
+        if not status.signal and change is not None and change.judged:
             test_status = status_from_survey(change, measure.polarity)
-            status = test_status if _signal(test_status) else replace(
+            status = test_status if test_status.signal else replace(
                 status, sentence=f"{status.sentence} {change.sentence}")
         return _with_target(measure, _Evidence("p_chart", status, chart.points,
                                                survey_change=change, p_chart=chart), series)
@@ -632,13 +616,7 @@ def _survey_chart(measure: Measure, series: MeasureSeries,
 
 
 def _status_from_pchart(chart: PChart) -> Status:
-    name = {
-        "common_cause": "stable",
-        "special_cause_improvement": "improving",
-        "special_cause_concern": "deteriorating",
-        "special_cause_neutral_high": "changed",
-        "special_cause_neutral_low": "changed",
-    }.get(chart.variation, "not enough data")
+    name = STATUS_OF_VARIATION.get(chart.variation, "not enough data")
     return Status(name, f"p-chart: {chart.sentence}", False, "p_chart")
 
 
@@ -664,10 +642,10 @@ def _snapshots(measure: Measure, values: pd.Series, rebase: tuple[tuple[object, 
     else:
         chart = None
     before = _year_before_snapshot(observed, end)
-    label = spc.period_label(end, "snapshot")
+    label = period_label(end, "snapshot")
     latest = float(observed.iloc[-1])
     target = measure.target
-    if before is None and (target is None or target.op == "=="):
+    if before is None and (target is None or not target.judged):
         return _none(f"Not judged: {label} ({_fmt(latest)}) is the only snapshot within a "
                      "year's reach of a year before, and the plan sets no pledge to judge "
                      "it against.")
@@ -680,10 +658,10 @@ def _snapshots(measure: Measure, values: pd.Series, rebase: tuple[tuple[object, 
         moved = abs(share) >= SNAPSHOT_MATERIAL
         direction = "up" if change > 0 else "down"
         parts.append(f"{label}: {_fmt(latest)} against {_fmt(then)} on "
-                     f"{spc.period_label(when, 'snapshot')}, {direction} {abs(change):,.0f} "
+                     f"{period_label(when, 'snapshot')}, {direction} {abs(change):,.0f} "
                      f"({100 * share:+.1f}%)" if change else
                      f"{label}: {_fmt(latest)}, the same as on "
-                     f"{spc.period_label(when, 'snapshot')}")
+                     f"{period_label(when, 'snapshot')}")
         if moved:
             if measure.polarity == "neutral":
                 name = "changed"
@@ -697,7 +675,7 @@ def _snapshots(measure: Measure, values: pd.Series, rebase: tuple[tuple[object, 
     else:
         parts.append(f"{label}: {_fmt(latest)}; no snapshot a year before")
     assurance = None
-    if target is not None and target.op != "==":
+    if target is not None and target.judged:
         met = target.met_by(latest)
         parts.append(f"it {'meets' if met else 'misses'} the pledge ({target.label})")
         assurance = "target_met" if met else "target_missed"

@@ -65,6 +65,7 @@ from pcp_data import vocabulary
 from pcp_data.periods import edition_date
 from pcp_data.plan import Measure
 from pcp_data.store import Store
+from pcp_data.vocabulary import FREQUENCIES, figures_words
 
 TOTAL_CATEGORY = "Total recorded crime"
 """Category of published all-crime totals (ONS tables); preferred over adding up groups."""
@@ -96,16 +97,6 @@ HOW: tuple[str, ...] = (
     "rolling year ending March",
     "chained from rolling years",
 )
-
-_PERIOD_WORDS: dict[str, str] = {
-    "month": "monthly",
-    "quarter": "quarterly",
-    "financial_year": "financial-year",
-    "rolling_12_months": "rolling 12-month",
-    "rolling_year": "rolling-year",
-    "snapshot": "snapshot",
-    "year": "yearly",
-}
 
 # When the store holds nothing at a measure's own frequency (published tables are often
 # quarterly or rolling years while a plan asks for months), or another frequency reaches a
@@ -343,16 +334,27 @@ def _points(rows: pd.DataFrame, how: str = "as published") -> Points:
     value = grouped["value"].sum()
     base = grouped["base"].sum(min_count=1)
     rank = grouped["rank"].max()
-    sources = grouped["source"].agg(lambda s: frozenset(map(str, s)))
-    editions = grouped["edition"].agg(lambda s: frozenset(str(e) for e in s if e))
-    uploads = grouped["upload_id"].agg(lambda s: frozenset(map(int, s)))
+    sources, editions, uploads = (_sets(rows, "source", str), _sets(rows, "edition", str),
+                                  _sets(rows, "upload_id", int))
     return {
-        pd.Timestamp(end): Point(pd.Timestamp(end), float(value[end]),
-                                 None if pd.isna(base[end]) else float(base[end]),
-                                 int(rank[end]), how, sources[end], editions[end],
+        pd.Timestamp(end): Point(pd.Timestamp(end), float(v), None if b != b else float(b),
+                                 int(r), how, sources[end], editions.get(end, frozenset()),
                                  uploads[end])
-        for end in value.index
+        for end, v, b, r in zip(value.index, value.to_numpy(float),
+                                base.to_numpy(float, na_value=np.nan), rank.to_numpy(),
+                                strict=True)
     }
+
+
+def _sets(rows: pd.DataFrame, column: str, kind: Callable[[object], object]
+          ) -> dict[object, frozenset]:
+    """Per period end, the distinct values of ``column`` (empty text left out)."""
+    pairs = rows[["period_end", column]].drop_duplicates()
+    found: dict[object, set] = {}
+    for end, value in zip(pairs["period_end"], pairs[column], strict=True):
+        if value != "":
+            found.setdefault(end, set()).add(kind(value))
+    return {end: frozenset(values) for end, values in found.items()}
 
 
 def _combine(end: pd.Timestamp, parts: list[Point], how: str) -> Point:
@@ -576,7 +578,13 @@ def prepare(facts: pd.DataFrame, dataset: str, area_code: str,
     if population is not None:
         pop = _population(population[(population["area_code"] == area_code)
                                      & (population["measure"] == "persons")])
-    return PreparedFacts(area_code, publications(facts), pop)
+    pubs = publications(facts)
+    # parsed once here rather than in every selection of every series; text columns as
+    # plain objects, which small frames filter and group faster than Arrow strings
+    pubs = pubs.astype({c: object for c in pubs.columns
+                        if pd.api.types.is_string_dtype(pubs[c])})
+    pubs["period_end"] = pd.to_datetime(pubs["period_end"])
+    return PreparedFacts(area_code, pubs, pop)
 
 
 def series_from_facts(
@@ -597,7 +605,7 @@ def series_from_facts(
     pubs, pop = ready.pubs, ready.population
     incomplete = ready.incomplete(measure.data.measure)
     best = own_series = _series_at(pubs, incomplete, measure, area_code, measure.frequency, pop)
-    own = _PERIOD_WORDS.get(measure.frequency, measure.frequency)
+    own = figures_words(measure.frequency)
     lacking: list[MeasureSeries] = []
     for frequency in FALLBACK_FREQUENCIES.get(measure.frequency, ()):
         other = _series_at(pubs, incomplete, measure, area_code, frequency, pop)
@@ -607,7 +615,7 @@ def series_from_facts(
             continue
         if best is not own_series and best.latest is not None:
             # passing a fallback, whose own note is dropped with it
-            passed = (f"the {_PERIOD_WORDS.get(best.frequency, best.frequency)} figures "
+            passed = (f"the {figures_words(best.frequency)} figures "
                       f"(to {best.latest[0]:%B %Y})")
             why = (f"they reach a later period than {passed}, and the store holds no {own} "
                    "figures for this measure in this area" if own_series.latest is None else
@@ -618,7 +626,7 @@ def series_from_facts(
         else:
             why = (f"they reach a later period than the {own} figures held "
                    f"(to {best.latest[0]:%B %Y})")
-        other.notes.insert(0, f"Shown as {_PERIOD_WORDS.get(frequency, frequency)} figures: "
+        other.notes.insert(0, f"Shown as {figures_words(frequency)} figures: "
                               f"{why}.")
         best = other
     shown = [*best.values.index, *best.missing_parts]
@@ -627,7 +635,7 @@ def series_from_facts(
         later = sorted(e for e in other.missing_parts if not shown or e > max(shown))
         if other is not best and later:
             parts = sorted(set().union(*(other.missing_parts[e] for e in later)))
-            words = _PERIOD_WORDS.get(other.frequency, other.frequency)
+            words = figures_words(other.frequency)
             gap = (f"The store holds {words} figures to {later[-1]:%B %Y} for some of the parts, "
                    f"but not for {' and '.join(parts)}: no total without every part.")
             best.notes.append(gap)
@@ -651,14 +659,11 @@ def series_at_frequency(
                       frequency, ready.population)
 
 
-_STEP_MONTHS = {"month": 1, "quarter": 3, "financial_year": 12, "rolling_12_months": 1}
-
-
 def _later(other: MeasureSeries, best: MeasureSeries) -> bool:
     """``other`` reaches more than one of ``best``'s periods beyond it (an incomplete latest
     quarter is no reason to show a quarterly measure as rolling years)."""
     assert other.latest is not None and best.latest is not None
-    step = _STEP_MONTHS.get(best.frequency, 1)
+    step = FREQUENCIES[best.frequency].step_months or 1
     return bool(other.latest[0] > _months_before(best.latest[0], -step))
 
 
@@ -862,10 +867,10 @@ def _finish(result: MeasureSeries, spanned: Points, notes: list[str], frequency:
                 notes.append("The store holds no figures for this measure in this area.")
             else:
                 words = " and ".join(
-                    f"{', '.join(_PERIOD_WORDS.get(t, t) for t in types)} figures from {src}"
+                    f"{', '.join(figures_words(t) for t in types)} figures from {src}"
                     for src, types in held.items())
                 notes.append(
-                    f"The store holds no {_PERIOD_WORDS.get(frequency, frequency)} figures "
+                    f"The store holds no {figures_words(frequency)} figures "
                     f"for this measure in this area, only {words}.")
         result.notes = notes
         result.other_sources = tuple(sorted(str(s) for s in pubs["source"].unique()))
@@ -960,7 +965,7 @@ def group_totals(frame: pd.DataFrame) -> GroupTotals:
     total over the latest 12 months (or 4 quarters, or 1 year) and over the same span
     before it. The year before is only compared when all of its periods are held."""
     ptype = str(frame["period_type"].iloc[0])
-    window = {"month": 12, "quarter": 4}.get(ptype, 1)
+    window = (FREQUENCIES[ptype].seasons if ptype in FREQUENCIES else None) or 1
     ends = pd.to_datetime(frame["period_end"])
     periods = sorted(ends.unique())
     recent, previous = periods[-window:], periods[-2 * window:-window]

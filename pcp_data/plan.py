@@ -114,8 +114,9 @@ when it has any, otherwise one `Question` per priority (``derived_from_priority=
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -125,15 +126,10 @@ import yaml
 from pcp_data import forces, vocabulary
 from pcp_data.errors import PlanError
 from pcp_data.periods import month_end
+from pcp_data.vocabulary import FREQUENCIES, POLARITIES, TARGET_OPS, TIERS, UNITS, Target
 
 __all__ = [
-    "FREQUENCIES",
     "KPQ",
-    "POLARITIES",
-    "TARGET_OPS",
-    "TIERS",
-    "TIER_TEXT",
-    "UNITS",
     "Baseline",
     "DataRef",
     "Label",
@@ -141,12 +137,11 @@ __all__ = [
     "Measure",
     "Period",
     "Plan",
+    "PlanSource",
     "Priority",
     "Question",
     "Rebase",
     "Settings",
-    "Source",
-    "Target",
     "TopItem",
     "load_plan",
     "load_shipped",
@@ -155,25 +150,6 @@ __all__ = [
 ]
 
 PLANS_DIR = Path(__file__).resolve().parent / "plans"
-
-UNITS: tuple[str, ...] = ("count", "rate_per_1000", "percent", "fte", "headcount", "number")
-FREQUENCIES: tuple[str, ...] = (
-    "month",
-    "quarter",
-    "financial_year",
-    "rolling_12_months",
-    "snapshot",
-)
-POLARITIES: tuple[str, ...] = ("higher_is_better", "lower_is_better", "neutral")
-TIERS: tuple[str, ...] = ("maintain", "improve", "transform")
-TARGET_OPS: tuple[str, ...] = (">=", ">", "<=", "<", "==")
-
-# The Devon and Cornwall 2014 framework's words for each expectation tier.
-TIER_TEXT: dict[str, str] = {
-    "maintain": "Current good performance should be maintained",
-    "improve": "Improvement in performance is expected",
-    "transform": "Transformation of performance is required",
-}
 
 # Units that fit each (dataset, measure) when the figure is not divided by population.
 _UNITS_FOR: dict[tuple[str, str], tuple[str, ...]] = {
@@ -223,7 +199,7 @@ class Period:
 
 
 @dataclass(frozen=True)
-class Source:
+class PlanSource:
     """The document the plan's words were taken from.
 
     Attributes
@@ -414,35 +390,6 @@ class Baseline:
 
 
 @dataclass(frozen=True)
-class Target:
-    """A pledge such as "keep police officer numbers above 3000".
-
-    Attributes
-    ----------
-    op : str
-        One of `TARGET_OPS`.
-    value : float
-        The threshold.
-    label : str
-        How the plan words it.
-    """
-
-    op: str
-    value: float
-    label: str
-
-    def met_by(self, value: float) -> bool:
-        """Whether ``value`` meets the target."""
-        return {
-            ">=": value >= self.value,
-            ">": value > self.value,
-            "<=": value <= self.value,
-            "<": value < self.value,
-            "==": value == self.value,
-        }[self.op]
-
-
-@dataclass(frozen=True)
 class Measure:
     """A quantitative measure the plan is judged by.
 
@@ -453,19 +400,19 @@ class Measure:
     data : DataRef
         The figures it reads.
     unit : str
-        One of `UNITS`.
+        One of `pcp_data.vocabulary.UNITS`.
     frequency : str
-        One of `FREQUENCIES`: how the measure is reported.
+        One of `pcp_data.vocabulary.FREQUENCIES`: how the measure is reported.
     polarity : str
-        One of `POLARITIES`.
+        One of `pcp_data.vocabulary.POLARITIES`.
     tier : str or None
-        One of `TIERS` (see `TIER_TEXT`), when the plan sets an expectation.
+        One of `pcp_data.vocabulary.TIERS`, when the plan sets an expectation.
     group : str or None
         The seed's heading above the measure (its `Labels.measure_group`).
     baseline : Baseline or None
         The period it is judged against.
     target : Target or None
-        A pledge, e.g. officers above 3,000.
+        A pledge, e.g. officers above 3,000 (`pcp_data.vocabulary.Target`, with its label).
     kpq_ids, priority_ids : tuple of str
         The KPQs and priorities it answers.
     chosen_by_product : bool
@@ -496,7 +443,7 @@ class Measure:
     @property
     def tier_text(self) -> str | None:
         """The framework's words for the tier, e.g. "Improvement in performance is expected"."""
-        return TIER_TEXT.get(self.tier) if self.tier else None
+        return TIERS[self.tier].text if self.tier else None
 
 
 @dataclass(frozen=True)
@@ -572,7 +519,7 @@ class Plan:
         As in the file.
     period : Period
         The plan's span.
-    source : Source
+    source : PlanSource
         Where its words come from.
     labels : Labels
         The plan's names for its levels.
@@ -592,7 +539,7 @@ class Plan:
     title: str
     period: Period
     vision: str
-    source: Source
+    source: PlanSource
     labels: Labels
     priorities: tuple[Priority, ...]
     measures: tuple[Measure, ...]
@@ -862,7 +809,7 @@ def _bool(d: dict, key: str, path: str) -> bool:
     return value
 
 
-def _choice(value: Any, path: str, choices: tuple[str, ...], what: str) -> str:
+def _choice(value: Any, path: str, choices: Collection[str], what: str) -> str:
     if not isinstance(value, str) or value not in choices:
         raise _Invalid(path, f"{value!r} is not {what}; expected {_one_of(choices)}")
     return value
@@ -1101,9 +1048,9 @@ class _Builder:
 
     # parts -------------------------------------------------------------------------------
 
-    def source(self, value: Any) -> Source:
+    def source(self, value: Any) -> PlanSource:
         d = _mapping(value, "source", ("document", "date"), ("file", "note"))
-        return Source(
+        return PlanSource(
             document=_text(d["document"], "source.document"),
             date=_date(d["date"], "source.date"),
             file=_opt_text(d, "file", "source"),
@@ -1400,7 +1347,8 @@ class _Builder:
         d = _mapping(value, path, ("op", "value"), ("label",))
         op = _choice(d["op"], _join(path, "op"), TARGET_OPS, "a comparison")
         number = d["value"]
-        if isinstance(number, bool) or not isinstance(number, (int, float)):
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or \
+                not math.isfinite(number):
             raise _Invalid(
                 _join(path, "value"), f"{number!r} is not a number; expected a number such as 3000"
             )

@@ -47,19 +47,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from pcp_data.spc import series_values
+from pcp_data.vocabulary import FREQUENCIES
+
 METHOD = "ratio-to-mean (multiplicative)"
 """The ``method`` recorded on every :class:`SeasonalAdjustment`."""
 
 DEFAULT_MINIMUM_YEARS = 3
 """Whole years of history needed before seasonal factors are estimated (GUIDE section 2)."""
 
-_PERIODS = {"month": 12, "quarter": 4}
-
-
 def periods_per_year(frequency: str) -> int | None:
     """Periods in a year for a seasonal frequency: 12 for ``"month"``, 4 for ``"quarter"``,
     None for anything else (financial years, rolling years and snapshots have no season)."""
-    return _PERIODS.get(frequency)
+    return FREQUENCIES[frequency].seasons if frequency in FREQUENCIES else None
 
 
 @dataclass(frozen=True, eq=False)
@@ -150,7 +150,7 @@ def seasonally_adjust(
     """
     if minimum_years < 1:
         raise ValueError("minimum_years must be at least 1")
-    v, dates = _validated(values)
+    v, dates = series_values(values, "seasonal adjustment")
     per_year = periods_per_year(frequency)
     if per_year is None:
         return None
@@ -194,18 +194,3 @@ def _season(dates: pd.DatetimeIndex, frequency: str) -> np.ndarray:
     """Calendar month (1-12) or calendar quarter (1-4) of each period end."""
     month = dates.month.to_numpy()
     return month if frequency == "month" else (month - 1) // 3 + 1
-
-
-def _validated(series: pd.Series) -> tuple[np.ndarray, pd.DatetimeIndex]:
-    if not isinstance(series, pd.Series):
-        raise ValueError("seasonal adjustment needs a pandas Series")
-    if not isinstance(series.index, pd.DatetimeIndex):
-        raise ValueError("the series must be indexed by period end dates (a DatetimeIndex)")
-    if series.index.has_duplicates:
-        raise ValueError("the series has more than one value for the same period")
-    if not series.index.is_monotonic_increasing:
-        raise ValueError("the series must be in ascending date order")
-    values = pd.to_numeric(series, errors="raise").to_numpy(dtype=float, na_value=np.nan)
-    if np.isinf(values).any():
-        raise ValueError("the series holds an infinite value")
-    return values.copy(), pd.DatetimeIndex(series.index)

@@ -61,23 +61,14 @@ Also
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
+from pcp_data.vocabulary import FREQUENCIES, POLARITIES, POLARITY_SIGNS, Target, period_label
 
-POLARITIES: tuple[str, ...] = ("higher_is_better", "lower_is_better", "neutral")
-FREQUENCIES: tuple[str, ...] = (
-    "month",
-    "quarter",
-    "financial_year",
-    "rolling_12_months",
-    "snapshot",
-)
 RULES: tuple[str, ...] = ("outside_limits", "trend", "two_in_three", "shift")
 """Rule names in order of precedence."""
 
@@ -109,39 +100,6 @@ RULE_WORDS: dict[str, str] = {
     "two_in_three": "2 of 3 consecutive points close to a process limit",
     "shift": "7 or more consecutive points on one side of the average",
 }
-
-_UNITS: dict[str, tuple[str, str]] = {
-    "month": ("month", "months"),
-    "quarter": ("quarter", "quarters"),
-    "financial_year": ("year", "years"),
-    "snapshot": ("point", "points"),
-    "rolling_12_months": ("period", "periods"),
-}
-_TARGET_OPS = (">=", "<=", ">", "<")
-
-
-@dataclass(frozen=True)
-class Target:
-    """A target such as ``Target(">=", 75.0)``: a value passes when ``value op target``."""
-
-    op: str
-    value: float
-
-    def __post_init__(self) -> None:
-        if self.op not in _TARGET_OPS:
-            raise ValueError(f"target op must be one of {', '.join(_TARGET_OPS)}, not {self.op!r}")
-        if self.value is None or not math.isfinite(float(self.value)):
-            raise ValueError(f"target value must be a finite number, not {self.value!r}")
-
-    def passes(self, x: float) -> bool:
-        """Whether ``x`` meets the target."""
-        return {
-            ">=": x >= self.value,
-            "<=": x <= self.value,
-            ">": x > self.value,
-            "<": x < self.value,
-        }[self.op]
-
 
 @dataclass(frozen=True)
 class Segment:
@@ -252,24 +210,6 @@ def spc_refusal(frequency: str) -> str | None:
     return None
 
 
-def period_label(date: object, frequency: str) -> str:
-    """Words for one period given its end date: ``"March 2019"``, ``"the quarter to March 2019"``,
-    ``"2018/19"`` (financial year), ``"31 March 2019"`` (snapshot),
-    ``"12 months to March 2019"`` (rolling)."""
-    ts = pd.Timestamp(date)
-    month = ts.strftime("%B %Y")
-    if frequency == "quarter":
-        return f"the quarter to {month}"
-    if frequency == "financial_year":
-        start = ts.year if ts.month >= 4 else ts.year - 1
-        return f"{start}/{(start + 1) % 100:02d}"
-    if frequency == "snapshot":
-        return f"{ts.day} {month}"
-    if frequency == "rolling_12_months":
-        return f"12 months to {month}"
-    return month
-
-
 def xmr(
     series: pd.Series,
     polarity: str = "neutral",
@@ -319,11 +259,11 @@ def xmr(
         raise ValueError(refusal)
     if polarity not in POLARITIES:
         raise ValueError(f"polarity must be one of {', '.join(POLARITIES)}, not {polarity!r}")
-    values, dates = _validated(series)
-    tgt = _target(target)
+    values, dates = series_values(series, "an SPC chart")
+    tgt = None if target is None else Target.judged_from(target)
     notes: list[str] = []
     starts, reasons = _segment_starts(dates, rebase, notes)
-    pol = {"higher_is_better": 1, "lower_is_better": -1, "neutral": 0}[polarity]
+    pol = POLARITY_SIGNS[polarity]
 
     n = len(values)
     seg_of = np.zeros(n, dtype=int)
@@ -458,9 +398,12 @@ def xmr(
 # --------------------------------------------------------------------------- helpers
 
 
-def _validated(series: pd.Series) -> tuple[np.ndarray, pd.DatetimeIndex]:
+def series_values(series: pd.Series, needed_for: str) -> tuple[np.ndarray, pd.DatetimeIndex]:
+    """A copy of the values (NaN for a missing period) and the period end dates of a series
+    that keeps the product's contract (one finite value or NaN per period, indexed by
+    ascending period end dates); ValueError otherwise."""
     if not isinstance(series, pd.Series):
-        raise ValueError("an SPC chart needs a pandas Series")
+        raise ValueError(f"{needed_for} needs a pandas Series")
     if not isinstance(series.index, pd.DatetimeIndex):
         raise ValueError("the series must be indexed by period end dates (a DatetimeIndex)")
     if series.index.has_duplicates:
@@ -471,16 +414,6 @@ def _validated(series: pd.Series) -> tuple[np.ndarray, pd.DatetimeIndex]:
     if np.isinf(values).any():
         raise ValueError("the series holds an infinite value")
     return values.copy(), pd.DatetimeIndex(series.index)
-
-
-def _target(target: Target | tuple[str, float] | Mapping[str, object] | None) -> Target | None:
-    if target is None or isinstance(target, Target):
-        return target
-    if isinstance(target, Mapping):
-        return Target(str(target.get("op")), float(target.get("value")))  # type: ignore[arg-type]
-    if isinstance(target, Sequence) and len(target) == 2:
-        return Target(str(target[0]), float(target[1]))
-    raise ValueError(f"a target is (op, value), e.g. ('>=', 75); not {target!r}")
 
 
 def _segment_starts(
@@ -657,7 +590,8 @@ def _classify(rule: str | None, direction: int, pol: int) -> tuple[str | None, s
 
 
 def _unit(frequency: str, k: int) -> str:
-    one, many = _UNITS.get(frequency, ("point", "points"))
+    f = FREQUENCIES.get(frequency)
+    one, many = (f.period, f.periods) if f else ("point", "points")
     return one if k == 1 else many
 
 
@@ -722,7 +656,7 @@ def _assurance(target: Target | None, seg: Segment) -> tuple[str | None, str | N
         return None, None
     if not (math.isfinite(seg.lower) and math.isfinite(seg.upper)):
         return None, "No assurance: too few points to set process limits."
-    lo_pass, hi_pass = target.passes(seg.lower), target.passes(seg.upper)
+    lo_pass, hi_pass = target.met_by(seg.lower), target.met_by(seg.upper)
     tv = _fmt(target.value)
     limits = f"process limits {_fmt(seg.lower)} to {_fmt(seg.upper)}"
     if lo_pass and hi_pass:

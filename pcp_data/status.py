@@ -65,17 +65,29 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pcp_data.counts import CountTest
 from pcp_data.spc import SPCResult
 from pcp_data.surveys import ProportionChange
+from pcp_data.vocabulary import TIERS
 
 STATUSES: tuple[str, ...] = ("improving", "stable", "changed", "deteriorating", "not enough data")
 JUDGEMENTS: tuple[str, ...] = ("on track", "needs attention", "of concern", "not judged")
 """Judgements from best to worst, then "not judged"."""
-TIERS: tuple[str, ...] = ("maintain", "improve", "transform")
 ASSURANCES: tuple[str, ...] = (
     "consistently_pass", "consistently_fail", "hit_and_miss", "target_met", "target_missed")
 """Target assurance: from an XmR chart's limits (the first three), or from the latest figure
 alone where no chart judges (``target_met`` / ``target_missed``)."""
+
+SIGNALS: tuple[str, ...] = ("improving", "deteriorating", "changed")
+"""Statuses that say the evidence found a change."""
+STATUS_OF_VARIATION: dict[str, str] = {
+    "common_cause": "stable",
+    "special_cause_improvement": "improving",
+    "special_cause_concern": "deteriorating",
+    "special_cause_neutral_high": "changed",
+    "special_cause_neutral_low": "changed",
+}
+"""The status an XmR chart's or a p-chart's variation at the latest point gives."""
 
 STATUS_STYLE: dict[str, tuple[str, str]] = {
     # name: (icon, colour)
@@ -113,12 +125,7 @@ _TABLE: dict[str, dict[str, str]] = {
     },
 }
 _RANK = {"on track": 0, "needs attention": 1, "of concern": 2}
-_TIER_WORDS = {
-    "maintain": "the plan expects it to be maintained",
-    "improve": "the plan expects it to improve",
-    "transform": "the plan expects it to be transformed (special cause improvement)",
-    None: "the plan sets no expectation, so it is read as maintain",
-}
+_NO_TIER_WORDS = "the plan sets no expectation, so it is read as maintain"
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,11 @@ class Status:
     @property
     def words(self) -> str:
         return self.name + (" (provisional)" if self.provisional else "")
+
+    @property
+    def signal(self) -> bool:
+        """Whether the evidence found a change (see `SIGNALS`)."""
+        return self.name in SIGNALS
 
 
 @dataclass(frozen=True)
@@ -244,32 +256,37 @@ def status_from_spc(result: SPCResult) -> Status:
     no_limits = segment is None or math.isnan(segment.upper)
     if result.variation == "not_available" or no_limits:
         return Status("not enough data", result.sentence, True, "spc")
-    name = {
-        "common_cause": "stable",
-        "special_cause_improvement": "improving",
-        "special_cause_concern": "deteriorating",
-        "special_cause_neutral_high": "changed",
-        "special_cause_neutral_low": "changed",
-    }[result.variation]
-    return Status(name, result.sentence, result.provisional, "spc")
+    return Status(STATUS_OF_VARIATION[result.variation], result.sentence, result.provisional,
+                  "spc")
 
 
-def status_from_survey(change: ProportionChange, polarity: str) -> Status:
-    """Status from a two-proportion test of the change in a survey percentage.
+def status_from_test(test: CountTest | ProportionChange, polarity: str, about: str = "", *,
+                     source: str = "count") -> Status:
+    """Status from a test of a change: a count test, or a two-proportion test of a survey
+    percentage (``source="survey"``).
 
     Parameters
     ----------
-    change : ProportionChange
+    test : CountTest or ProportionChange
     polarity : {"higher_is_better", "lower_is_better", "neutral"}
+    about : str
+        Words to put before the test's sentence ("Against the baseline").
     """
-    if not change.judged:
-        return Status("not enough data", change.sentence, False, "survey")
-    if not change.significant or change.direction == "none":
-        return Status("stable", change.sentence, False, "survey")
+    sentence = test.sentence if not about else f"{about}: {test.sentence[0].lower()}" \
+        f"{test.sentence[1:]}"
+    if not test.judged:
+        return Status("not enough data", sentence, False, source)
+    if not test.significant or test.direction == "none":
+        return Status("stable", sentence, False, source)
     if polarity == "neutral":
-        return Status("changed", change.sentence, False, "survey")
-    good = (change.direction == "up") == (polarity == "higher_is_better")
-    return Status("improving" if good else "deteriorating", change.sentence, False, "survey")
+        return Status("changed", sentence, False, source)
+    good = (test.direction == "up") == (polarity == "higher_is_better")
+    return Status("improving" if good else "deteriorating", sentence, False, source)
+
+
+def status_from_survey(change: ProportionChange, polarity: str) -> Status:
+    """Status from a two-proportion test of the change in a survey percentage."""
+    return status_from_test(change, polarity, source="survey")
 
 
 def status_from_evidence(
@@ -319,7 +336,7 @@ def judge(status: Status, tier: str | None, assurance: str | None = None) -> Jud
             else f"Not judged: not enough data. {status.sentence}",
         )
     name = _TABLE[tier or "maintain"][status.name]
-    why = f"{status.words}, and {_TIER_WORDS[tier]}"
+    why = f"{status.words}, and {TIERS[tier].expectation if tier else _NO_TIER_WORDS}"
     step = ""
     if assurance == "consistently_fail" and name == "on track":
         name = "needs attention"

@@ -67,7 +67,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
-from pcp_data.spc import POLARITIES, RUN_LENGTH, VARIATION_WORDS, _classify, _runs, period_label
+from pcp_data.spc import RUN_LENGTH, VARIATION_WORDS, _classify, _runs
+from pcp_data.vocabulary import FREQUENCIES, POLARITIES, POLARITY_SIGNS, period_label
 
 Z95 = 1.959964
 """The two-sided 95% point of the standard normal distribution."""
@@ -384,13 +385,6 @@ def interval_frame(counts: pd.Series, base: pd.Series, z: float = Z95) -> pd.Dat
 LANEY_D2 = 1.128
 """Mean moving range of two independent standard normal values (d2 for n = 2)."""
 
-_PERIOD_WORDS: dict[str, str] = {
-    "month": "months",
-    "quarter": "quarters",
-    "financial_year": "years",
-}
-
-
 @dataclass(frozen=True, eq=False)
 class PChart:
     """A p-chart (or Laney p′ chart) of a survey percentage, with its signals.
@@ -541,7 +535,7 @@ def p_chart(
     for i in np.flatnonzero(outside):
         rule[i] = "outside_limits"
 
-    pol = {"higher_is_better": 1, "lower_is_better": -1, "neutral": 0}[polarity]
+    pol = POLARITY_SIGNS[polarity]
     last = int(np.flatnonzero(valid)[-1])
     latest_signal, variation = _classify(rule[last], int(side[last]), pol)
     label = period_label(dates[last], frequency)
@@ -555,7 +549,7 @@ def p_chart(
     elif rule[last] == "shift":
         run = run_len[last]
         where = "above" if side[last] > 0 else "below"
-        unit = _PERIOD_WORDS.get(frequency, "periods")
+        unit = FREQUENCIES[frequency].periods if frequency in FREQUENCIES else "periods"
         sentence = (
             f"{run} consecutive {unit} {where} the average ({_pct(pbar)}), to {label}: {verdict}."
         )

@@ -1,4 +1,5 @@
-"""The words the store uses: datasets, measures and the categories each dataset holds.
+"""The words the store uses: datasets, measures and the categories each dataset holds; and the
+words of a plan's measures: units, frequencies, polarities, expectation tiers and targets.
 
 Readers translate what a file says into these words; plans refer to them; pages show them.
 Offence groups and subgroups follow the Home Office police recorded crime open data tables
@@ -7,7 +8,14 @@ Offence groups and subgroups follow the Home Office police recorded crime open d
 
 from __future__ import annotations
 
+import math
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+
+import pandas as pd
+
+from pcp_data.periods import financial_year_label
 
 DATASETS: dict[str, str] = {
     "recorded_crime": "Police recorded crime",
@@ -71,6 +79,23 @@ WORKER_TYPES: tuple[str, ...] = (
     "Designated officers",
     "Special constables",
 )
+# names files give worker types, in lower case, with the vocabulary's name of each
+WORKER_TYPE_NAMES: dict[str, str] = {
+    "police officer": "Police officers",
+    "police officers": "Police officers",
+    "officers": "Police officers",
+    "police staff": "Police staff",
+    "staff": "Police staff",
+    "pcso": "PCSOs",
+    "pcsos": "PCSOs",
+    "police community support officer": "PCSOs",
+    "police community support officers": "PCSOs",
+    "designated officer": "Designated officers",
+    "designated officers": "Designated officers",
+    "special constable": "Special constables",
+    "special constables": "Special constables",
+    "specials": "Special constables",
+}
 
 # Indicators the sample data carries; real indicator files may bring others.
 SAMPLE_INDICATORS: tuple[str, ...] = (
@@ -81,6 +106,188 @@ SAMPLE_INDICATORS: tuple[str, ...] = (
 
 # area kinds kept apart in the store so that regions and nations never mix with forces
 AREA_KINDS: tuple[str, ...] = ("force", "region", "nation", "other")
+
+
+# --------------------------------------------------------------------------- measures
+# A plan's measure has a unit, a frequency, a polarity, perhaps an expectation tier and a
+# target (`pcp_data.plan`); these are their names and the words and rules that go with them.
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What a measure's figures count, and how they are written.
+
+    ``axis`` titles the value axis; ``figure`` and ``change`` are format strings for a figure
+    and a change in it (``"{:,.1f} per 1,000"``); ``tick`` is the chart's d3 number format;
+    ``adds_up`` says whether figures of several periods are added (counts) or averaged.
+    """
+
+    name: str
+    axis: str
+    figure: str
+    change: str
+    tick: str
+    adds_up: bool
+
+    def format(self, value: float) -> str:
+        """``12,345``, ``78.4%``, ``55.1 per 1,000``."""
+        return self.figure.format(value)
+
+
+UNITS: dict[str, Unit] = {u.name: u for u in (
+    Unit("count", "Number", "{:,.0f}", "{:+,.0f}", ",.0f", True),
+    Unit("rate_per_1000", "Per 1,000 people", "{:,.1f} per 1,000", "{:+,.2f} per 1,000", ",.2f",
+         False),
+    Unit("percent", "Per cent", "{:.1f}%", "{:+.1f} points", ".1f", False),
+    Unit("fte", "Full-time equivalent", "{:,.1f} FTE", "{:+,.1f}", ",.1f", True),
+    Unit("headcount", "Headcount", "{:,.0f}", "{:+,.0f}", ",.0f", True),
+    Unit("number", "Value", "{:,.1f}", "{:+,.1f}", ",.1f", False),
+)}
+
+
+def unit_of(name: str) -> Unit:
+    """The unit called ``name``; a name the vocabulary does not know is written as a count,
+    under its own name."""
+    return UNITS.get(name) or Unit(name, name, "{:,.0f}", "{:+,.0f}", ",.0f", True)
+
+
+@dataclass(frozen=True)
+class Frequency:
+    """How often a measure's figures come, and the words for it.
+
+    ``words`` names it (``"rolling 12 months"``), ``figures`` goes before "figures"
+    (``"rolling 12-month figures"``), ``axis`` titles the time axis; ``period`` and
+    ``periods`` count a chart's points (``"7 months in a row"``); ``step_months`` is the
+    months from one period's end to the next, None where it varies (rolling years come
+    monthly or quarterly, snapshots at any date).
+    """
+
+    name: str
+    words: str
+    figures: str
+    axis: str
+    period: str
+    periods: str
+    step_months: int | None
+
+    @property
+    def seasons(self) -> int | None:
+        """Periods in a year that can differ by season: 12 months, 4 quarters; else None."""
+        step = self.step_months
+        return 12 // step if step is not None and step < 12 else None
+
+
+FREQUENCIES: dict[str, Frequency] = {f.name: f for f in (
+    Frequency("month", "monthly", "monthly", "Month ending", "month", "months", 1),
+    Frequency("quarter", "quarterly", "quarterly", "Quarter ending", "quarter", "quarters", 3),
+    Frequency("financial_year", "financial year", "financial-year", "Financial year ending",
+              "year", "years", 12),
+    Frequency("rolling_12_months", "rolling 12 months", "rolling 12-month", "12 months ending",
+              "period", "periods", None),
+    Frequency("snapshot", "snapshot", "snapshot", "As at", "point", "points", None),
+)}
+FREQUENCY_WORDS: dict[str, str] = {f.name: f.words for f in FREQUENCIES.values()}
+
+# period types the store holds that are no measure's frequency (`pcp_data.facts.PERIOD_TYPES`)
+_OTHER_PERIOD_TYPE_FIGURES = {"rolling_year": "rolling-year", "year": "yearly"}
+
+
+def figures_words(kind: str) -> str:
+    """A frequency, or a period type the store holds, as written before "figures".
+
+    >>> figures_words("financial_year"), figures_words("rolling_year")
+    ('financial-year', 'rolling-year')
+    """
+    if kind in FREQUENCIES:
+        return FREQUENCIES[kind].figures
+    return _OTHER_PERIOD_TYPE_FIGURES.get(kind, kind)
+
+
+def period_label(date: object, frequency: str) -> str:
+    """Words for one period given its end date: ``"March 2019"``, ``"the quarter to March 2019"``,
+    ``"2018/19"`` (financial year), ``"31 March 2019"`` (snapshot),
+    ``"12 months to March 2019"`` (rolling)."""
+    ts = pd.Timestamp(date)
+    month = ts.strftime("%B %Y")
+    if frequency == "quarter":
+        return f"the quarter to {month}"
+    if frequency == "financial_year":
+        return financial_year_label(ts)
+    if frequency == "snapshot":
+        return f"{ts.day} {month}"
+    if frequency == "rolling_12_months":
+        return f"12 months to {month}"
+    return month
+
+
+POLARITY_SIGNS: dict[str, int] = {"higher_is_better": 1, "lower_is_better": -1, "neutral": 0}
+"""Each polarity with the sign of a change for the better (0: no change is better or worse)."""
+POLARITIES: tuple[str, ...] = tuple(POLARITY_SIGNS)
+
+
+@dataclass(frozen=True)
+class Tier:
+    """An expectation tier: ``text`` in the words of the Devon and Cornwall 2014 framework,
+    ``expectation`` as a judgement's sentence gives it."""
+
+    name: str
+    text: str
+    expectation: str
+
+
+TIERS: dict[str, Tier] = {t.name: t for t in (
+    Tier("maintain", "Current good performance should be maintained",
+         "the plan expects it to be maintained"),
+    Tier("improve", "Improvement in performance is expected", "the plan expects it to improve"),
+    Tier("transform", "Transformation of performance is required",
+         "the plan expects it to be transformed (special cause improvement)"),
+)}
+
+_COMPARISONS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
+TARGET_OPS: tuple[str, ...] = tuple(_COMPARISONS)
+JUDGED_TARGET_OPS: tuple[str, ...] = (">=", ">", "<=", "<")
+"""Targets figures are judged against; an ``==`` target is shown, never judged."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target or pledge such as ``Target(">", 3000, "above 3,000")``: a figure meets it
+    when ``figure op value``. ``label`` is how the plan words it."""
+
+    op: str
+    value: float
+    label: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.op not in TARGET_OPS:
+            raise ValueError(f"target op must be one of {', '.join(TARGET_OPS)}, not {self.op!r}")
+        if self.value is None or not math.isfinite(float(self.value)):
+            raise ValueError(f"target value must be a finite number, not {self.value!r}")
+
+    @property
+    def judged(self) -> bool:
+        """Whether figures are judged against it (see `JUDGED_TARGET_OPS`)."""
+        return self.op in JUDGED_TARGET_OPS
+
+    def met_by(self, figure: float) -> bool:
+        """Whether ``figure`` meets the target."""
+        return _COMPARISONS[self.op](figure, self.value)
+
+    @classmethod
+    def judged_from(cls, target: Target | tuple[str, float] | Mapping[str, object]) -> Target:
+        """A target to judge figures against, from a Target, ``(op, value)`` or
+        ``{"op": ..., "value": ...}``; ValueError for an ``==`` target or anything else."""
+        if isinstance(target, Mapping):
+            target = cls(str(target.get("op")), float(target.get("value")))  # type: ignore[arg-type]
+        elif isinstance(target, Sequence) and not isinstance(target, str) and len(target) == 2:
+            target = cls(str(target[0]), float(target[1]))
+        if not isinstance(target, Target):
+            raise ValueError(f"a target is (op, value), e.g. ('>=', 75); not {target!r}")
+        if not target.judged:
+            raise ValueError(f"target op must be one of {', '.join(JUDGED_TARGET_OPS)}, "
+                             f"not {target.op!r}")
+        return target
 
 
 # --------------------------------------------------------------------------- classification

@@ -7,7 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.template_helpers import crime_rows, workbook
+import pytest
+
+from pcp_data.cli import main
+from tests.template_helpers import FAULT, break_template_reader, crime_rows, workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,3 +79,23 @@ def test_init_loads_sample_once(tmp_path: Path) -> None:
     assert "Loaded the synthetic sample data" in cli("init", db=db).stdout
     assert "already holds data" in cli("init", db=db).stdout
     assert "pcp_sample.xlsx" in cli("uploads", db=db).stdout
+
+
+def test_a_readers_bug_is_reported_as_the_products_fault_without_a_traceback(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run in-process (``main``) so that the template reader can be broken."""
+    monkeypatch.setenv("PCP_DATA_DIR", str(tmp_path / "data"))
+    db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    good, broken = write(tmp_path, "good.xlsx", 1), write(tmp_path, "broken.xlsx", 2)
+    break_template_reader(monkeypatch, "broken.xlsx")
+    assert main(["import", str(good), str(broken), "--db", db]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"broken.xlsx: {FAULT}.")
+    assert "Traceback" not in err and "KeyError" not in err
+    log = tmp_path / "data" / "pcp_data.log"
+    assert f"The log: {log}" in err
+    logged = log.read_text(encoding="utf-8")
+    assert "reading broken.xlsx failed" in logged and "Traceback" in logged
+    assert "KeyError" in logged
+    assert "No uploads." in cli("uploads", db=db).stdout

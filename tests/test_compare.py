@@ -16,7 +16,7 @@ from pcp_data.compare import (
     vs_target,
     year_to_date_vs_last_year,
 )
-from pcp_data.spc import Target
+from pcp_data.vocabulary import Target
 
 
 def monthly(values: list[float], start: str = "2017-04-30") -> pd.Series:

@@ -14,9 +14,10 @@ from pcp_data.assess import assess_plan, changes_since
 from pcp_data.importer import import_files
 from pcp_data.judging import METHODS, SNAPSHOT_MATERIAL, judge_series
 from pcp_data.measures import MeasureSeries
-from pcp_data.plan import Baseline, DataRef, Measure, Period, Target, load_shipped, shipped_plans
+from pcp_data.plan import Baseline, DataRef, Measure, Period, load_shipped, shipped_plans
 from pcp_data.plan_facts import PlanFacts
 from pcp_data.store import Store
+from pcp_data.vocabulary import Target
 
 CRIME = DataRef("recorded_crime", "offences", "Theft offences", "Domestic burglary")
 

@@ -180,3 +180,26 @@ def test_upload_page_refuses_a_bad_file_and_stores_nothing(app: AppTest,
     publish = next(b for b in at.button if b.label == "Publish")
     assert publish.disabled
     assert sample_store.revision() == before
+
+
+def test_upload_page_shows_a_readers_bug_as_the_products_fault(
+        app: AppTest, sample_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.template_helpers import FAULT, break_template_reader, crime_rows, workbook
+
+    before = sample_store.revision()
+    break_template_reader(monkeypatch, "april.xlsx")
+    at = app.run()
+    at.switch_page("pages/upload.py")
+    at.run()
+    content = workbook({"Recorded crime": crime_rows(
+        ["2019-04", "Durham", "Robbery", "Robbery of personal property", 3])})
+    at.file_uploader[0].upload("april.xlsx", content,
+                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]  # no traceback on the page
+    [error] = [e.value for e in at.error]
+    assert error.startswith(f"april.xlsx: {FAULT}.")
+    assert "Validation report" not in text_of(at)
+    assert not [b for b in at.button if b.label == "Publish"]
+    assert "Upload history" in text_of(at)
+    assert sample_store.revision() == before

@@ -202,10 +202,10 @@ def test_measures_use_the_store_vocabulary(plan_id: str) -> None:
                 assert category in vocabulary.WORKER_TYPES
             elif m.data.dataset == "indicator":
                 assert category
-        assert m.unit in plan_module.UNITS
-        assert m.frequency in plan_module.FREQUENCIES
-        assert m.polarity in plan_module.POLARITIES
-        assert m.tier in (None, *plan_module.TIERS)
+        assert m.unit in vocabulary.UNITS
+        assert m.frequency in vocabulary.FREQUENCIES
+        assert m.polarity in vocabulary.POLARITIES
+        assert m.tier in (None, *vocabulary.TIERS)
         assert m.kpq_ids or m.priority_ids
         if m.chosen_by_product:
             assert m.note
@@ -522,6 +522,11 @@ BAD: list[tuple[str, Any, str]] = [
         "target value text",
         _set("measures[3].target.value", "lots"),
         r"measures\[3\]\.target\.value: 'lots' is not a number; expected a number",
+    ),
+    (
+        "target value infinite",
+        _set("measures[3].target.value", float("inf")),
+        r"measures\[3\]\.target\.value: inf is not a number; expected a number",
     ),
     (
         "minimum_base negative",

@@ -7,17 +7,16 @@ import streamlit as st
 
 from pcp_data import charts
 from pcp_data.assess import (
-    PERIOD_AXIS_WORDS,
     Assessment,
     QuestionAssessment,
     axis_title,
     format_value,
+    period_axis_title,
     rate_note,
 )
 from pcp_data.surveys import interval_frame
+from pcp_data.vocabulary import POLARITY_SIGNS, unit_of
 from ui.shared import status_badge
-
-VALUE_FORMATS = {"percent": ".1f", "rate_per_1000": ",.2f", "fte": ",.1f", "number": ",.1f"}
 
 
 def chart_for(a: Assessment, *, height: int = 320, legend: bool = True) -> object | None:
@@ -29,9 +28,9 @@ def chart_for(a: Assessment, *, height: int = 320, legend: bool = True) -> objec
         values = values[values.index <= pd.Timestamp(a.as_at)]
     if values.dropna().empty:
         return None
-    fmt = VALUE_FORMATS.get(m.unit, ",.0f")
+    fmt = unit_of(m.unit).tick
     y_title = axis_title(m, a.series)
-    x_title = PERIOD_AXIS_WORDS.get(m.frequency, "Period ending")
+    x_title = period_axis_title(m)
     if a.series.counts is not None and a.series.base is not None:
         index = values.dropna().index
         rows = interval_frame(a.series.counts.reindex(index), a.series.base.reindex(index))
@@ -149,7 +148,7 @@ def measure_block(a: Assessment, *, show_details: bool = True,
             st.altair_chart(charts.bar_chart(
                 table, category="label", value="value", x_title=axis_title(m, a.series),
                 highlight=table.loc[table["is_home"], "label"].iloc[0],
-                value_format=VALUE_FORMATS.get(m.unit, ",.0f")), width="stretch", theme=None)
+                value_format=unit_of(m.unit).tick), width="stretch", theme=None)
             avg = format_value(a.peers.peer_average, m.unit)
             st.dataframe(table.assign(value=table["value"].map(
                 lambda v: format_value(v, m.unit)))[["rank", "label", "value"]].rename(
@@ -177,19 +176,14 @@ def change_words(a: Assessment) -> str | None:
     if yb is None or not yb.available or yb.change is None:
         return None
     unit = a.measure.unit
-    if unit == "percent":
-        return f"{yb.change:+.1f} points"
-    if unit == "rate_per_1000":
-        words = f"{yb.change:+,.2f} per 1,000"
-    elif unit in ("fte", "number"):
-        words = f"{yb.change:+,.1f}"
-    else:
-        words = f"{yb.change:+,.0f}"
+    words = unit_of(unit).change.format(yb.change)
+    if unit == "percent":  # a change in percentage points has no percentage change
+        return words
     return words + (f" ({yb.pct_change:+.1f}%)" if yb.pct_change is not None else "")
 
 
 def _delta_colour(polarity: str) -> str:
-    return {"higher_is_better": "normal", "lower_is_better": "inverse"}.get(polarity, "off")
+    return {1: "normal", -1: "inverse"}.get(POLARITY_SIGNS.get(polarity, 0), "off")
 
 
 def question_summary(qa: QuestionAssessment) -> pd.DataFrame:

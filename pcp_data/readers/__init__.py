@@ -10,20 +10,28 @@ says what was looked for.
 
 Readers never raise on bad content: they return a `ReadResult` whose ``problems`` list every
 bad cell (file, sheet, row, column, value, what was expected). A result with problems is
-never stored.
+never stored. Content too damaged to read at all raises `~pcp_data.errors.BadInput` (the
+`Source` raises it for what the spreadsheet, ZIP and CSV libraries raise), which `read_source`
+makes the file's one problem. Any other exception is a fault in the product, not in the file:
+`read_source` logs it with its traceback and raises `~pcp_data.errors.ProductFault`, which
+names the file, so that the whole upload is refused and nothing is stored.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import pandas as pd
 
-from pcp_data.errors import Problem
-from pcp_data.facts import empty_facts
+from pcp_data.errors import BadInput, Problem, ProductFault
+from pcp_data.facts import empty_facts, normalise_facts
 from pcp_data.readers.source import Source
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,28 @@ class ReadResult:
             "warnings": list(self.warnings),
             "problems": [p.to_dict() for p in self.problems],
         }
+
+
+def finish(result: ReadResult, records: list[dict[str, Any]], empty: Problem,
+           edition: Callable[[pd.DataFrame], str] | None = None) -> ReadResult:
+    """A reader's ``result`` with the facts of the ``records`` it read: left as it is when it
+    has problems, given the problem ``empty`` when there are no records. ``edition`` names
+    the edition of the facts, from them, where the file does not say."""
+    if result.problems:
+        return result
+    if not records:
+        result.problems.append(empty)
+        return result
+    frame = pd.DataFrame.from_records(records)
+    if edition is not None:
+        frame["edition"] = edition(frame)
+    result.facts = normalise_facts(frame)
+    return result
+
+
+def span(first: str, last: str) -> str:
+    """``"2017/18 to 2019/20"``, or ``first`` alone when ``last`` is the same."""
+    return first if first == last else f"{first} to {last}"
 
 
 @dataclass(frozen=True)
@@ -172,8 +202,24 @@ def _load_readers() -> None:
 
 
 def read_source(source: Source) -> ReadResult:
-    """Recognise ``source`` by its content and read it."""
+    """Recognise ``source`` by its content and read it.
+
+    Raises
+    ------
+    ProductFault
+        When a reader fails on something other than bad content (a bug); it is logged.
+    """
     _load_readers()
+    try:
+        return _read(source)
+    except BadInput as exc:
+        return _unreadable(source, exc.message, exc.expected)
+    except Exception as exc:
+        logger.exception("reading %s failed: a fault in the product", source.name)
+        raise ProductFault(source.name) from exc
+
+
+def _read(source: Source) -> ReadResult:
     kind = source.kind
     if kind == "empty":
         return _unreadable(source, "the file is empty", "a spreadsheet (.xlsx, .ods) or CSV")
@@ -184,11 +230,8 @@ def read_source(source: Source) -> ReadResult:
             "a spreadsheet (.xlsx, .ods) or CSV",
         )
     for reader in READERS:
-        try:
-            if reader.sniff(source):
-                return reader.read(source)
-        except Exception as exc:  # a corrupt workbook fails inside the spreadsheet library
-            return _unreadable(source, f"the file could not be read ({exc})", "a valid workbook")
+        if reader.sniff(source):
+            return reader.read(source)
     known = "; ".join(r.label for r in READERS)
     return _unreadable(
         source,

@@ -41,11 +41,11 @@ from pcp_data.cleaning import (
     spellings_matcher,
     unrecognised_cells,
 )
-from pcp_data.errors import Problem
+from pcp_data.errors import BadInput, Problem
 from pcp_data.facts import normalise_facts
 from pcp_data.forces import Area, classify_non_area, resolve_area
 from pcp_data.periods import financial_quarter, financial_year, financial_year_label
-from pcp_data.readers import Produces, ReadResult, SetAside, register
+from pcp_data.readers import Produces, ReadResult, SetAside, register, span
 from pcp_data.readers.source import Source, column_letter, find_header
 
 SOURCE = "Home Office police recorded crime open data"
@@ -106,12 +106,6 @@ def _near_miss_problem(source: Source, sheet: str,
                    row[others[0]] if len(others) == 1 else None, expected)
 
 
-class _Bad(ValueError):
-    def __init__(self, message: str, expected: str) -> None:
-        super().__init__(message)
-        self.message, self.expected = message, expected
-
-
 _QUARTER = re.compile(r"^(?:q|qtr|quarter)?\s*(\d+(?:\.0*)?)$", re.IGNORECASE)
 
 
@@ -121,14 +115,14 @@ def _quarter(value: object) -> int:
     m = _QUARTER.match(text)
     q = float(m.group(1)) if m else None
     if q not in (1, 2, 3, 4):
-        raise _Bad("is not a financial quarter", "a quarter number 1-4 (Q1 = April-June)")
+        raise BadInput("is not a financial quarter", "a quarter number 1-4 (Q1 = April-June)")
     return int(q)
 
 
 def _year(value: object) -> dt.date:
     fy = financial_year(clean_label(value)) if not is_blank(value) else None
     if fy is None:
-        raise _Bad("is not a financial year", "a financial year such as 2017/18")
+        raise BadInput("is not a financial year", "a financial year such as 2017/18")
     return fy[0]
 
 
@@ -173,7 +167,7 @@ class HomeOfficePRCReader:
             )
         if years:
             labels = sorted(financial_year_label(y) for y in years)
-            edition = labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
+            edition = span(labels[0], labels[-1])
         else:
             edition = ""
         if result.problems:
@@ -203,8 +197,8 @@ class HomeOfficePRCReader:
         c_year, c_q, c_force = cols["year"], cols["quarter"], cols["force"]
         c_group, c_sub, c_num = cols["group"], cols["subgroup"], cols["number"]
         width = max(cols.values()) + 1
-        periods: dict[tuple[object, object], tuple[dt.date, dt.date] | _Bad] = {}
-        areas: dict[object, Area | str | _Bad] = {}
+        periods: dict[tuple[object, object], tuple[dt.date, dt.date] | BadInput] = {}
+        areas: dict[object, Area | str | BadInput] = {}
         offences: dict[tuple[object, object], tuple[str, str]] = {}
         numbers: dict[object, Any] = {}
         aside: dict[tuple[str, str], int] = {}
@@ -212,7 +206,7 @@ class HomeOfficePRCReader:
         problems = result.problems
         start_problems = len(problems)
 
-        def problem(i: int, col: int, name: str, value: object, bad: _Bad) -> None:
+        def problem(i: int, col: int, name: str, value: object, bad: BadInput) -> None:
             if len(problems) - start_problems >= MAX_PROBLEMS:
                 return
             shown = None if is_blank(value) else value
@@ -247,11 +241,11 @@ class HomeOfficePRCReader:
                 elif hit is not None:
                     area = f"a {hit.kind} total, not a police force area"
                 else:
-                    area = _Bad("is not a known police force area",
+                    area = BadInput("is not a known police force area",
                                 "one of the 43 forces of England and Wales (or a body such as "
                                 "Action Fraud, which is set aside)")
                 areas[f] = area
-            if isinstance(area, _Bad):
+            if isinstance(area, BadInput):
                 problem(i, c_force, "Force Name", f, area)
                 continue
             if isinstance(area, str):
@@ -263,18 +257,18 @@ class HomeOfficePRCReader:
             if period is None:
                 try:
                     fy = _year(y)
-                except _Bad as bad:
+                except BadInput as bad:
                     period = bad
                     problem(i, c_year, "Financial Year", y, bad)
                 else:
                     try:
                         period = financial_quarter(fy, _quarter(q))
                         years.add(fy)
-                    except _Bad as bad:
+                    except BadInput as bad:
                         period = bad
                         problem(i, c_q, "Financial Quarter", q, bad)
                 periods[(y, q)] = period
-            elif isinstance(period, _Bad):
+            elif isinstance(period, BadInput):
                 col, name = (c_year, "Financial Year") if "year" in period.message else (
                     c_q, "Financial Quarter")
                 problem(i, col, name, y if col == c_year else q, period)
@@ -295,7 +289,7 @@ class HomeOfficePRCReader:
                 names = (group, sub)
                 offences[(g, s)] = names
             if not names[0]:
-                problem(i, c_group, "Offence Group", g, _Bad("is empty", "an offence group"))
+                problem(i, c_group, "Offence Group", g, BadInput("is empty", "an offence group"))
                 continue
             for label in (f"group '{names[0]}'", f"subgroup '{names[1]}' (of {names[0]})"):
                 if label in unknown_labels:
@@ -306,22 +300,22 @@ class HomeOfficePRCReader:
                 try:
                     value = parse_number(n)
                 except NotANumber:
-                    value = _Bad("is not a number", "a whole number of offences")
+                    value = BadInput("is not a number", "a whole number of offences")
                 if value is None:
-                    value = _Bad("is empty", "a whole number of offences")
+                    value = BadInput("is empty", "a whole number of offences")
                 elif isinstance(value, float) and not value.is_integer():
                     # negative counts are real: offences reclassified or cancelled later
-                    value = _Bad("is not a whole number of offences",
+                    value = BadInput("is not a whole number of offences",
                                  "a whole number of offences")
                 if isinstance(n, str | float | int):
                     numbers[n] = value
-            if isinstance(value, _Bad):
+            if isinstance(value, BadInput):
                 problem(i, c_num, "Number of Offences", n, value)
                 continue
             if value is MISSING:
                 missing += 1
                 continue
-            if isinstance(period, _Bad):
+            if isinstance(period, BadInput):
                 continue
             key = (area.code, period[0], period[1], names[0], names[1])
             sums[key] = sums.get(key, 0.0) + value

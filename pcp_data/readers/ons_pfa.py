@@ -234,10 +234,6 @@ def _classify(source: Source, sheet: str) -> _Table | None:
     return _Table(sheet, kind, title, header_row, cols)
 
 
-class _Bad(ValueError):
-    pass
-
-
 def _rolling_year(end: dt.date) -> tuple[dt.date, dt.date]:
     month0 = end.year * 12 + end.month - 1 - 11
     return dt.date(month0 // 12, month0 % 12 + 1, 1), end

@@ -39,8 +39,6 @@ import zipfile
 from collections import Counter
 from typing import Any
 
-import pandas as pd
-
 from pcp_data import vocabulary
 from pcp_data.cleaning import (
     clean_label,
@@ -49,13 +47,16 @@ from pcp_data.cleaning import (
     spellings_matcher,
     unrecognised_cells,
 )
-from pcp_data.errors import Problem
-from pcp_data.facts import normalise_facts
+from pcp_data.errors import BadInput, Problem
 from pcp_data.forces import Area, resolve_area
 from pcp_data.periods import month_end, month_label, parse_month
-from pcp_data.readers import Produces, ReadResult, SetAside, register
-from pcp_data.readers.source import Source, column_letter
+from pcp_data.readers import Produces, ReadResult, SetAside, finish, register, span
+from pcp_data.readers.source import Source, column_letter, csv_rows, damaged_content
 from pcp_data.readers.workforce_tables import non_area_reason
+
+_ZIP = "a ZIP of data.police.uk CSVs"
+_CSV = "a valid CSV file"
+_ENCRYPTED = 0x1  # the ZIP general-purpose flag bit of a password-protected member
 
 STREET_SOURCE = "data.police.uk street-level crime"
 OUTCOMES_SOURCE = "data.police.uk outcomes"
@@ -150,7 +151,8 @@ def _guess(text: str, candidates: list[int], missing: str) -> int | None:
     Falls within, months for Month), or the only unrecognised column."""
     if len(candidates) <= 1:
         return candidates[0] if candidates else None
-    body = list(itertools.islice(csv.reader(io.StringIO(text)), 1, 201))
+    with damaged_content("file", _CSV):
+        body = list(itertools.islice(csv.reader(io.StringIO(text)), 1, 201))
     looks = {"falls within": lambda v: resolve_area(v) is not None,
              "month": lambda v: parse_month(v) is not None}.get(missing)
     if looks is None:
@@ -174,12 +176,14 @@ def _members(source: Source) -> list[tuple[str, str]]:
     if source.kind != "zip":
         return []
     out = []
-    with zipfile.ZipFile(io.BytesIO(source.content)) as z:
+    with damaged_content("ZIP", _ZIP), zipfile.ZipFile(io.BytesIO(source.content)) as z:
         for info in z.infolist():
             if info.is_dir() or not info.filename.lower().endswith(".csv"):
                 continue
             if info.filename.startswith("__MACOSX/"):
                 continue
+            if info.flag_bits & _ENCRYPTED:
+                raise BadInput(f"the ZIP could not be read ({info.filename} is encrypted)", _ZIP)
             out.append((info.filename, _decode(z.read(info))))
     return out
 
@@ -200,25 +204,23 @@ class PoliceUKReader:
             return csv_kind(head) is not None or near_miss(head) is not None
         if source.kind != "zip":
             return False
-        try:
-            with zipfile.ZipFile(io.BytesIO(source.content)) as z:
-                for info in z.infolist():
-                    if info.filename.lower().endswith(".csv") and not info.is_dir():
-                        with z.open(info) as fh:
-                            head = _decode(fh.read(4096))
-                        if csv_kind(head) is not None or near_miss(head) is not None:
-                            return True
-        except zipfile.BadZipFile:
-            return False
+        with damaged_content("ZIP", _ZIP), zipfile.ZipFile(io.BytesIO(source.content)) as z:
+            for info in z.infolist():
+                if not info.filename.lower().endswith(".csv") or info.is_dir() or \
+                        info.flag_bits & _ENCRYPTED:
+                    continue
+                with z.open(info) as fh:
+                    head = _decode(fh.read(4096))
+                if csv_kind(head) is not None or near_miss(head) is not None:
+                    return True
         return False
 
     def read(self, source: Source) -> ReadResult:
         result = ReadResult(source.name, self.format, self.label)
         try:
             members = _members(source)
-        except zipfile.BadZipFile as exc:
-            result.problems.append(Problem(source.name, f"the ZIP could not be read ({exc})",
-                                           expected="a ZIP of data.police.uk CSVs"))
+        except BadInput as exc:
+            result.problems.append(Problem(source.name, exc.message, expected=exc.expected))
             return result
         records: list[dict[str, Any]] = []
         skipped: list[str] = []
@@ -241,23 +243,17 @@ class PoliceUKReader:
                 source.name, "no street-level crime or outcomes CSV found",
                 expected="CSVs with the columns Crime ID, Month, Falls within and Crime type "
                 "or Outcome type"))
-        if result.problems:
-            return result
-        if not records:
-            result.problems.append(Problem(source.name, "the file holds no rows below its header",
-                                           result.sheets[0], expected="one row per crime"))
-            return result
-        frame = pd.DataFrame.from_records(records)
-        months = sorted(set(frame["period_start"]))
-        first, last = month_label(months[0]), month_label(months[-1])
-        frame["edition"] = first if first == last else f"{first} to {last}"
-        result.facts = normalise_facts(frame)
-        return result
+        return finish(result, records, Problem(source.name,
+                                               "the file holds no rows below its header",
+                                               result.sheets[0] if result.sheets else None,
+                                               expected="one row per crime"),
+                      edition=lambda facts: span(month_label(min(facts["period_start"])),
+                                                 month_label(max(facts["period_start"]))))
 
 
 def _read_csv(file: str, name: str, text: str, kind: str,
               result: ReadResult) -> list[dict[str, Any]]:
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = csv_rows(text)
     header = [header_key(c) for c in rows[0]]
     col = {
         "month": header.index("month"),

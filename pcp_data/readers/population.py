@@ -26,8 +26,6 @@ import re
 import statistics
 from typing import Any
 
-import pandas as pd
-
 from pcp_data.cleaning import (
     MISSING,
     NotANumber,
@@ -39,9 +37,8 @@ from pcp_data.cleaning import (
     year_of,
 )
 from pcp_data.errors import Problem
-from pcp_data.facts import normalise_facts
 from pcp_data.forces import AreaMismatch, classify_non_area, resolve_code_and_name
-from pcp_data.readers import Produces, ReadResult, SetAside, register
+from pcp_data.readers import Produces, ReadResult, SetAside, finish, register
 from pcp_data.readers.source import Source, column_letter
 
 SOURCE = "ONS mid-year population estimates by police force area"
@@ -165,14 +162,8 @@ class PopulationReader:
                 continue
             result.sheets.append(sheet)
             records.extend(self._sheet(source, sheet, rows, found, result))
-        if result.problems:
-            return result
-        if not records:
-            result.problems.append(Problem(source.name, "no population figures were found",
-                                           expected="rows of forces with a figure per year"))
-            return result
-        result.facts = normalise_facts(pd.DataFrame.from_records(records))
-        return result
+        return finish(result, records, Problem(source.name, "no population figures were found",
+                                               expected="rows of forces with a figure per year"))
 
     def _sheet(self, source: Source, sheet: str, rows: list[list[object]],
                found: tuple[int, int, int | None, dict[int, int]],

@@ -1,16 +1,40 @@
-"""An uploaded file as readers see it: its bytes, what kind of file it is, its sheets."""
+"""An uploaded file as readers see it: its bytes, what kind of file it is, its sheets.
+
+What the file libraries raise on damaged content (a cut or corrupt workbook, ZIP or CSV)
+becomes `~pcp_data.errors.BadInput` here (`damaged_content`), so that anything else raised
+while a file is read is known to be a fault in the product.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import python_calamine
 
 from pcp_data.cleaning import header_key, spellings_matcher
+from pcp_data.errors import BadInput
+
+_DAMAGED: tuple[type[Exception], ...] = (
+    python_calamine.CalamineError, csv.Error, zipfile.BadZipFile, zlib.error, EOFError,
+    NotImplementedError,  # zipfile: a member compressed in a way it cannot read
+)
+
+
+@contextmanager
+def damaged_content(what: str, expected: str) -> Iterator[None]:
+    """Raise what the file libraries raise on damaged content as `BadInput`:
+    ``"the {what} could not be read (...)"``, expecting ``expected``."""
+    try:
+        yield
+    except _DAMAGED as exc:
+        raise BadInput(f"the {what} could not be read ({exc})", expected) from exc
 
 
 def column_letter(index: int) -> str:
@@ -46,7 +70,7 @@ class Source:
                     if any(n.startswith("xl/") for n in names):
                         return "xlsx"
                     return "zip"
-            except zipfile.BadZipFile:
+            except _DAMAGED:
                 return "broken"
         if head.startswith(b"\xd0\xcf\x11\xe0"):
             return "xls"
@@ -60,7 +84,8 @@ class Source:
 
     @cached_property
     def _workbook(self) -> python_calamine.CalamineWorkbook:
-        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self.content))
+        with damaged_content("file", "a valid workbook"):
+            return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self.content))
 
     @cached_property
     def sheet_names(self) -> list[str]:
@@ -72,14 +97,17 @@ class Source:
     def rows(self, sheet: str | None = None) -> list[list[object]]:
         """Every row of a sheet (or of the CSV), row 0 being the sheet's first row.
 
-        Cells are str, float, int, bool, datetime/date or ``""`` for empty.
+        Cells are str, float, int, bool, datetime/date or ``""`` for empty. Raises `BadInput`
+        when the content is damaged.
         """
         key = sheet if sheet is not None else self.sheet_names[0]
         if key not in self._rows:
             if self.is_workbook:
-                data = self._workbook.get_sheet_by_name(key).to_python(skip_empty_area=False)
+                with damaged_content("file", "a valid workbook"):
+                    data = self._workbook.get_sheet_by_name(key).to_python(
+                        skip_empty_area=False)
             else:
-                data = [list(r) for r in csv.reader(io.StringIO(self.text))]
+                data = csv_rows(self.text)
             self._rows[key] = data
         return self._rows[key]
 
@@ -98,6 +126,12 @@ class Source:
             if header_key(name) in keys:
                 return name
         return None
+
+
+def csv_rows(text: str, *, delimiter: str = ",") -> list[list[str]]:
+    """Every row of CSV text; `BadInput` for text the csv module cannot parse."""
+    with damaged_content("file", "a valid CSV file"):
+        return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
 def find_header(

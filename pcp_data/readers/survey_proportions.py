@@ -25,12 +25,8 @@ it is kept once (a warning reports any row that disagrees).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from typing import Any
-
-import pandas as pd
 
 from pcp_data.cleaning import (
     NotANumber,
@@ -43,11 +39,10 @@ from pcp_data.cleaning import (
     parse_number,
 )
 from pcp_data.errors import Problem
-from pcp_data.facts import normalise_facts
 from pcp_data.forces import force_by_code, local_area, resolve_area
 from pcp_data.periods import month_end, parse_day
-from pcp_data.readers import Produces, ReadResult, register
-from pcp_data.readers.source import Source, column_letter, find_header
+from pcp_data.readers import Produces, ReadResult, finish, register
+from pcp_data.readers.source import Source, column_letter, csv_rows, find_header
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "date": ("Date", "Period", "Quarter end", "Quarter ending", "Quarter", "Month"),
@@ -67,7 +62,7 @@ def _rows(source: Source, sheet: str) -> list[list[object]]:
     if source.kind == "csv":
         first = source.text.split("\n", 1)[0]
         if csv_delimiter(first) == ";":
-            return [list(r) for r in csv.reader(io.StringIO(source.text), delimiter=";")]
+            return csv_rows(source.text, delimiter=";")
     return source.rows(sheet)
 
 
@@ -115,14 +110,9 @@ class SurveyProportionsReader:
                 continue
             result.sheets.append(sheet)
             records.extend(self._sheet(source, sheet, rows, found, result))
-        if result.problems:
-            return result
-        if not records:
-            result.problems.append(Problem(source.name, "no survey figures were found",
-                                           expected="rows with a date, area, measure and value"))
-            return result
-        result.facts = normalise_facts(pd.DataFrame.from_records(records))
-        return result
+        return finish(result, records, Problem(
+            source.name, "no survey figures were found",
+            expected="rows with a date, area, measure and value"))
 
     def _sheet(self, source: Source, sheet: str, rows: list[list[object]],
                found: tuple[int, dict[str, int]], result: ReadResult) -> list[dict[str, Any]]:

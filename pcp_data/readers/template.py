@@ -31,7 +31,7 @@ import pandas as pd
 
 from pcp_data import vocabulary
 from pcp_data.cleaning import MISSING, NotANumber, clean_label, header_key, is_blank, parse_number
-from pcp_data.errors import Problem
+from pcp_data.errors import BadInput, Problem
 from pcp_data.facts import normalise_facts
 from pcp_data.forces import Area, local_area, resolve_area
 from pcp_data.periods import financial_year, month_end, parse_day, parse_month, parse_quarter
@@ -121,21 +121,6 @@ SHEETS: tuple[SheetSpec, ...] = (
     ),
 )
 
-_WORKER_ALIASES = {
-    "police officer": "Police officers",
-    "officers": "Police officers",
-    "police officers": "Police officers",
-    "police staff": "Police staff",
-    "staff": "Police staff",
-    "pcso": "PCSOs",
-    "pcsos": "PCSOs",
-    "police community support officers": "PCSOs",
-    "designated officer": "Designated officers",
-    "designated officers": "Designated officers",
-    "special constable": "Special constables",
-    "special constables": "Special constables",
-    "specials": "Special constables",
-}
 _GROUPS = {g.lower(): g for g in vocabulary.OFFENCE_GROUPS}
 _SUBGROUPS = {
     g: {s.lower(): s for s in subs} for g, subs in vocabulary.OFFENCE_GROUPS.items()
@@ -158,17 +143,11 @@ TEMPLATE_MEASURES: dict[str, tuple[str, ...]] = {
 }
 
 
-class _Bad(ValueError):
-    def __init__(self, message: str, expected: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.expected = expected
-
-
 def _period_of_month(value: object) -> tuple[dt.date, dt.date, str]:
     m = _excel_serial(value) or parse_month(value)
     if m is None:
-        raise _Bad("not a month", "a month such as 2019-04, Apr 2019, April 2019 or an Excel date")
+        raise BadInput("not a month",
+                       "a month such as 2019-04, Apr 2019, April 2019 or an Excel date")
     return m, month_end(m), "month"
 
 
@@ -186,8 +165,8 @@ def _period_of_month_or_quarter(value: object) -> tuple[dt.date, dt.date, str]:
         return q[0], q[1], "quarter"
     try:
         return _period_of_month(value)
-    except _Bad:
-        raise _Bad(
+    except BadInput:
+        raise BadInput(
             "not a month or quarter",
             "a month (2019-04, Apr 2019, an Excel date) or a quarter such as 2019 Q2",
         ) from None
@@ -202,8 +181,8 @@ def _period_any(value: object) -> tuple[dt.date, dt.date, str]:
         return dt.date(year, 1, 1), dt.date(year, 12, 31), "year"
     try:
         return _period_of_month_or_quarter(value)
-    except _Bad:
-        raise _Bad(
+    except BadInput:
+        raise BadInput(
             "not a period",
             "a month (2019-04), a quarter (2019 Q2), a financial year (2019/20) or a year (2019)",
         ) from None
@@ -212,7 +191,7 @@ def _period_any(value: object) -> tuple[dt.date, dt.date, str]:
 def _snapshot(value: object) -> tuple[dt.date, dt.date, str]:
     d = parse_day(value)
     if d is None:
-        raise _Bad("not a date", "a date such as 2019-03-31, 31/03/2019 or an Excel date")
+        raise BadInput("not a date", "a date such as 2019-03-31, 31/03/2019 or an Excel date")
     return d, d, "snapshot"
 
 
@@ -225,21 +204,21 @@ def _year(value: object, *, quiet: bool = False) -> int | None:
         return int(n)
     if quiet:
         return None
-    raise _Bad("not a year", "a year such as 2019")
+    raise BadInput("not a year", "a year such as 2019")
 
 
 def _number(value: object, *, whole: bool, minimum: float = 0.0) -> float | None:
     try:
         n = parse_number(value)
     except NotANumber:
-        raise _Bad("not a number", _number_words(whole, minimum)) from None
+        raise BadInput("not a number", _number_words(whole, minimum)) from None
     if n is MISSING:
-        raise _Bad("a not-available marker", _number_words(whole, minimum))
+        raise BadInput("a not-available marker", _number_words(whole, minimum))
     if n is None:
         return None
     assert isinstance(n, float)
     if n < minimum or (whole and not n.is_integer()):
-        raise _Bad("out of range", _number_words(whole, minimum))
+        raise BadInput("out of range", _number_words(whole, minimum))
     return n
 
 
@@ -250,7 +229,7 @@ def _number_words(whole: bool, minimum: float) -> str:
 
 def _text(value: object) -> str:
     if is_blank(value):
-        raise _Bad("empty", "some text")
+        raise BadInput("empty", "some text")
     return clean_label(value)
 
 
@@ -261,7 +240,7 @@ def _lookup(table: dict[str, str], what: str) -> Callable[[object], str]:
             return table[text.lower()]
         except KeyError:
             choices = ", ".join(sorted(set(table.values())))
-            raise _Bad(f"not a known {what}", "one of " + choices) from None
+            raise BadInput(f"not a known {what}", "one of " + choices) from None
 
     return parse
 
@@ -291,13 +270,13 @@ class _Sheet:
         except TypeError:
             hit = _MISSING_KEY
         if hit is not _MISSING_KEY:
-            if isinstance(hit, _Bad):
+            if isinstance(hit, BadInput):
                 self._problem(row, col, name, value, hit)
                 return None
             return hit
         try:
             result = parse(value)
-        except _Bad as bad:
+        except BadInput as bad:
             self._cache[key] = bad
             self._problem(row, col, name, value, bad)
             return None
@@ -312,18 +291,18 @@ class _Sheet:
     def peek(self, name: str, value: object, parse: Callable[[object], Any], *,
              context: object = None) -> Any:
         """What `cell` would give, through the same cache, recording no problem: the
-        parsed value or the `_Bad` it raised. Raises TypeError for an unhashable value."""
+        parsed value or the `BadInput` it raised. Raises TypeError for an unhashable value."""
         key = self._key(name, value, context)
         hit = self._cache.get(key, _MISSING_KEY)
         if hit is _MISSING_KEY:
             try:
                 hit = parse(value)
-            except _Bad as bad:
+            except BadInput as bad:
                 hit = bad
             self._cache[key] = hit
         return hit
 
-    def _problem(self, row: int, col: int | None, name: str, value: object, bad: _Bad) -> None:
+    def _problem(self, row: int, col: int | None, name: str, value: object, bad: BadInput) -> None:
         column = f"{column_letter(col)} ({name})" if col is not None else name
         shown = None if is_blank(value) else value
         message = f"{name} is {bad.message}" if shown is not None else f"{name} is empty"
@@ -480,7 +459,7 @@ class _Sheet:
             seen: dict[object, Any] = {}
             for v in self._distinct(cells):  # each distinct cell once, in row order
                 got = seen[v] = self.peek(name, v, parse)
-                if got is None or isinstance(got, _Bad):
+                if got is None or isinstance(got, BadInput):
                     return None
             parsed[name] = list(map(seen.__getitem__, cells))
         pairs = list(zip(parsed["Offence group"], kept_cells("Offence subgroup"), strict=True))
@@ -488,7 +467,7 @@ class _Sheet:
         for group, v in dict.fromkeys(pairs):
             got = seen_sub[(group, v)] = self.peek(
                 "Offence subgroup", v, _subgroup_parser(group), context=group)
-            if got is None or isinstance(got, _Bad):
+            if got is None or isinstance(got, BadInput):
                 return None
         subs = list(map(seen_sub.__getitem__, pairs))
         n = len(kept)
@@ -537,7 +516,7 @@ class _Sheet:
         sat = self._get(i, cells, cols, "Satisfied", lambda v: _required(_number(v, whole=True)))
         if n is not None and sat is not None and sat > n:
             self._problem(i, cols["Satisfied"], "Satisfied", cells["Satisfied"],
-                          _Bad("more than the respondents",
+                          BadInput("more than the respondents",
                                f"a number of respondents satisfied, at most {n:g}"))
             return []
         if None in (period, area, question, group, n, sat):
@@ -548,12 +527,13 @@ class _Sheet:
     def _row_workforce(self, i: int, cells: _Cells, cols: _Cols) -> list[dict[str, Any]]:
         period = self._get(i, cells, cols, "As at", _snapshot)
         area = self._get(i, cells, cols, "Area", _area)
-        worker = self._get(i, cells, cols, "Worker type", _lookup(_WORKER_ALIASES, "worker type"))
+        worker = self._get(i, cells, cols, "Worker type",
+                           _lookup(vocabulary.WORKER_TYPE_NAMES, "worker type"))
         fte = self._get(i, cells, cols, "FTE", lambda v: _number(v, whole=False))
         head = self._get(i, cells, cols, "Headcount", lambda v: _number(v, whole=True))
         if fte is None and head is None and "FTE" not in {p.column for p in self.problems}:
             col = cols.get("FTE", cols.get("Headcount"))
-            self._problem(i, col, "FTE", "", _Bad("empty", "an FTE or a headcount (or both)"))
+            self._problem(i, col, "FTE", "", BadInput("empty", "an FTE or a headcount (or both)"))
             return []
         if None in (period, area, worker):
             return []
@@ -598,7 +578,7 @@ class _Sheet:
 
 def _required(value: float | None) -> float:
     if value is None:
-        raise _Bad("empty", "a number")
+        raise BadInput("empty", "a number")
     return value
 
 

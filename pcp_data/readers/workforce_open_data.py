@@ -22,8 +22,6 @@ import datetime as dt
 import re
 from typing import Any
 
-import pandas as pd
-
 from pcp_data import vocabulary
 from pcp_data.cleaning import (
     MISSING,
@@ -36,9 +34,8 @@ from pcp_data.cleaning import (
     unrecognised_cells,
 )
 from pcp_data.errors import Problem
-from pcp_data.facts import normalise_facts
 from pcp_data.forces import Area, resolve_area
-from pcp_data.readers import Produces, ReadResult, SetAside, register
+from pcp_data.readers import Produces, ReadResult, SetAside, finish, register, span
 from pcp_data.readers.source import Source, column_letter
 from pcp_data.readers.workforce_tables import (
     edition_label,
@@ -220,20 +217,11 @@ class WorkforceOpenDataReader:
                 source.name, "no open data header row found",
                 expected="columns As at 31 March, Force Name, Worker type and Total (FTE) "
                 "or Total (headcount)"))
-        if result.problems:
-            return result
-        if not records:
-            result.problems.append(Problem(source.name, "the table holds no rows",
-                                           result.sheets[0] if result.sheets else None,
-                                           expected="rows below the header"))
-            return result
-        frame = pd.DataFrame.from_records(records)
-        dates = sorted(set(frame["period_end"]))
-        first, last = edition_label(dates[0]), edition_label(dates[-1])
-        edition = first if first == last else f"{first} to {last}"
-        frame["edition"] = edition
-        result.facts = normalise_facts(frame)
-        return result
+        return finish(result, records, Problem(source.name, "the table holds no rows",
+                                               result.sheets[0] if result.sheets else None,
+                                               expected="rows below the header"),
+                      edition=lambda facts: span(edition_label(min(facts["period_end"])),
+                                                 edition_label(max(facts["period_end"]))))
 
 
 def _read_sheet(source: Source, sheet: str, rows: list[list[object]], header_row: int,

@@ -50,10 +50,9 @@ import pandas as pd
 from pcp_data import vocabulary
 from pcp_data.cleaning import MISSING, NotANumber, clean_label, is_blank, parse_number
 from pcp_data.errors import Problem
-from pcp_data.facts import normalise_facts
 from pcp_data.forces import Area, force_by_code, normalise_name, resolve_area
 from pcp_data.periods import parse_day
-from pcp_data.readers import Produces, ReadResult, SetAside, register
+from pcp_data.readers import Produces, ReadResult, SetAside, finish, register
 from pcp_data.readers.source import Source, column_letter
 
 SOURCE_LABEL = "Home Office Police workforce, England and Wales"
@@ -106,30 +105,12 @@ _REGION_NAMES: dict[str, str] = {
     "south west": "E12000009",
 }
 
-_WORKER_TYPES: dict[str, str] = {
-    "police officer": "Police officers",
-    "police officers": "Police officers",
-    "officers": "Police officers",
-    "police staff": "Police staff",
-    "staff": "Police staff",
-    "pcso": "PCSOs",
-    "pcsos": "PCSOs",
-    "police community support officer": "PCSOs",
-    "police community support officers": "PCSOs",
-    "designated officer": "Designated officers",
-    "designated officers": "Designated officers",
-    "special constable": "Special constables",
-    "special constables": "Special constables",
-    "specials": "Special constables",
-}
-assert set(_WORKER_TYPES.values()) == set(vocabulary.WORKER_TYPES)
-
 
 def worker_type(text: object) -> str | None:
     """The vocabulary worker type a label names (``Police Officer`` -> ``Police officers``)."""
     key = re.sub(r"\(.*?\)", "", clean_label(text)).strip().lower()
     key = re.sub(r"\s+", " ", key)
-    return _WORKER_TYPES.get(key)
+    return vocabulary.WORKER_TYPE_NAMES.get(key)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,9 +208,9 @@ _NOT_STOCK = re.compile(
     r"adjusted|duties|vacanc\w*|overtime|pay|salar\w*|officers? in training|trainees?)\b|%",
     re.IGNORECASE,
 )
-_TYPE_PHRASES = sorted({**_WORKER_TYPES, "officer": "Police officers"}.items(),
+_TYPE_PHRASES = sorted({**vocabulary.WORKER_TYPE_NAMES, "officer": "Police officers"}.items(),
                        key=lambda kv: -len(kv[0]))
-WORKER_TYPES_SAID = "Police officers, Police staff, PCSOs, Designated officers, Special constables"
+WORKER_TYPES_SAID = ", ".join(vocabulary.WORKER_TYPES)
 
 
 def _worker_types_in(what: str) -> tuple[set[str], list[str]]:
@@ -460,19 +441,11 @@ class WorkforceTablesReader:
             result.problems.append(Problem(
                 source.name, "no table of one worker type by police force area was found",
                 expected="a sheet titled like 'Table 1: Police officers by police force area'"))
-        if result.problems:
-            return result
-        records = [f for t in tables for f in t.facts]
-        if not records:
-            result.problems.append(Problem(source.name, "the tables hold no figures",
-                                           expected="force rows below the dates header"))
-            return result
-        latest = max(d for t in tables for d in t.date_cols.values())
-        edition = edition_label(latest)
-        for r in records:
-            r["edition"] = edition
-        result.facts = normalise_facts(pd.DataFrame.from_records(records))
-        return result
+        return finish(result, [f for t in tables for f in t.facts],
+                      Problem(source.name, "the tables hold no figures",
+                              expected="force rows below the dates header"),
+                      edition=lambda _: edition_label(
+                          max(d for t in tables for d in t.date_cols.values())))
 
     def _read_rows(self, source: Source, rows: list[list[object]], t: _Table,
                    result: ReadResult) -> None:
