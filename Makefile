@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint bench sample clean
+.PHONY: run test check lint bench bench-pages sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_import.py
+
+bench-pages: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench_pages.py
 
 sample: $(VENV)/.installed
 	$(BIN)/python sample_data/generate.py

@@ -22,7 +22,7 @@ shared.synthetic_banner(ctx)
 if not ctx.area_code:
     st.info("There are no figures yet. Upload a workbook on the Upload page.")
     st.stop()
-a = ctx.assessment().by_measure[measure.id]
+a = ctx.measure(measure.id)
 answers = [plan.kpq(k).question for k in measure.kpq_ids] + [
     plan.priority(p).title for p in measure.priority_ids]
 st.markdown("Answers: " + " · ".join(answers))

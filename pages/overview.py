@@ -55,7 +55,7 @@ with st.expander(f"The plan's structure: {len(plan.top_level) or ''} "
 # what changed since the last Panel
 with st.container(border=True):
     st.subheader("What changed since the last Panel")
-    month_list = shared.months(shared.revision())
+    month_list = ctx.months()
     current = ctx.as_at or (month_list[0] if month_list else None)
     earlier = [m for m in month_list if current is None or m < current]
     if earlier:

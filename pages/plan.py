@@ -25,7 +25,6 @@ if uploaded is not None:
             shared.store().set_setting(f"plan:{new.id}", text)
             st.session_state.plan_id = new.id
             st.query_params["plan"] = new.id
-            st.cache_data.clear()
             st.rerun()
 
 st.header(f"{plan.force}: {plan.title}")

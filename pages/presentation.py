@@ -85,7 +85,7 @@ if shown:
         st.markdown(f"…and {len(qa.measures) - 3} more measures on the question's page.")
 else:
     st.markdown("No measure the product holds answers this question.")
-months = shared.months(shared.revision())
+months = ctx.months()
 period = (ctx.as_at or (months[0] if months else "2000-01-31"))[:7]
 notes = shared.store().commentary(ctx.plan_id, qa.question.id, period)
 if not notes.empty:

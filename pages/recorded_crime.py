@@ -12,7 +12,7 @@ from ui import shared
 ctx = shared.ctx_or_stop()
 st.title("Recorded crime")
 shared.synthetic_banner(ctx)
-frame = shared.facts(shared.revision(), "recorded_crime", ctx.area_code or None)
+frame = ctx.facts("recorded_crime")
 frame = frame[frame["measure"] == "offences"] if not frame.empty else frame
 if frame.empty:
     st.info(f"The store holds no recorded crime for {ctx.area_name or 'any area'}.")

@@ -12,7 +12,7 @@ from ui import shared
 ctx = shared.ctx_or_stop()
 st.title("Victim satisfaction")
 shared.synthetic_banner(ctx)
-frame = shared.facts(shared.revision(), "victim_satisfaction", ctx.area_code or None)
+frame = ctx.facts("victim_satisfaction")
 if frame.empty:
     st.info(f"The store holds no victim satisfaction figures for {ctx.area_name or 'any area'}.")
     st.stop()

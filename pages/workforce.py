@@ -11,7 +11,7 @@ from ui import shared
 ctx = shared.ctx_or_stop()
 st.title("Workforce")
 shared.synthetic_banner(ctx)
-frame = shared.facts(shared.revision(), "workforce", ctx.area_code or None)
+frame = ctx.facts("workforce")
 if frame.empty:
     st.info(f"The store holds no workforce figures for {ctx.area_name or 'any area'}.")
     st.stop()

@@ -75,6 +75,13 @@ class PlanFacts:
     def has(self, area_code: str) -> bool:
         return area_code in self._by_area
 
+    def latest(self, area_code: str) -> dict[str, str]:
+        """Dataset -> the area's newest period end (ISO), as `Store.coverage` gives it."""
+        area = self._area(area_code)
+        if area.empty:
+            return {}
+        return {str(d): str(v) for d, v in area.groupby("dataset")["period_end"].max().items()}
+
     # -- series ---------------------------------------------------------------------------
     def _area(self, area_code: str) -> pd.DataFrame:
         return self._by_area.get(area_code, self.facts.iloc[0:0])

@@ -32,8 +32,8 @@ from typing import Any
 import pandas as pd
 
 from pcp_data import spc as spc_module
+from pcp_data.areas import default_area, peer_group
 from pcp_data.assess import (
-    FREQUENCY_WORDS,
     Assessment,
     PlanAssessment,
     assess_plan,
@@ -50,6 +50,7 @@ from pcp_data.periods import month_end
 from pcp_data.plan import Plan, load_plan, load_shipped, shipped_plans, validate_plan_text
 from pcp_data.status import JUDGEMENT_STYLE, JUDGEMENTS, RollUp
 from pcp_data.store import Store
+from pcp_data.vocabulary import FREQUENCY_WORDS
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -86,12 +87,9 @@ def _custom_plans(store: Store) -> dict[str, str]:
     return dict(getter()) if callable(getter) else {}
 
 
-def _areas(store: Store) -> pd.DataFrame:
-    return store.areas().sort_values("area_name").reset_index(drop=True)
-
-
 def resolve_report_area(store: Store, plan: Plan, area: str | None) -> tuple[str, str, str]:
-    """``(code, name, why)`` of the area to report on.
+    """``(code, name, why)`` of the area to report on: the area asked for, else the one the
+    pages open on (`pcp_data.areas.default_area`).
 
     Raises
     ------
@@ -99,7 +97,7 @@ def resolve_report_area(store: Store, plan: Plan, area: str | None) -> tuple[str
         When the store holds no area of that name or code (the message lists those it holds),
         or holds no data at all.
     """
-    areas = _areas(store)
+    areas = store.areas().sort_values("area_name").reset_index(drop=True)
     names = dict(zip(areas["area_code"], areas["area_name"], strict=True))
     if not names:
         raise PCPError(
@@ -121,51 +119,18 @@ def resolve_report_area(store: Store, plan: Plan, area: str | None) -> tuple[str
             return known.code, names[known.code], "the area asked for"
         listing = "; ".join(f"{n} ({c})" for c, n in names.items())
         raise PCPError(f"the store holds no area called {text!r}; areas held: {listing}")
-    if plan.force_code in names:
-        return plan.force_code, names[plan.force_code], "the plan's force"
-    home = store.setting("home_area")
-    if home and home in names:
-        return home, names[home], "the store's home area (from the data's About sheet)"
-    forces = areas[areas["area_kind"] == "force"]
-    pool = forces if not forces.empty else areas
-    code = str(pool["area_code"].iloc[0])
-    return code, names[code], (
-        f"the first force in the store: it holds no figures for the plan's force "
-        f"({plan.force}) and no home area is set"
-    )
+    choice = default_area(plan, areas, store.setting("home_area"))
+    assert choice is not None
+    return choice.code, choice.name, choice.why
 
 
 def resolve_peers(store: Store, plan: Plan, area_code: str) -> dict[str, Any]:
-    """The peer group of the area reported on, and where it came from.
-
-    A group is a home force with its peers: the plan's force with ``settings.peer_group``
-    (used when the store holds any of those peers), else the store's ``home_area`` with its
-    ``peer_areas``. The area's peers are the rest of the group it belongs to; an area in
-    neither group has no peers (``why`` says so).
-    """
-    areas = store.areas()
-    names = dict(zip(areas["area_code"], areas["area_name"], strict=True))
-    groups: list[tuple[str, list[str], list[str]]] = []
-    if any(c in names for c in plan.settings.peer_group):
-        planned = [plan.force_code, *plan.settings.peer_group]
-        groups.append(("the plan's peer group (settings.peer_group)", planned,
-                       [c for c in plan.settings.peer_group if c not in names]))
-    setting = [c.strip() for c in (store.setting("peer_areas") or "").split(",") if c.strip()]
-    if setting:
-        home = store.setting("home_area")
-        groups.append(("the store's peer areas (from the data's About sheet)",
-                       ([home] if home else []) + setting, []))
-    for source, group, missing in groups:
-        if area_code in group:
-            peers = list(dict.fromkeys(c for c in group if c != area_code and c in names))
-            return {"source": source, "codes": peers, "names": [names[c] for c in peers],
-                    "not_held": missing, "why": None}
-    if groups:
-        why = (f"{names.get(area_code, area_code)} is in no peer group the report knows "
-               f"({'; '.join(g[0] for g in groups)}), so it is not compared with peers")
-    else:
-        why = "the plan sets no peer group and the store names no peer areas"
-    return {"source": None, "codes": [], "names": [], "not_held": [], "why": why}
+    """The peer group of the area reported on, and where it came from
+    (`pcp_data.areas.peer_group`, the rule every page uses too)."""
+    group = peer_group(plan, area_code, store.areas(), home=store.setting("home_area"),
+                       peer_setting=store.setting("peer_areas"))
+    return {"source": group.source, "codes": list(group.codes), "names": list(group.names),
+            "not_held": list(group.not_held), "why": group.why}
 
 
 def parse_period(period: str | None) -> dt.date | None:

@@ -6,7 +6,13 @@ SQLite through SQLAlchemy Core by default; any SQLAlchemy URL through ``PCP_DATA
   format, validation report); ``upload_files`` keeps the original bytes.
 * ``facts``: one row per number (see `pcp_data.facts`), each tied to its upload.
 * ``commentary``: the narrative for a KPQ and period, every version kept.
-* ``meta``: the store's *revision*, bumped by every change, for caches to key on.
+* ``meta``: the store's *revisions*, for caches to key on: ``revision`` bumped by every change,
+  and one per part of the store (``revision:<dataset>`` for each dataset's facts,
+  ``revision:settings``, ``revision:plans``, ``revision:commentary``), so that publishing
+  recorded crime leaves cached workforce figures valid.
+* ``coverage``: one row per dataset and area with current facts (name, kind, first and last
+  period end, facts, sources), kept at publish and withdraw time, so listing areas and months
+  never scans the facts.
 
 Publishing an upload is one transaction: all its rows or none. The same bytes uploaded twice
 are recognised by their hash and add nothing. Withdrawing an upload hides its facts, so the
@@ -81,6 +87,19 @@ facts = sa.Table(
     sa.Index("ix_facts_upload", "upload_id"),
 )
 
+coverage = sa.Table(
+    "coverage",
+    metadata,
+    sa.Column("dataset", sa.String(64), primary_key=True),
+    sa.Column("area_code", sa.String(64), primary_key=True),
+    sa.Column("area_name", sa.Text, nullable=False),
+    sa.Column("area_kind", sa.String(16), nullable=False),
+    sa.Column("first_end", sa.String(10), nullable=False),
+    sa.Column("last_end", sa.String(10), nullable=False),
+    sa.Column("facts", sa.Integer, nullable=False),
+    sa.Column("sources", sa.Text, nullable=False),  # JSON list
+)
+
 commentary = sa.Table(
     "commentary",
     metadata,
@@ -134,28 +153,48 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         metadata.create_all(self.engine)
+        self._backfill_coverage()
+
+    def _backfill_coverage(self) -> None:
+        """A store made before ``coverage`` existed gets it once, from its facts."""
+        with self.engine.begin() as conn:
+            if conn.execute(sa.select(coverage.c.dataset).limit(1)).first() is not None:
+                return
+            datasets = {row[0] for row in conn.execute(sa.select(facts.c.dataset).distinct())}
+            if datasets:
+                _refresh_coverage(conn, datasets)
 
     # -- revision -------------------------------------------------------------------------
     def revision(self) -> int:
         """A number that changes whenever the store's content changes."""
-        with self.engine.connect() as conn:
-            value = conn.execute(
-                sa.select(meta_table.c.value).where(meta_table.c.key == "revision")
-            ).scalar()
-        return int(value or 0)
+        return self.revisions().get("revision", 0)
 
-    def _bump(self, conn: sa.Connection) -> None:
-        current = conn.execute(
-            sa.select(meta_table.c.value).where(meta_table.c.key == "revision")
-        ).scalar()
-        if current is None:
-            conn.execute(meta_table.insert().values(key="revision", value="1"))
-        else:
-            conn.execute(
-                meta_table.update()
-                .where(meta_table.c.key == "revision")
-                .values(value=str(int(current) + 1))
-            )
+    def revisions(self) -> dict[str, int]:
+        """Every revision counter in one query: ``revision`` (any change) and one per part
+        (``revision:recorded_crime``, ``revision:settings``, ...); a part never changed is
+        absent (read it as 0)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(meta_table.c.key, meta_table.c.value).where(
+                    meta_table.c.key.like("revision%")
+                )
+            ).all()
+        return {key: int(value) for key, value in rows}
+
+    def _bump(self, conn: sa.Connection, *parts: str) -> None:
+        """Bump ``revision`` and ``revision:<part>`` for each part changed."""
+        for key in ("revision", *(f"revision:{p}" for p in sorted(set(parts)))):
+            current = conn.execute(
+                sa.select(meta_table.c.value).where(meta_table.c.key == key)
+            ).scalar()
+            if current is None:
+                conn.execute(meta_table.insert().values(key=key, value="1"))
+            else:
+                conn.execute(
+                    meta_table.update()
+                    .where(meta_table.c.key == key)
+                    .values(value=str(int(current) + 1))
+                )
 
     # -- settings -------------------------------------------------------------------------
     def setting(self, key: str) -> str | None:
@@ -170,7 +209,18 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(meta_table.delete().where(meta_table.c.key == f"setting:{key}"))
             conn.execute(meta_table.insert().values(key=f"setting:{key}", value=value))
-            self._bump(conn)
+            self._bump(conn, "plans" if key.startswith("plan:") else "settings")
+
+    def settings(self) -> dict[str, str]:
+        """Every stored setting except loaded plans, in one query."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(meta_table.c.key, meta_table.c.value).where(
+                    meta_table.c.key.like("setting:%"),
+                    sa.not_(meta_table.c.key.like("setting:plan:%")),
+                )
+            ).all()
+        return {k.removeprefix("setting:"): v for k, v in rows}
 
     def custom_plans(self) -> dict[str, str]:
         """Plans users loaded into the app: {plan id: YAML text}."""
@@ -217,7 +267,7 @@ class Store:
         """
         results: list[PublishResult] = []
         with self.engine.begin() as conn:
-            changed = False
+            changed: set[str] = set()
             for file_name, content, frame, file_format, report in items:
                 digest = sha256(content)
                 existing = conn.execute(
@@ -232,7 +282,7 @@ class Store:
                             .where(uploads.c.id == existing.id)
                             .values(status="published", withdrawn_by=None, withdrawn_at=None)
                         )
-                        changed = True
+                        changed |= _datasets_of(conn, existing.id)
                         results.append(
                             PublishResult(existing.id, file_name, existing.rows, None, True)
                         )
@@ -257,10 +307,11 @@ class Store:
                 ).inserted_primary_key[0]
                 conn.execute(upload_files.insert().values(upload_id=upload_id, content=content))
                 _insert_facts(conn, upload_id, frame)
-                changed = True
+                changed |= set(frame["dataset"].astype(str).unique())
                 results.append(PublishResult(upload_id, file_name, len(frame)))
             if changed:
-                self._bump(conn)
+                _refresh_coverage(conn, changed)
+                self._bump(conn, *changed)
         return results
 
     def withdraw(self, upload_id: int, *, by: str) -> None:
@@ -278,7 +329,9 @@ class Store:
                 .where(uploads.c.id == upload_id)
                 .values(status="withdrawn", withdrawn_by=by, withdrawn_at=_now())
             )
-            self._bump(conn)
+            datasets = _datasets_of(conn, upload_id)
+            _refresh_coverage(conn, datasets)
+            self._bump(conn, *datasets)
 
     def uploads(self) -> pd.DataFrame:
         """Every upload, newest first (without the bytes)."""
@@ -376,24 +429,31 @@ class Store:
         return newest_edition(frame)
 
     def areas(self, dataset: str | None = None) -> pd.DataFrame:
-        """Areas with current facts: code, name, kind, and how many facts each has."""
-        conds = [uploads.c.status == "published"]
+        """Areas with current facts: code, name, kind, and how many facts each has (from the
+        coverage table: no scan of the facts)."""
+        query = sa.select(
+            coverage.c.area_code,
+            sa.func.max(coverage.c.area_name).label("area_name"),
+            sa.func.max(coverage.c.area_kind).label("area_kind"),
+            sa.func.sum(coverage.c.facts).label("facts"),
+        ).group_by(coverage.c.area_code).order_by(sa.func.sum(coverage.c.facts).desc(),
+                                                   coverage.c.area_code)
         if dataset is not None:
-            conds.append(facts.c.dataset == dataset)
-        query = (
-            sa.select(
-                facts.c.area_code,
-                sa.func.max(facts.c.area_name).label("area_name"),
-                sa.func.max(facts.c.area_kind).label("area_kind"),
-                sa.func.count().label("facts"),
-            )
-            .join(uploads, uploads.c.id == facts.c.upload_id)
-            .where(*conds)
-            .group_by(facts.c.area_code)
-            .order_by(sa.func.count().desc())
-        )
+            query = query.where(coverage.c.dataset == dataset)
         with self.engine.connect() as conn:
-            return pd.read_sql(query, conn)
+            frame = pd.read_sql(query, conn)
+        return frame.astype({"facts": int})
+
+    def coverage(self, area_code: str | None = None) -> pd.DataFrame:
+        """One row per dataset and area: ``dataset, area_code, area_name, area_kind,
+        first_end, last_end, facts, sources`` (a list of source names)."""
+        query = sa.select(coverage).order_by(coverage.c.dataset, coverage.c.area_code)
+        if area_code is not None:
+            query = query.where(coverage.c.area_code == area_code)
+        with self.engine.connect() as conn:
+            frame = pd.read_sql(query, conn)
+        frame["sources"] = frame["sources"].map(json.loads)
+        return frame
 
     def diff(self, frame: pd.DataFrame) -> pd.DataFrame:
         """What publishing ``frame`` would change: one row per new or revised fact.
@@ -436,7 +496,7 @@ class Store:
                     written_at=_now(),
                 )
             )
-            self._bump(conn)
+            self._bump(conn, "commentary")
 
     def commentary(self, plan_id: str, kpq_id: str, period: str | None = None) -> pd.DataFrame:
         """Versions of the commentary for a KPQ (for one period, or all), newest first."""
@@ -507,3 +567,52 @@ def _cells(column: pd.Series) -> list[Any]:
     if missing.any():
         values = [None if m else v for v, m in zip(values, missing, strict=True)]
     return values
+
+
+def _datasets_of(conn: sa.Connection, upload_id: int) -> set[str]:
+    rows = conn.execute(
+        sa.select(facts.c.dataset).where(facts.c.upload_id == upload_id).distinct()
+    ).all()
+    return {str(r[0]) for r in rows}
+
+
+def _refresh_coverage(conn: sa.Connection, datasets: set[str]) -> None:
+    """Recompute the coverage rows of ``datasets`` from their published facts (inside the
+    transaction that changed them, so the two never disagree)."""
+    if not datasets:
+        return
+    wanted = sorted(datasets)
+    published = [uploads.c.status == "published", facts.c.dataset.in_(wanted)]
+    summary = conn.execute(
+        sa.select(
+            facts.c.dataset,
+            facts.c.area_code,
+            sa.func.max(facts.c.area_name),
+            sa.func.max(facts.c.area_kind),
+            sa.func.min(facts.c.period_end),
+            sa.func.max(facts.c.period_end),
+            sa.func.count(),
+        )
+        .join(uploads, uploads.c.id == facts.c.upload_id)
+        .where(*published)
+        .group_by(facts.c.dataset, facts.c.area_code)
+    ).all()
+    sources: dict[tuple[str, str], list[str]] = {}
+    for dataset, area, source in conn.execute(
+        sa.select(facts.c.dataset, facts.c.area_code, facts.c.source)
+        .join(uploads, uploads.c.id == facts.c.upload_id)
+        .where(*published)
+        .distinct()
+    ).all():
+        sources.setdefault((dataset, area), []).append(str(source))
+    conn.execute(coverage.delete().where(coverage.c.dataset.in_(wanted)))
+    if summary:
+        conn.execute(
+            coverage.insert(),
+            [
+                {"dataset": d, "area_code": a, "area_name": n, "area_kind": k,
+                 "first_end": str(first), "last_end": str(last), "facts": int(c),
+                 "sources": json.dumps(sorted(sources.get((d, a), [])))}
+                for d, a, n, k, first, last, c in summary
+            ],
+        )

@@ -135,3 +135,47 @@ def test_plans_loaded_in_the_app_are_kept(store: Store) -> None:
     store.set_setting("home_area", "E23000008")
     assert store.custom_plans() == {"my-plan": "id: my-plan\n"}
     assert store.setting("home_area") == "E23000008"
+
+
+# --------------------------------------------------------------------------- coverage, revisions
+
+
+def test_each_dataset_has_its_own_revision(store: Store) -> None:
+    import_files([("april.xlsx", crime_file(10))], store, uploaded_by="x")
+    first = store.revisions()
+    assert first["revision:recorded_crime"] == 1 and "revision:workforce" not in first
+    store.set_setting("home_area", "E23000008")
+    store.save_commentary("plan", "kpq", "2019-04", "Fell.", author="PCC office")
+    second = store.revisions()
+    # a setting and a commentary leave the crime figures' revision (and caches) alone
+    assert second["revision:recorded_crime"] == 1
+    assert second["revision:settings"] == 1 and second["revision:commentary"] == 1
+    assert second["revision"] == first["revision"] + 2
+    assert store.settings() == {"home_area": "E23000008"}
+
+
+def test_coverage_follows_publish_withdraw_and_republish(store: Store) -> None:
+    april = import_files([("april.xlsx", crime_file(10))], store, uploaded_by="x")
+    import_files([("may.xlsx", crime_file(12, "2019-05"))], store, uploaded_by="x")
+    cov = store.coverage()
+    row = cov.iloc[0]
+    assert (row.dataset, row.area_code, row.first_end, row.last_end, row.facts) == (
+        "recorded_crime", "E23000008", "2019-04-30", "2019-05-31", 2)
+    assert row.sources == ["PCP template"]
+    areas = store.areas()
+    assert areas[["area_code", "area_name", "area_kind", "facts"]].values.tolist() == [
+        ["E23000008", "Durham", "force", 2]]
+    upload = april.published[0].upload_id
+    store.withdraw(upload, by="x")
+    assert store.coverage().iloc[0].first_end == "2019-05-31"
+    import_files([("april.xlsx", crime_file(10))], store, uploaded_by="x")  # re-published
+    assert store.coverage().iloc[0].first_end == "2019-04-30"
+    assert store.revisions()["revision:recorded_crime"] == 4
+
+
+def test_a_store_made_before_coverage_gets_it_from_its_facts(store: Store) -> None:
+    import_files([("april.xlsx", crime_file(10))], store, uploaded_by="x")
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM coverage"))
+    again = Store(store.url)
+    assert again.areas()["area_code"].tolist() == ["E23000008"]

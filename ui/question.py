@@ -51,7 +51,7 @@ def render(question_id: str) -> None:
 
 def commentary_block(ctx: shared.Context, question_id: str) -> None:
     """The quarterly narrative for this question and month: shown as text, never as HTML."""
-    months = shared.months(shared.revision())
+    months = ctx.months()
     period = (ctx.as_at or (months[0] if months else "2000-01-31"))[:7]
     versions = shared.store().commentary(ctx.plan_id, question_id, period)
     with st.container(border=True):

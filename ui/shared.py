@@ -1,24 +1,29 @@
 """What every page shares: the store, the chosen plan, area and month, cached reads.
 
 Pages stay thin: they read through these helpers (which call `pcp_data`) and lay out.
-Caches are keyed on the store's revision, so a publish or withdraw shows at once.
+Every cache is keyed on the revisions of what it reads (`Revisions`): a publish or withdraw
+shows at once and recomputes only what read the datasets it changed. Areas, months and
+sources come from the store's coverage table, never from a scan of the facts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 import streamlit as st
 
 from pcp_data import assess as assess_mod
+from pcp_data.areas import default_area, peer_group
 from pcp_data.config import database_url
 from pcp_data.errors import PCPError
 from pcp_data.plan import Plan, load_shipped, shipped_plans, validate_plan_text
+from pcp_data.plan_facts import PlanFacts
 from pcp_data.status import RollUp
 from pcp_data.store import Store
+from pcp_data.vocabulary import DATASETS
 
 DEFAULT_PLAN = "durham-2018-21"
 
@@ -51,57 +56,141 @@ def store() -> Store:
     return get_store(database_url())
 
 
-def revision() -> str:
-    """The cache key for everything read from the store: its URL and revision."""
+@dataclass(frozen=True)
+class Revisions:
+    """The store's revision counters, read once per page run: every cache key is made from
+    the revisions of what the cached result reads (`Store.revisions`), so publishing recorded
+    crime leaves workforce results, and anything else that did not read it, cached."""
+
+    url: str
+    values: tuple[tuple[str, int], ...]
+
+    def key(self, *parts: str) -> str:
+        """``url#recorded_crime=3,settings=1`` for the parts named."""
+        found = dict(self.values)
+        return self.url + "#" + ",".join(f"{p}={found.get(f'revision:{p}', 0)}"
+                                         for p in sorted(set(parts)))
+
+    def data_key(self) -> str:
+        """Every dataset's revision (what the coverage table summarises)."""
+        return self.key(*(k.removeprefix("revision:") for k, _ in self.values
+                          if k.removeprefix("revision:") in DATASETS))
+
+
+def revisions() -> Revisions:
+    """The revisions as this run of the page sees them (one small query)."""
     current = store()
-    return f"{current.url}#{current.revision()}"
+    return Revisions(current.url, tuple(sorted(current.revisions().items())))
 
 
-@st.cache_data(show_spinner=False)
+def revision() -> str:
+    """A key that changes with any change to the store (the upload page's validation)."""
+    revs = revisions()
+    return f"{revs.url}#{dict(revs.values).get('revision', 0)}"
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _plan(plan_id: str, custom_text: str | None) -> Plan:
     if custom_text is not None:
         return validate_plan_text(custom_text, f"{plan_id}.yaml")
     return load_shipped(plan_id)
 
 
-def plan_options(rev: str) -> dict[str, str | None]:
-    """{plan id: custom YAML text or None for a shipped plan}."""
+@st.cache_data(show_spinner=False)
+def plan_options(key: str) -> dict[str, str | None]:
+    """{plan id: custom YAML text or None for a shipped plan} (key: the plans' revision)."""
     options: dict[str, str | None] = dict.fromkeys(shipped_plans())
     options.update(store().custom_plans())
     return options
 
 
-def get_plan(plan_id: str) -> Plan:
-    options = plan_options(revision())
-    return _plan(plan_id, options.get(plan_id))
+@st.cache_data(show_spinner=False)
+def settings(key: str) -> dict[str, str]:
+    """The store's settings (home area, peer areas), keyed on their revision."""
+    return store().settings()
 
 
 @st.cache_data(show_spinner=False)
-def areas(rev: str) -> pd.DataFrame:
-    return store().areas()
+def coverage(key: str) -> pd.DataFrame:
+    """What the store holds per dataset and area (`Store.coverage`): areas, months and
+    sources come from it, never from the facts."""
+    return store().coverage()
 
 
-@st.cache_data(show_spinner="Working out the figures…")
-def plan_assessment(rev: str, plan_id: str, custom: str | None, area_code: str,
+def areas(cov: pd.DataFrame) -> pd.DataFrame:
+    """Areas held, most facts first: ``area_code, area_name, area_kind, facts``."""
+    if cov.empty:
+        return pd.DataFrame(columns=["area_code", "area_name", "area_kind", "facts"])
+    table = cov.groupby("area_code", sort=False).agg(
+        area_name=("area_name", "max"), area_kind=("area_kind", "max"), facts=("facts", "sum"))
+    return table.reset_index().sort_values(["facts", "area_code"], ascending=[False, True],
+                                           kind="stable").reset_index(drop=True)
+
+
+def months(cov: pd.DataFrame, area_code: str | None = None) -> list[str]:
+    """Month ends from the area's first figure to its last (population aside), newest first."""
+    rows = cov[cov["dataset"] != "population"]
+    if area_code is not None:
+        rows = rows[rows["area_code"] == area_code]
+    if rows.empty:
+        return []
+    first = pd.Timestamp(rows["first_end"].min()) + pd.offsets.MonthEnd(0)
+    last = pd.Timestamp(rows["last_end"].max()) + pd.offsets.MonthEnd(0)
+    ends = pd.date_range(first, last, freq="ME")
+    return [d.date().isoformat() for d in reversed(ends)]
+
+
+def latest_by_dataset(cov: pd.DataFrame, area_code: str) -> dict[str, str]:
+    """Dataset -> the area's newest period end, for the plan's "as at"."""
+    rows = cov[cov["area_code"] == area_code]
+    return dict(zip(rows["dataset"], rows["last_end"], strict=True))
+
+
+def _plan_key(revs: Revisions, plan: Plan) -> str:
+    """What a plan's assessment reads: its datasets (population for rates) and settings."""
+    parts = {m.data.dataset for m in plan.measures} | {"settings"}
+    if any(m.data.per_1000_population for m in plan.measures):
+        parts.add("population")
+    return revs.key(*parts)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def plan_facts(key: str, plan_id: str, custom: str | None, area_code: str,
+               peers: tuple[str, ...]) -> PlanFacts:
+    """The plan's facts for the area and its peers, read once; its series are made once
+    and shared by every "as at" asked of it (the Overview and "what changed")."""
+    plan = _plan(plan_id, custom)
+    return PlanFacts.read(store(), plan.measures, (area_code, *peers))
+
+
+@st.cache_resource(show_spinner="Working out the figures…", max_entries=16)
+def plan_assessment(key: str, plan_id: str, custom: str | None, area_code: str,
                     as_at: str | None, peers: tuple[str, ...]) -> assess_mod.PlanAssessment:
+    """The whole plan assessed (shared between sessions: read, never changed)."""
     plan = _plan(plan_id, custom)
     when = dt.date.fromisoformat(as_at) if as_at else None
-    return assess_mod.assess_plan(store(), plan, area_code, as_at=when, peer_codes=peers)
+    facts = plan_facts(key, plan_id, custom, area_code, peers)
+    return assess_mod.assess_plan_facts(facts, plan, area_code, as_at=when, peer_codes=peers)
+
+
+@st.cache_resource(show_spinner="Working out the figures…", max_entries=64)
+def measure_assessment(key: str, plan_id: str, custom: str | None, measure_id: str,
+                       area_code: str, as_at: str | None, peers: tuple[str, ...],
+                       latest: tuple[tuple[str, str], ...]) -> assess_mod.Assessment:
+    """One measure, and its peers, alone: what the Measure page needs."""
+    plan = _plan(plan_id, custom)
+    measure = plan.measure(measure_id)
+    when = dt.date.fromisoformat(as_at) if as_at else None
+    facts = PlanFacts.read(store(), [measure], (area_code, *peers))
+    return assess_mod.assess_measure(
+        facts, plan, measure, area_code, as_at=when, peer_codes=peers,
+        plan_as_at=assess_mod.plan_as_at(dict(latest), plan, when))
 
 
 @st.cache_data(show_spinner=False)
-def facts(rev: str, dataset: str, area_code: str | None = None) -> pd.DataFrame:
+def facts(key: str, dataset: str, area_code: str | None = None) -> pd.DataFrame:
+    """A dataset's current facts for an area (key: the dataset's revision)."""
     return store().facts(dataset=dataset, area_codes=[area_code] if area_code else None)
-
-
-@st.cache_data(show_spinner=False)
-def months(rev: str) -> list[str]:
-    """Month ends with any recorded crime, satisfaction or indicator figure, newest first."""
-    f = store().facts()
-    if f.empty:
-        return []
-    ends = pd.to_datetime(f["period_end"]).dt.to_period("M").dt.to_timestamp(how="end")
-    return sorted({d.date().isoformat() for d in ends.dt.normalize()}, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -113,24 +202,27 @@ class Context:
     as_at: str | None  # ISO month end, None = latest
     peers: tuple[str, ...]
     synthetic: bool
+    revs: Revisions
+    custom: str | None = None
+    coverage: pd.DataFrame | None = field(default=None, compare=False, hash=False)
 
     def assessment(self) -> assess_mod.PlanAssessment:
-        custom = plan_options(revision()).get(self.plan_id)
-        return plan_assessment(revision(), self.plan_id, custom, self.area_code, self.as_at,
-                               self.peers)
+        return plan_assessment(_plan_key(self.revs, self.plan), self.plan_id, self.custom,
+                               self.area_code, self.as_at, self.peers)
 
+    def measure(self, measure_id: str) -> assess_mod.Assessment:
+        cov = self.coverage if self.coverage is not None else pd.DataFrame()
+        latest = tuple(sorted(latest_by_dataset(cov, self.area_code).items())) \
+            if not cov.empty else ()
+        return measure_assessment(_plan_key(self.revs, self.plan), self.plan_id, self.custom,
+                                  measure_id, self.area_code, self.as_at, self.peers, latest)
 
-def _default_area(plan: Plan, table: pd.DataFrame) -> str | None:
-    if table.empty:
-        return None
-    codes = list(table["area_code"])
-    home = store().setting("home_area")
-    if plan.force_code in codes:
-        return plan.force_code
-    if home in codes:
-        return home
-    forces = table[table["area_kind"] == "force"]
-    return str((forces if not forces.empty else table).iloc[0]["area_code"])
+    def months(self) -> list[str]:
+        """Month ends this area has figures for, newest first."""
+        return months(self.coverage, self.area_code) if self.coverage is not None else []
+
+    def facts(self, dataset: str) -> pd.DataFrame:
+        return facts(self.revs.key(dataset), dataset, self.area_code or None)
 
 
 def month_words(iso: str) -> str:
@@ -151,8 +243,8 @@ def _choose(label: str, state_key: str, options: list[str], fallback: str, **kwa
 
 def sidebar() -> Context | None:
     """Plan, area and month choices; they persist across pages (and in the address)."""
-    rev = revision()
-    options = plan_options(rev)
+    revs = revisions()
+    options = plan_options(revs.key("plans"))
     params = st.query_params
     plan_ids = list(options)
     wanted_plan = params.get("plan", DEFAULT_PLAN)
@@ -165,21 +257,24 @@ def sidebar() -> Context | None:
         except PCPError as exc:
             st.error(exc.message)
             return None
-        table = areas(rev)
+        cov = coverage(revs.data_key())
+        table = areas(cov)
         if table.empty:
             st.info("The store is empty: upload a workbook on the Upload page.")
-            return Context(plan, plan_id, "", "", None, (), False)
+            return Context(plan, plan_id, "", "", None, (), False, revs, options.get(plan_id))
+        stored = settings(revs.key("settings"))
         names = dict(zip(table["area_code"], table["area_name"], strict=True))
         kinds = dict(zip(table["area_code"], table["area_kind"], strict=True))
         codes = [c for c in table["area_code"] if kinds[c] == "force"] + [
             c for c in table["area_code"] if kinds[c] != "force"]
         wanted_area = params.get("area")
+        default = default_area(plan, table, stored.get("home_area"))
         area_code = _choose("Area", "area_code", codes,
                             wanted_area if wanted_area in codes
-                            else _default_area(plan, table) or codes[0],
+                            else default.code if default is not None else codes[0],
                             format_func=lambda c: f"{names[c]}" + (
                                 "" if kinds[c] == "force" else f" ({kinds[c]})"))
-        choices = ["latest", *months(rev)]
+        choices = ["latest", *months(cov, area_code)]
         wanted_month = params.get("as_at", "latest")
         month = _choose("Figures as at", "as_at", choices,
                         wanted_month if wanted_month in choices else "latest",
@@ -193,19 +288,12 @@ def sidebar() -> Context | None:
         params["as_at"] = as_at
     else:
         params.pop("as_at", None)
-    peers = tuple(c for c in plan.settings.peer_group if c in names)
-    if not peers:
-        stored = store().setting("peer_areas") or ""
-        peers = tuple(c for c in stored.split(",") if c in names and c != area_code)
-    area_facts = table[table["area_code"] == area_code]
-    synthetic = bool(area_facts.size) and _is_synthetic(rev, area_code)
-    return Context(plan, plan_id, area_code, names[area_code], as_at, peers, synthetic)
-
-
-@st.cache_data(show_spinner=False)
-def _is_synthetic(rev: str, area_code: str) -> bool:
-    f = store().facts(area_codes=[area_code])
-    return bool(f["source"].str.lower().str.contains(SYNTHETIC_WORD).any())
+    group = peer_group(plan, area_code, table, home=stored.get("home_area"),
+                       peer_setting=stored.get("peer_areas"))
+    sources = cov.loc[cov["area_code"] == area_code, "sources"]
+    synthetic = any(SYNTHETIC_WORD in str(src).lower() for found in sources for src in found)
+    return Context(plan, plan_id, area_code, names[area_code], as_at, group.codes, synthetic,
+                   revs, options.get(plan_id), cov)
 
 
 def _plan_label(plan_id: str, options: dict[str, str | None]) -> str:
