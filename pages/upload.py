@@ -100,7 +100,6 @@ if report is not None:
         except PCPError as exc:
             st.error(exc.message)
         else:
-            st.cache_data.clear()
             st.session_state.pop("upload_report", None)
             for p in done.published:
                 if p.duplicate_of is not None:
@@ -134,6 +133,5 @@ else:
                 except PCPError as exc:
                     st.error(exc.message)
                 else:
-                    st.cache_data.clear()
                     st.success(f"Upload {chosen} withdrawn.")
                     st.rerun()

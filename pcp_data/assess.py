@@ -10,7 +10,7 @@ question (KPQ, or priority where the plan has no KPQs) and priority by the rule 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -71,9 +71,20 @@ class Assessment:
     year_before: Comparison | None
     verdict: Verdict
     survey: surveys.SurveyFigure | None
-    peers: PeerComparison | None = None
     notes: list[str] = field(default_factory=list)
     minimum_base: int = 50
+    peer_source: Callable[[], PeerComparison | None] | None = field(
+        default=None, repr=False, compare=False)
+    """Makes the peer comparison when it is first asked for (the Overview never asks)."""
+    _peers: list[PeerComparison | None] = field(default_factory=list, repr=False,
+                                                 compare=False)
+
+    @property
+    def peers(self) -> PeerComparison | None:
+        """The measure among its peers at the latest period (made once, on first use)."""
+        if not self._peers:
+            self._peers.append(self.peer_source() if self.peer_source is not None else None)
+        return self._peers[0]
 
     @property
     def judgement(self) -> Judgement:
@@ -172,12 +183,16 @@ def assess_measure(
     if counts is not None and base is not None and latest_date is not None:
         survey = surveys.survey_figure(float(counts[latest_date]), float(base[latest_date]),
                                        minimum_base=plan.settings.minimum_base)
-    peers = None
+    peer_source = None
     if peer_codes and latest_date is not None:
-        peers = peer_comparison(facts, measure, area_code, peer_codes, latest_date)
+        shown, when = measure, latest_date
+
+        def peer_source() -> PeerComparison | None:
+            return peer_comparison(facts, shown, area_code, peer_codes, when)
+
     return Assessment(measure, ms, as_at, latest_date, latest_value, comparisons,
-                      _year_before(values, measure), verdict, survey, peers, notes,
-                      plan.settings.minimum_base)
+                      _year_before(values, measure), verdict, survey, notes,
+                      plan.settings.minimum_base, peer_source)
 
 
 def _selection(measure: Measure) -> tuple[str | None, str | None]:
