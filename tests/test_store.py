@@ -1,4 +1,5 @@
-"""The store: atomic publish, duplicate files, withdraw restores, revisions, commentary."""
+"""The store: atomic publish, duplicate files, withdraw restores, revisions, coverage,
+commentary; every test on SQLite and on a real PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -12,9 +13,20 @@ from pcp_data.store import Store
 from tests.template_helpers import crime_rows, workbook
 
 
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """Every store test runs on SQLite and on PostgreSQL."""
+    return any_store
+
+
 def crime_file(value: int, month: str = "2019-04") -> bytes:
-    return workbook({"Recorded crime": crime_rows(
-        [month, "Durham", "Robbery", "Robbery of personal property", value])})
+    return workbook(
+        {
+            "Recorded crime": crime_rows(
+                [month, "Durham", "Robbery", "Robbery of personal property", value]
+            )
+        }
+    )
 
 
 def current_value(store: Store) -> float:
@@ -28,7 +40,12 @@ def test_publish_keeps_bytes_hash_who_and_rows(store: Store) -> None:
     upload_id = report.published[0].upload_id
     up = store.uploads().iloc[0]
     assert (up.file_name, up.uploaded_by, up.rows, up.status, up["size"]) == (
-        "april.xlsx", "analyst", 1, "published", len(content))
+        "april.xlsx",
+        "analyst",
+        1,
+        "published",
+        len(content),
+    )
     assert store.upload_content(upload_id) == content
     assert store.upload_report(upload_id)["rows"] == 1
     assert current_value(store) == 10.0
@@ -71,8 +88,13 @@ def test_withdrawn_file_uploaded_again_is_reinstated(store: Store) -> None:
 
 
 def test_a_batch_with_one_bad_file_stores_nothing(store: Store) -> None:
-    bad = workbook({"Recorded crime": crime_rows(
-        ["2019-04", "Durham", "Robbery", "Robbery of personal property", "lots"])})
+    bad = workbook(
+        {
+            "Recorded crime": crime_rows(
+                ["2019-04", "Durham", "Robbery", "Robbery of personal property", "lots"]
+            )
+        }
+    )
     before = store.revision()
     with pytest.raises(ImportRejected) as info:
         import_files([("good.xlsx", crime_file(3)), ("bad.xlsx", bad)], store, uploaded_by="x")
@@ -100,9 +122,14 @@ def test_publish_is_one_transaction(store: Store, monkeypatch: pytest.MonkeyPatc
 
 def test_validate_previews_new_and_revised_figures(store: Store) -> None:
     import_files([("v1.xlsx", crime_file(10))], store, uploaded_by="x")
-    two_months = workbook({"Recorded crime": crime_rows(
-        ["2019-04", "Durham", "Robbery", "Robbery of personal property", 11],
-        ["2019-05", "Durham", "Robbery", "Robbery of personal property", 7])})
+    two_months = workbook(
+        {
+            "Recorded crime": crime_rows(
+                ["2019-04", "Durham", "Robbery", "Robbery of personal property", 11],
+                ["2019-05", "Durham", "Robbery", "Robbery of personal property", 7],
+            )
+        }
+    )
     report = validate([("v2.xlsx", two_months)], store)
     changes = report.files[0].changes
     changes = changes.sort_values("period_start")
@@ -117,8 +144,13 @@ def test_sample_store_holds_every_dataset(sample_store: Store) -> None:
     areas = sample_store.areas()
     assert "Northmoor Constabulary" in set(areas["area_name"])
     datasets = set(sample_store.facts()["dataset"])
-    assert datasets == {"recorded_crime", "victim_satisfaction", "workforce", "population",
-                        "indicator"}
+    assert datasets == {
+        "recorded_crime",
+        "victim_satisfaction",
+        "workforce",
+        "population",
+        "indicator",
+    }
 
 
 def test_commentary_versions(store: Store) -> None:
@@ -160,11 +192,17 @@ def test_coverage_follows_publish_withdraw_and_republish(store: Store) -> None:
     cov = store.coverage()
     row = cov.iloc[0]
     assert (row.dataset, row.area_code, row.first_end, row.last_end, row.facts) == (
-        "recorded_crime", "E23000008", "2019-04-30", "2019-05-31", 2)
+        "recorded_crime",
+        "E23000008",
+        "2019-04-30",
+        "2019-05-31",
+        2,
+    )
     assert row.sources == ["PCP template"]
     areas = store.areas()
     assert areas[["area_code", "area_name", "area_kind", "facts"]].values.tolist() == [
-        ["E23000008", "Durham", "force", 2]]
+        ["E23000008", "Durham", "force", 2]
+    ]
     upload = april.published[0].upload_id
     store.withdraw(upload, by="x")
     assert store.coverage().iloc[0].first_end == "2019-05-31"
@@ -179,3 +217,4 @@ def test_a_store_made_before_coverage_gets_it_from_its_facts(store: Store) -> No
         conn.execute(sa.text("DELETE FROM coverage"))
     again = Store(store.url)
     assert again.areas()["area_code"].tolist() == ["E23000008"]
+    again.engine.dispose()
