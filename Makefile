@@ -1,6 +1,8 @@
 # Two commands do everything on a fresh machine with Python 3.11 and make:
 #   make run   - set up .venv, load the sample data into an empty store, serve the app
 #   make test  - set up .venv with the dev requirements and run every test
+# and one for a quick check while working:
+#   make check - lint, format check, types and the tests without the browser
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -24,11 +26,16 @@ run: $(VENV)/.installed
 	$(BIN)/python -m pcp_data init
 	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --browser.gatherUsageStats false
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check: $(VENV)/.installed-dev lint
+	$(BIN)/python -m pytest -q -m "not browser and not slow" $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_import.py

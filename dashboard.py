@@ -33,33 +33,44 @@ question_pages = [
     st.Page(question.page_for(q.id), title=f"{n}. {q.title}", url_path=f"question-{q.id}")
     for n, q in enumerate(questions, start=1)
 ]
-st.session_state.question_pages = {q.id: p for q, p in zip(questions, question_pages,
-                                                              strict=True)}
-overview = st.Page("pages/overview.py", title="Plan on a page", icon=":material/home:",
-                   default=True)
-measure_page = st.Page("pages/measure.py", title="Measure", icon=":material/show_chart:",
-                       url_path="measure")
-presentation = st.Page("pages/presentation.py", title="Present to the Panel",
-                       icon=":material/present_to_all:", url_path="present")
+st.session_state.question_pages = {q.id: p for q, p in zip(questions, question_pages, strict=True)}
+overview = st.Page(
+    "pages/overview.py", title="Plan on a page", icon=":material/home:", default=True
+)
+measure_page = st.Page(
+    "pages/measure.py", title="Measure", icon=":material/show_chart:", url_path="measure"
+)
+presentation = st.Page(
+    "pages/presentation.py",
+    title="Present to the Panel",
+    icon=":material/present_to_all:",
+    url_path="present",
+)
 questions_label = "Questions"
 if ctx is not None:
-    questions_label = (ctx.plan.labels.kpq.plural if ctx.plan.has_kpqs
-                       else ctx.plan.labels.priority.plural)
+    questions_label = (
+        ctx.plan.labels.kpq.plural if ctx.plan.has_kpqs else ctx.plan.labels.priority.plural
+    )
 sections = {
     "Plan": [overview, presentation],
     questions_label: question_pages,
     "Data": [
         st.Page("pages/recorded_crime.py", title="Recorded crime", icon=":material/local_police:"),
-        st.Page("pages/victim_satisfaction.py", title="Victim satisfaction",
-                icon=":material/forum:"),
+        st.Page(
+            "pages/victim_satisfaction.py", title="Victim satisfaction", icon=":material/forum:"
+        ),
         st.Page("pages/workforce.py", title="Workforce", icon=":material/groups:"),
         measure_page,
     ],
     "Manage": [
         st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:"),
         st.Page("pages/plan.py", title="Choose or load a plan", icon=":material/description:"),
-        st.Page("pages/method.py", title="How the figures are judged", icon=":material/rule:",
-                url_path="method"),
+        st.Page(
+            "pages/method.py",
+            title="How the figures are judged",
+            icon=":material/rule:",
+            url_path="method",
+        ),
     ],
 }
 if not question_pages:

@@ -28,8 +28,13 @@ areas = store.areas()
 settings = store.settings()
 choice = default_area(plan, areas, settings.get("home_area"))
 assert choice is not None
-peers = peer_group(plan, choice.code, areas, home=settings.get("home_area"),
-                   peer_setting=settings.get("peer_areas"))
+peers = peer_group(
+    plan,
+    choice.code,
+    areas,
+    home=settings.get("home_area"),
+    peer_setting=settings.get("peer_areas"),
+)
 facts = PlanFacts.read(store, plan.measures, (choice.code, *peers.codes)).facts
 st.title(plan.title)
 table = facts.pivot_table(index="period_end", columns="dataset", values="value", aggfunc="sum")

@@ -107,7 +107,9 @@ def child(kind: str, path: str) -> None:
 def measure(kind: str, path: Path) -> dict[str, float] | None:
     out = subprocess.run(
         [sys.executable, __file__, "--child", kind, str(path)],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     if out.returncode != 0:
         last = (out.stderr.strip().splitlines() or ["?"])[-1]
@@ -132,26 +134,36 @@ def median(runs: list[dict[str, float] | None]) -> dict[str, float] | None:
     if not runs or runs[0] is None:
         return None
     good = [r for r in runs if r is not None]
-    return {"seconds": statistics.median(r["seconds"] for r in good),
-            "peak_mb": max(r["peak_mb"] for r in good), "rows": good[0]["rows"]}
+    return {
+        "seconds": statistics.median(r["seconds"] for r in good),
+        "peak_mb": max(r["peak_mb"] for r in good),
+        "rows": good[0]["rows"],
+    }
 
 
-def verdicts(imp: dict[str, float] | None, cal: dict[str, float] | None,
-             opx: dict[str, float] | None) -> list[tuple[bool, str]]:
+def verdicts(
+    imp: dict[str, float] | None, cal: dict[str, float] | None, opx: dict[str, float] | None
+) -> list[tuple[bool, str]]:
     """(passed, line) per target for the generated workbook."""
     if imp is None or cal is None or opx is None:
         return [(False, "the import or a bare read failed: no figures to compare")]
     r_cal = imp["seconds"] / cal["seconds"]
     r_opx = opx["seconds"] / imp["seconds"]
     return [
-        (r_cal <= MAX_CALAMINE_RATIO,
-         f"import within {MAX_CALAMINE_RATIO}x the bare calamine read: {r_cal:.2f}x "
-         f"(import {imp['seconds']:.3f} s, calamine {cal['seconds']:.3f} s)"),
-        (r_opx >= MIN_OPENPYXL_RATIO,
-         f"import at least {MIN_OPENPYXL_RATIO:g}x faster than the bare openpyxl read: "
-         f"{r_opx:.2f}x (openpyxl {opx['seconds']:.3f} s)"),
-        (imp["peak_mb"] < MAX_PEAK_MB,
-         f"import peak memory under {MAX_PEAK_MB:g} MB: {imp['peak_mb']:.0f} MB"),
+        (
+            r_cal <= MAX_CALAMINE_RATIO,
+            f"import within {MAX_CALAMINE_RATIO}x the bare calamine read: {r_cal:.2f}x "
+            f"(import {imp['seconds']:.3f} s, calamine {cal['seconds']:.3f} s)",
+        ),
+        (
+            r_opx >= MIN_OPENPYXL_RATIO,
+            f"import at least {MIN_OPENPYXL_RATIO:g}x faster than the bare openpyxl read: "
+            f"{r_opx:.2f}x (openpyxl {opx['seconds']:.3f} s)",
+        ),
+        (
+            imp["peak_mb"] < MAX_PEAK_MB,
+            f"import peak memory under {MAX_PEAK_MB:g} MB: {imp['peak_mb']:.0f} MB",
+        ),
     ]
 
 
@@ -159,10 +171,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--keep", type=Path, help="folder to keep the generated workbook in")
-    parser.add_argument("--generated-only", action="store_true",
-                        help="time only the generated workbook, not ../shared/realdata")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs per timing, the median reported (default 3)")
+    parser.add_argument(
+        "--generated-only",
+        action="store_true",
+        help="time only the generated workbook, not ../shared/realdata",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per timing, the median reported (default 3)"
+    )
     args = parser.parse_args()
     if args.child:
         child(*args.child)
@@ -179,18 +195,26 @@ def main() -> None:
         files = [generated]
         if not args.generated_only:
             if REALDATA.is_dir():
-                files += sorted(p for p in REALDATA.rglob("*") if p.is_file()
-                                and p.suffix.lower() in (".csv", ".xlsx", ".ods", ".zip"))
+                files += sorted(
+                    p
+                    for p in REALDATA.rglob("*")
+                    if p.is_file() and p.suffix.lower() in (".csv", ".xlsx", ".ods", ".zip")
+                )
             else:
                 print(f"({REALDATA} not found: only the generated workbook is timed)")
-        header = (f"{'file':58} {'import s':>9} {'read s':>8} {'calamine s':>10} "
-                  f"{'openpyxl s':>10} {'imp/cal':>8} {'opx/imp':>8} {'peak MB':>8}")
+        header = (
+            f"{'file':58} {'import s':>9} {'read s':>8} {'calamine s':>10} "
+            f"{'openpyxl s':>10} {'imp/cal':>8} {'opx/imp':>8} {'peak MB':>8}"
+        )
         print(header)
         print("-" * len(header))
         results: list[tuple[bool, str]] = []
         for path in files:
             runs: dict[str, list[dict[str, float] | None]] = {
-                "import": [], "calamine": [], "openpyxl": []}
+                "import": [],
+                "calamine": [],
+                "openpyxl": [],
+            }
             for _ in range(max(args.repeat, 1)):
                 add_run("import", path, runs["import"])
                 add_run("calamine", path, runs["calamine"])
@@ -200,15 +224,21 @@ def main() -> None:
             imp, cal, opx = (median(runs[k]) for k in ("import", "calamine", "openpyxl"))
             if path == generated:
                 results = verdicts(imp, cal, opx)
+
             def s(m: dict[str, float] | None) -> str:
                 return f"{m['seconds']:.3f}" if m else "-"
+
             ratio_cal = f"{imp['seconds'] / cal['seconds']:.2f}" if imp and cal else "-"
             ratio_opx = f"{opx['seconds'] / imp['seconds']:.2f}" if imp and opx else "-"
             peak = f"{imp['peak_mb']:.0f}" if imp else "-"
-            print(f"{path.name[:58]:58} {s(imp):>9} {s(read):>8} {s(cal):>10} {s(opx):>10} "
-                  f"{ratio_cal:>8} {ratio_opx:>8} {peak:>8}")
-        print(f"\nMedians of {max(args.repeat, 1)} runs in fresh processes. peak MB is the "
-              "import process's maximum resident memory (interpreter and pandas included).")
+            print(
+                f"{path.name[:58]:58} {s(imp):>9} {s(read):>8} {s(cal):>10} {s(opx):>10} "
+                f"{ratio_cal:>8} {ratio_opx:>8} {peak:>8}"
+            )
+        print(
+            f"\nMedians of {max(args.repeat, 1)} runs in fresh processes. peak MB is the "
+            "import process's maximum resident memory (interpreter and pandas included)."
+        )
         print(f"Targets, generated workbook ({generated.name}):")
         for passed, line in results:
             print(f"{'PASS' if passed else 'FAIL'}  {line}")

@@ -43,8 +43,14 @@ if str(ROOT) not in sys.path:
 SIZES = {"10k": (9, 0), "100k": (96, 0), "1m": (96, 390)}
 """Size -> (months, districts) for `national_store.build_store`."""
 PLANS = ("durham-2018-21", "cambridgeshire-2017-20")
-TARGETS = {"cold_ratio": 3.0, "warm_s": 0.150, "statements": 20, "after_publish_s": 2.0,
-           "peak_mb": 600.0, "growth": 1.5}
+TARGETS = {
+    "cold_ratio": 3.0,
+    "warm_s": 0.150,
+    "statements": 20,
+    "after_publish_s": 2.0,
+    "peak_mb": 600.0,
+    "growth": 1.5,
+}
 
 
 # --------------------------------------------------------------------------- one run (child)
@@ -110,10 +116,11 @@ def child(db: str, plan_id: str) -> dict[str, Any]:
 def _workforce_file() -> Path:
     """A small workforce open-data file for one force, one new date (a real publish)."""
     path = Path(tempfile.mkdtemp()) / "workforce-open-data.csv"
-    lines = ["As at 31 March...,Geo code,Force Name,Region,Gender,Rank description,Worker type,"
-             "Ethnicity,Ethnic group,Total (headcount),Total (FTE)",
-             "2027,E23000008,Durham,North East,Male,Constable,Police Officer,White,White,"
-             "1100,1090.5"]
+    lines = [
+        "As at 31 March...,Geo code,Force Name,Region,Gender,Rank description,Worker type,"
+        "Ethnicity,Ethnic group,Total (headcount),Total (FTE)",
+        "2027,E23000008,Durham,North East,Male,Constable,Police Officer,White,White,1100,1090.5",
+    ]
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -126,14 +133,21 @@ def baseline(db: str, plan_id: str) -> dict[str, Any]:
     at = AppTest.from_file(str(ROOT / "benchmarks" / "baseline_app.py"), default_timeout=900)
     at.query_params["plan"] = plan_id
     seconds, statements = _timed_run(at, counter)
-    return {"baseline_s": seconds, "baseline_statements": statements,
-            "baseline_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "baseline_s": seconds,
+        "baseline_statements": statements,
+        "baseline_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def report_seconds(db: str, plan_id: str) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "pcp_data", "report", "--plan", plan_id, "--db", db,
-                    "--json"], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pcp_data", "report", "--plan", plan_id, "--db", db, "--json"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - started
 
 
@@ -141,8 +155,12 @@ def report_seconds(db: str, plan_id: str) -> float:
 
 
 def _in_child(mode: str, db: str, plan_id: str) -> dict[str, Any]:
-    run = subprocess.run([sys.executable, __file__, f"--{mode}", db, plan_id], cwd=ROOT,
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, __file__, f"--{mode}", db, plan_id],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     if run.returncode != 0:
         raise RuntimeError(f"{mode} {plan_id} failed:\n{run.stderr[-3000:]}")
     return json.loads(run.stdout.strip().splitlines()[-1])
@@ -152,8 +170,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10k,100k,1m")
     parser.add_argument("--plans", default=",".join(PLANS))
-    parser.add_argument("--json", default=str(ROOT / "benchmarks" / "results" /
-                                              "bench_pages.json"))
+    parser.add_argument("--json", default=str(ROOT / "benchmarks" / "results" / "bench_pages.json"))
     parser.add_argument("--child", nargs=2, metavar=("DB", "PLAN"), help=argparse.SUPPRESS)
     parser.add_argument("--baseline", nargs=2, metavar=("DB", "PLAN"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -164,8 +181,6 @@ def main() -> int:
         print(json.dumps(baseline(*args.baseline)))
         return 0
 
-    from benchmarks.national_store import build_store
-
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes.split(","):
@@ -173,9 +188,13 @@ def main() -> int:
             built = time.perf_counter()
             for plan_id in args.plans.split(","):
                 db = f"sqlite:///{Path(tmp) / f'{size}-{plan_id}.sqlite'}"
-                facts = build_store(db, months=months, local_areas=districts)
-                row: dict[str, Any] = {"size": size, "facts": facts, "plan": plan_id,
-                                       "build_s": time.perf_counter() - built}
+                facts = _build(db, months, districts)
+                row: dict[str, Any] = {
+                    "size": size,
+                    "facts": facts,
+                    "plan": plan_id,
+                    "build_s": time.perf_counter() - built,
+                }
                 row |= _in_child("baseline", db, plan_id)
                 row |= _in_child("child", db, plan_id)
                 row["report_s"] = report_seconds(db, plan_id)
@@ -188,14 +207,38 @@ def main() -> int:
     return 0 if _check(rows) else 1
 
 
+def _build(db: str, months: int, districts: int) -> int:
+    """Build the store in a process of its own: Linux carries a parent's peak memory into
+    the ``ru_maxrss`` of the processes it starts, so the parent must stay small."""
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "national_store.py"),
+            "--db",
+            db,
+            "--months",
+            str(months),
+            "--local-areas",
+            str(districts),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(run.stdout.split()[0].replace(",", ""))
+
+
 def _line(r: dict[str, Any]) -> str:
-    return (f"{r['size']:>5} {r['facts']:>9,} {r['plan']:<24} cold {r['cold_overview_s']:5.2f}s"
-            f" (baseline {r['baseline_s']:4.2f}s, x{r['cold_ratio']:.1f}) warm "
-            f"{1000 * r['warm_overview_s']:4.0f}ms kpq {r['kpq_s']:4.2f}s measure "
-            f"{r['measure_s']:4.2f}s after publish {r['after_publish_s']:4.2f}s report "
-            f"{r['report_s']:4.2f}s sql {r['cold_statements']}/{r['warm_statements']}/"
-            f"{r['kpq_statements']}/{r['measure_statements']}/{r['after_publish_statements']}"
-            f" peak {r['peak_mb']:.0f} MB")
+    return (
+        f"{r['size']:>5} {r['facts']:>9,} {r['plan']:<24} cold {r['cold_overview_s']:5.2f}s"
+        f" (baseline {r['baseline_s']:4.2f}s, x{r['cold_ratio']:.1f}) warm "
+        f"{1000 * r['warm_overview_s']:4.0f}ms kpq {r['kpq_s']:4.2f}s measure "
+        f"{r['measure_s']:4.2f}s after publish {r['after_publish_s']:4.2f}s report "
+        f"{r['report_s']:4.2f}s sql {r['cold_statements']}/{r['warm_statements']}/"
+        f"{r['kpq_statements']}/{r['measure_statements']}/{r['after_publish_statements']}"
+        f" peak {r['peak_mb']:.0f} MB"
+    )
 
 
 def _check(rows: list[dict[str, Any]]) -> bool:
@@ -209,30 +252,48 @@ def _check(rows: list[dict[str, Any]]) -> bool:
     largest = rows[-1]["size"]
     top = [r for r in rows if r["size"] == largest]
     for r in top:
-        verdict(r["cold_ratio"] <= TARGETS["cold_ratio"],
-                f"{r['plan']} at {largest}: cold Overview x{r['cold_ratio']:.2f} the baseline "
-                f"(<= {TARGETS['cold_ratio']})")
-        verdict(r["warm_overview_s"] <= TARGETS["warm_s"],
-                f"{r['plan']} at {largest}: warm rerun {1000 * r['warm_overview_s']:.0f} ms "
-                f"(<= {1000 * TARGETS['warm_s']:.0f})")
-        verdict(r["after_publish_s"] <= TARGETS["after_publish_s"],
-                f"{r['plan']} at {largest}: page after a publish {r['after_publish_s']:.2f} s "
-                f"(<= {TARGETS['after_publish_s']})")
-        verdict(r["peak_mb"] <= TARGETS["peak_mb"],
-                f"{r['plan']} at {largest}: peak {r['peak_mb']:.0f} MB "
-                f"(<= {TARGETS['peak_mb']:.0f})")
-    most = max(max(r["cold_statements"], r["warm_statements"], r["kpq_statements"],
-                   r["measure_statements"], r["after_publish_statements"]) for r in rows)
-    verdict(most <= TARGETS["statements"],
-            f"SQL statements per page run: at most {most} at any size "
-            f"(<= {TARGETS['statements']})")
+        verdict(
+            r["cold_ratio"] <= TARGETS["cold_ratio"],
+            f"{r['plan']} at {largest}: cold Overview x{r['cold_ratio']:.2f} the baseline "
+            f"(<= {TARGETS['cold_ratio']})",
+        )
+        verdict(
+            r["warm_overview_s"] <= TARGETS["warm_s"],
+            f"{r['plan']} at {largest}: warm rerun {1000 * r['warm_overview_s']:.0f} ms "
+            f"(<= {1000 * TARGETS['warm_s']:.0f})",
+        )
+        verdict(
+            r["after_publish_s"] <= TARGETS["after_publish_s"],
+            f"{r['plan']} at {largest}: page after a publish {r['after_publish_s']:.2f} s "
+            f"(<= {TARGETS['after_publish_s']})",
+        )
+        verdict(
+            r["peak_mb"] <= TARGETS["peak_mb"],
+            f"{r['plan']} at {largest}: peak {r['peak_mb']:.0f} MB (<= {TARGETS['peak_mb']:.0f})",
+        )
+    most = max(
+        max(
+            r["cold_statements"],
+            r["warm_statements"],
+            r["kpq_statements"],
+            r["measure_statements"],
+            r["after_publish_statements"],
+        )
+        for r in rows
+    )
+    verdict(
+        most <= TARGETS["statements"],
+        f"SQL statements per page run: at most {most} at any size (<= {TARGETS['statements']})",
+    )
     by = {(r["size"], r["plan"]): r for r in rows}
     for plan in {r["plan"] for r in rows}:
         if ("100k", plan) in by and ("1m", plan) in by:
             growth = by[("1m", plan)]["cold_overview_s"] / by[("100k", plan)]["cold_overview_s"]
-            verdict(growth <= TARGETS["growth"],
-                    f"{plan}: cold Overview grows x{growth:.2f} from 100k to 1M facts "
-                    f"(<= {TARGETS['growth']})")
+            verdict(
+                growth <= TARGETS["growth"],
+                f"{plan}: cold Overview grows x{growth:.2f} from 100k to 1M facts "
+                f"(<= {TARGETS['growth']})",
+            )
     return ok
 
 

@@ -41,8 +41,9 @@ ENGLAND_AND_WALES = ("K04000001", "England and Wales", "nation")
 
 def _areas(local_areas: int) -> list[tuple[str, str, str]]:
     forces = [(a.code, a.name, "force") for a in all_forces() if a.kind == "force"]
-    local = [(f"LOCAL:district-{i:04d}", f"District {i:04d}", "other")
-             for i in range(1, local_areas + 1)]
+    local = [
+        (f"LOCAL:district-{i:04d}", f"District {i:04d}", "other") for i in range(1, local_areas + 1)
+    ]
     return [*forces, ENGLAND_AND_WALES, *local]
 
 
@@ -58,21 +59,33 @@ def crime_facts(months: int, local_areas: int = 0, seed: int = 1) -> pd.DataFram
     season = 1 + 0.15 * np.sin(2 * np.pi * (ends.month.to_numpy() - 1) / 12)
     counts = rng.poisson(level * season[None, None, :])
     area_idx, pair_idx, month_idx = np.meshgrid(
-        np.arange(n_areas), np.arange(n_pairs), np.arange(n_months), indexing="ij")
+        np.arange(n_areas), np.arange(n_pairs), np.arange(n_months), indexing="ij"
+    )
     a, p, m = area_idx.ravel(), pair_idx.ravel(), month_idx.ravel()
     codes = np.array([x[0] for x in areas], dtype=object)
     names = np.array([x[1] for x in areas], dtype=object)
     kinds = np.array([x[2] for x in areas], dtype=object)
     groups = np.array([x[0] for x in pairs], dtype=object)
     subs = np.array([x[1] for x in pairs], dtype=object)
-    frame = pd.DataFrame({
-        "dataset": "recorded_crime", "area_code": codes[a], "area_name": names[a],
-        "area_kind": kinds[a], "period_start": starts.strftime("%Y-%m-%d").to_numpy()[m],
-        "period_end": ends.strftime("%Y-%m-%d").to_numpy()[m], "period_type": "month",
-        "category": groups[p], "subcategory": subs[p], "measure": "offences",
-        "value": counts.ravel().astype(float), "base": np.nan, "source": SOURCE,
-        "sheet": "benchmark", "edition": "",
-    })
+    frame = pd.DataFrame(
+        {
+            "dataset": "recorded_crime",
+            "area_code": codes[a],
+            "area_name": names[a],
+            "area_kind": kinds[a],
+            "period_start": starts.strftime("%Y-%m-%d").to_numpy()[m],
+            "period_end": ends.strftime("%Y-%m-%d").to_numpy()[m],
+            "period_type": "month",
+            "category": groups[p],
+            "subcategory": subs[p],
+            "measure": "offences",
+            "value": counts.ravel().astype(float),
+            "base": np.nan,
+            "source": SOURCE,
+            "sheet": "benchmark",
+            "edition": "",
+        }
+    )
     return normalise_facts(frame)
 
 
@@ -85,28 +98,51 @@ def context_facts(seed: int = 2) -> tuple[pd.DataFrame, pd.DataFrame]:
         persons = float(rng.integers(500_000, 3_000_000))
         for year in range(2019, 2027):
             day = f"{year}-06-30"
-            pop_rows.append({"dataset": "population", "area_code": code, "area_name": name,
-                             "area_kind": kind, "period_start": day, "period_end": day,
-                             "period_type": "snapshot", "category": "All persons",
-                             "subcategory": "", "measure": "persons",
-                             "value": round(persons * (1.005 ** (year - 2019))), "base": np.nan,
-                             "source": "ONS mid-year population estimates",
-                             "sheet": "benchmark", "edition": ""})
+            pop_rows.append(
+                {
+                    "dataset": "population",
+                    "area_code": code,
+                    "area_name": name,
+                    "area_kind": kind,
+                    "period_start": day,
+                    "period_end": day,
+                    "period_type": "snapshot",
+                    "category": "All persons",
+                    "subcategory": "",
+                    "measure": "persons",
+                    "value": round(persons * (1.005 ** (year - 2019))),
+                    "base": np.nan,
+                    "source": "ONS mid-year population estimates",
+                    "sheet": "benchmark",
+                    "edition": "",
+                }
+            )
         officers = persons / 400
         for end in pd.date_range("2019-03-31", LAST_MONTH, freq="QE"):
             day = end.strftime("%Y-%m-%d")
-            wf_rows.append({"dataset": "workforce", "area_code": code, "area_name": name,
-                            "area_kind": kind, "period_start": day, "period_end": day,
-                            "period_type": "snapshot", "category": "Police officers",
-                            "subcategory": "", "measure": "fte",
-                            "value": round(officers * rng.normal(1, 0.01), 1), "base": np.nan,
-                            "source": "Home Office Police workforce, England and Wales",
-                            "sheet": "benchmark", "edition": ""})
+            wf_rows.append(
+                {
+                    "dataset": "workforce",
+                    "area_code": code,
+                    "area_name": name,
+                    "area_kind": kind,
+                    "period_start": day,
+                    "period_end": day,
+                    "period_type": "snapshot",
+                    "category": "Police officers",
+                    "subcategory": "",
+                    "measure": "fte",
+                    "value": round(officers * rng.normal(1, 0.01), 1),
+                    "base": np.nan,
+                    "source": "Home Office Police workforce, England and Wales",
+                    "sheet": "benchmark",
+                    "edition": "",
+                }
+            )
     return normalise_facts(pd.DataFrame(pop_rows)), normalise_facts(pd.DataFrame(wf_rows))
 
 
-def build_store(url: str, *, months: int, local_areas: int = 0,
-                with_sample: bool = True) -> int:
+def build_store(url: str, *, months: int, local_areas: int = 0, with_sample: bool = True) -> int:
     """Fill the (empty) store at ``url``; returns the number of facts it then holds."""
     store = Store(url)
     if with_sample:
@@ -115,13 +151,28 @@ def build_store(url: str, *, months: int, local_areas: int = 0,
     population, workforce = context_facts()
     chunk = 250_000
     for i in range(0, len(crime), chunk):
-        part = crime.iloc[i:i + chunk]
-        store.publish(f"national-crime-{i // chunk}.csv", f"benchmark {months} {local_areas} "
-                      f"{i}".encode(), part, uploaded_by="benchmark", file_format=FORMAT)
-    store.publish("national-population.csv", f"population {months}".encode(), population,
-                  uploaded_by="benchmark", file_format="population_by_force")
-    store.publish("national-workforce.csv", f"workforce {months}".encode(), workforce,
-                  uploaded_by="benchmark", file_format="home_office_workforce_tables")
+        part = crime.iloc[i : i + chunk]
+        store.publish(
+            f"national-crime-{i // chunk}.csv",
+            f"benchmark {months} {local_areas} {i}".encode(),
+            part,
+            uploaded_by="benchmark",
+            file_format=FORMAT,
+        )
+    store.publish(
+        "national-population.csv",
+        f"population {months}".encode(),
+        population,
+        uploaded_by="benchmark",
+        file_format="population_by_force",
+    )
+    store.publish(
+        "national-workforce.csv",
+        f"workforce {months}".encode(),
+        workforce,
+        uploaded_by="benchmark",
+        file_format="home_office_workforce_tables",
+    )
     return int(store.areas()["facts"].sum())
 
 

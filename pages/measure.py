@@ -12,8 +12,12 @@ ids = [m.id for m in plan.measures]
 # the address names the measure (deep links, "Open this measure"); else the last one seen
 wanted = st.query_params.get("measure")
 current = wanted if wanted in ids else st.session_state.get("measure_id")
-chosen = st.selectbox("Measure", ids, index=ids.index(current) if current in ids else 0,
-                      format_func=lambda mid: plan.measure(mid).title)
+chosen = st.selectbox(
+    "Measure",
+    ids,
+    index=ids.index(current) if current in ids else 0,
+    format_func=lambda mid: plan.measure(mid).title,
+)
 st.session_state.measure_id = chosen
 st.query_params["measure"] = chosen
 measure = plan.measure(chosen)
@@ -24,12 +28,18 @@ if not ctx.area_code:
     st.stop()
 a = ctx.measure(measure.id)
 answers = [plan.kpq(k).question for k in measure.kpq_ids] + [
-    plan.priority(p).title for p in measure.priority_ids]
+    plan.priority(p).title for p in measure.priority_ids
+]
 st.markdown("Answers: " + " · ".join(answers))
 if measure.tier:
     st.markdown(f"Expectation: **{measure.tier}**: {measure.tier_text}.")
 if measure.baseline:
-    st.markdown(f"Baseline: **{measure.baseline.label}**"
-                + (f" (chosen by the product: {measure.baseline.note})"
-                   if measure.baseline.chosen_by_product else ""))
+    st.markdown(
+        f"Baseline: **{measure.baseline.label}**"
+        + (
+            f" (chosen by the product: {measure.baseline.note})"
+            if measure.baseline.chosen_by_product
+            else ""
+        )
+    )
 views.measure_block(a, height=420)

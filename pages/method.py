@@ -10,5 +10,6 @@ st.title("How the figures are judged")
 st.markdown(
     "Every judgement on these pages names the method that produced it, the number of periods "
     "it rests on and the period it is for. This page says how each measure's figures are put "
-    "together from the files uploaded, and how each kind of figure is judged.")
+    "together from the files uploaded, and how each kind of figure is judged."
+)
 st.markdown(how_judged())

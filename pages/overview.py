@@ -10,8 +10,10 @@ from ui import shared, views
 
 ctx = shared.ctx_or_stop()
 plan = ctx.plan
-st.caption(f"{plan.force} · {plan.period.label} · figures for {ctx.area_name or 'no area'}"
-           + (f" as at {shared.month_words(ctx.as_at)}" if ctx.as_at else ""))
+st.caption(
+    f"{plan.force} · {plan.period.label} · figures for {ctx.area_name or 'no area'}"
+    + (f" as at {shared.month_words(ctx.as_at)}" if ctx.as_at else "")
+)
 st.title(plan.title)
 shared.synthetic_banner(ctx)
 st.caption(f"Vision: {plan.vision}")
@@ -26,19 +28,25 @@ pa = ctx.assessment()
 # at a glance: how many questions are in each judgement (the worst of their measures)
 kind = plan.labels.kpq.plural if plan.has_kpqs else plan.labels.priority.plural
 glance = st.columns(4)
-for col, name in zip(glance, ("of concern", "needs attention", "on track", "not judged"),
-                     strict=True):
+for col, name in zip(
+    glance, ("of concern", "needs attention", "on track", "not judged"), strict=True
+):
     n = sum(1 for qa in pa.questions if qa.rollup.worst == name)
     icon = JUDGEMENT_STYLE[name][0]
-    col.metric(f"{icon} {name}", f"{n} of {len(pa.questions)}",
-               help=f"{kind} whose worst measure is {name}")
+    col.metric(
+        f"{icon} {name}",
+        f"{n} of {len(pa.questions)}",
+        help=f"{kind} whose worst measure is {name}",
+    )
 
 # the plan's own structure, in its own words
 labels = plan.labels
-with st.expander(f"The plan's structure: {len(plan.top_level) or ''} "
-                 f"{labels.top.plural if labels.top and plan.top_level else ''} "
-                 f"{len(plan.priorities)} {labels.priority.plural}".replace("  ", " "),
-                 expanded=False):
+with st.expander(
+    f"The plan's structure: {len(plan.top_level) or ''} "
+    f"{labels.top.plural if labels.top and plan.top_level else ''} "
+    f"{len(plan.priorities)} {labels.priority.plural}".replace("  ", " "),
+    expanded=False,
+):
     if plan.top_level and labels.top is not None:
         cols = st.columns(min(4, len(plan.top_level)))
         for i, item in enumerate(plan.top_level):
@@ -61,19 +69,33 @@ with st.container(border=True):
     if earlier:
         default = min(2, len(earlier) - 1)
         previous = st.selectbox(
-            "Figures at the last Panel meeting (as at the end of)", earlier, index=default,
-            format_func=shared.month_words, key="previous_panel")
+            "Figures at the last Panel meeting (as at the end of)",
+            earlier,
+            index=default,
+            format_func=shared.month_words,
+            key="previous_panel",
+        )
         before = shared.Context(**{**ctx.__dict__, "as_at": previous}).assessment()
         changes = assess_changes(before, pa)
         moved = [c for c in changes if c.kind != "no significant change"]
-        st.caption(f"{len(moved)} of {len(changes)} measures changed status or moved "
-                   f"significantly since {shared.month_words(previous)}; they are listed first.")
+        st.caption(
+            f"{len(moved)} of {len(changes)} measures changed status or moved "
+            f"significantly since {shared.month_words(previous)}; they are listed first."
+        )
         st.dataframe(
-            [{"What": c.kind, "Measure": c.measure.title,
-              "Then": f"{c.before.judgement.icon} {c.before.judgement.words}",
-              "Now": f"{c.after.judgement.icon} {c.after.judgement.words}",
-              "Why": c.sentence} for c in changes],
-            hide_index=True, column_config={"Why": st.column_config.TextColumn(width="large")})
+            [
+                {
+                    "What": c.kind,
+                    "Measure": c.measure.title,
+                    "Then": f"{c.before.judgement.icon} {c.before.judgement.words}",
+                    "Now": f"{c.after.judgement.icon} {c.after.judgement.words}",
+                    "Why": c.sentence,
+                }
+                for c in changes
+            ],
+            hide_index=True,
+            column_config={"Why": st.column_config.TextColumn(width="large")},
+        )
     else:
         st.caption("There is no earlier month to compare with.")
 
@@ -83,20 +105,29 @@ for a in pa.by_measure.values():
     counts[a.judgement.words] = counts.get(a.judgement.words, 0) + 1
 summary = " · ".join(f"{n} {words}" for words, n in sorted(counts.items()))
 st.subheader(f"{kind}: how each is doing")
-st.caption(f"{len(pa.by_measure)} measures: {summary}. Each question takes the worst judgement "
-           "of its measures; the sentence says why.")
+st.caption(
+    f"{len(pa.by_measure)} measures: {summary}. Each question takes the worst judgement "
+    "of its measures; the sentence says why."
+)
 
 for n, qa in enumerate(pa.questions, start=1):
     r = qa.rollup
     with st.container(border=True):
         head, link = st.columns([5, 1])
         head.markdown(f"### {n}. {qa.question.title}")
-        head.markdown(f"{shared.status_badge(r.icon, r.words, r.colour)} &nbsp; "
-                      f"{shared.rollup_words(r)}")
-        link.page_link(st.session_state.question_pages[qa.question.id], label="Open",
-                       icon=":material/arrow_forward:")
+        head.markdown(
+            f"{shared.status_badge(r.icon, r.words, r.colour)} &nbsp; {shared.rollup_words(r)}"
+        )
+        link.page_link(
+            st.session_state.question_pages[qa.question.id],
+            label="Open",
+            icon=":material/arrow_forward:",
+        )
         if qa.measures:
-            st.dataframe(views.question_summary(qa), hide_index=True,
-                         column_config={"Why": st.column_config.TextColumn(width="large")})
+            st.dataframe(
+                views.question_summary(qa),
+                hide_index=True,
+                column_config={"Why": st.column_config.TextColumn(width="large")},
+            )
         else:
             st.caption("No measure the product holds answers this; see its commentary.")

@@ -28,8 +28,7 @@ if uploaded is not None:
             st.rerun()
 
 st.header(f"{plan.force}: {plan.title}")
-st.markdown(f"**{plan.period.label}** · source: {plan.source.document} "
-            f"({plan.source.date:%B %Y})")
+st.markdown(f"**{plan.period.label}** · source: {plan.source.document} ({plan.source.date:%B %Y})")
 st.markdown(f"> {plan.vision}")
 labels = plan.labels
 if plan.top_level and labels.top is not None:
@@ -47,22 +46,28 @@ if plan.kpqs:
     for i, k in enumerate(plan.kpqs, start=1):
         st.markdown(f"{i}. {k.question}")
 st.subheader("Measures")
-rows = [{
-    "Measure": m.title,
-    "Data": f"{m.data.dataset}: " + " + ".join(
-        "/".join(x for x in sel if x) or "all" for sel in m.data.selections()),
-    "Frequency": m.frequency.replace("_", " "),
-    "Better when": {"higher_is_better": "higher", "lower_is_better": "lower"}.get(
-        m.polarity, "neither"),
-    "Expectation": m.tier or "",
-    "Baseline": m.baseline.label if m.baseline else "",
-    "Target": m.target.label if m.target else "",
-    "Chosen by the product": "yes: " + (m.note or "") if m.chosen_by_product else "no",
-} for m in plan.measures]
+rows = [
+    {
+        "Measure": m.title,
+        "Data": f"{m.data.dataset}: "
+        + " + ".join("/".join(x for x in sel if x) or "all" for sel in m.data.selections()),
+        "Frequency": m.frequency.replace("_", " "),
+        "Better when": {"higher_is_better": "higher", "lower_is_better": "lower"}.get(
+            m.polarity, "neither"
+        ),
+        "Expectation": m.tier or "",
+        "Baseline": m.baseline.label if m.baseline else "",
+        "Target": m.target.label if m.target else "",
+        "Chosen by the product": "yes: " + (m.note or "") if m.chosen_by_product else "no",
+    }
+    for m in plan.measures
+]
 st.dataframe(rows, hide_index=True)
 if plan.settings.peer_group:
-    st.caption("Most Similar Group: " + ", ".join(plan.settings.peer_group)
-               + (" (chosen by the product)" if plan.settings.peer_group_chosen_by_product
-                  else ""))
+    st.caption(
+        "Most Similar Group: "
+        + ", ".join(plan.settings.peer_group)
+        + (" (chosen by the product)" if plan.settings.peer_group_chosen_by_product else "")
+    )
 for note in plan.notes:
     st.caption(f"Note: {note}")

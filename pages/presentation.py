@@ -38,22 +38,33 @@ def go(to: int) -> None:
 
 
 nav = st.columns([1.4, 1.2, 5, 1])
-nav[0].button("◀ Previous", on_click=go, args=(index - 1,), disabled=index == 0,
-              key="prev", width="stretch")
-nav[1].button("Next ▶", on_click=go, args=(index + 1,), disabled=index == total - 1,
-              key="next", width="stretch", type="primary")
+nav[0].button(
+    "◀ Previous", on_click=go, args=(index - 1,), disabled=index == 0, key="prev", width="stretch"
+)
+nav[1].button(
+    "Next ▶",
+    on_click=go,
+    args=(index + 1,),
+    disabled=index == total - 1,
+    key="next",
+    width="stretch",
+    type="primary",
+)
 synthetic = " · <b>synthetic data</b>" if ctx.synthetic else ""
-nav[2].markdown(f"<div style='text-align:center;font-size:24px;color:#3D3D3D'>"
-                f"{shared.escape(ctx.area_name)} · question {index + 1} of {total}"
-                f"{synthetic}</div>", unsafe_allow_html=True)
+nav[2].markdown(
+    f"<div style='text-align:center;font-size:24px;color:#3D3D3D'>"
+    f"{shared.escape(ctx.area_name)} · question {index + 1} of {total}"
+    f"{synthetic}</div>",
+    unsafe_allow_html=True,
+)
 if nav[3].button("Exit", key="exit", width="stretch"):
-    st.switch_page("pages/overview.py", query_params={"plan": ctx.plan_id,
-                                                     "area": ctx.area_code})
+    st.switch_page("pages/overview.py", query_params={"plan": ctx.plan_id, "area": ctx.area_code})
 
 st.markdown(f"# {qa.question.title}")
 r = qa.rollup
-counts = " · ".join(f"{r.counts.get(k, 0)} {k}" for k in
-                    ("on track", "needs attention", "of concern", "not judged"))
+counts = " · ".join(
+    f"{r.counts.get(k, 0)} {k}" for k in ("on track", "needs attention", "of concern", "not judged")
+)
 st.markdown(f"{shared.status_text(r.icon, r.words, r.colour)} &nbsp; ({counts})")
 shown = qa.measures[:3]
 if shown:
@@ -62,8 +73,11 @@ if shown:
         with col:
             j = a.judgement
             st.markdown(f"### {a.measure.title}")
-            figure = (f"**{a.latest_text}** · {a.period_words}" if a.latest_value is not None
-                      else "no figures yet")
+            figure = (
+                f"**{a.latest_text}** · {a.period_words}"
+                if a.latest_value is not None
+                else "no figures yet"
+            )
             st.markdown(f"{shared.status_text(j.icon, j.words, j.colour)} · {figure}")
             # one chart for screens about 720 px high, one for 1080 px: CSS shows the one
             # that fits (the server cannot know the screen's size)
@@ -71,12 +85,13 @@ if shown:
                 chart = views.chart_for(a, height=height, legend=False)
                 if chart is not None:
                     with st.container(key=f"chart-{size}-{n}"):
-                        st.altair_chart(chart.configure(**_big()), width="stretch",
-                                        theme=None)
+                        st.altair_chart(chart.configure(**_big()), width="stretch", theme=None)
     keys = []
     if any(a.series.counts is None and a.latest_value is not None for a in shown):
-        keys.append("▲ special cause improvement · ◆ special cause concern · ■ special cause, "
-                    "neither better nor worse · ● common cause; dashed lines: process limits")
+        keys.append(
+            "▲ special cause improvement · ◆ special cause concern · ■ special cause, "
+            "neither better nor worse · ● common cause; dashed lines: process limits"
+        )
     if any(a.series.counts is not None for a in shown):
         keys.append("Shaded band: 95% interval of a survey percentage")
     if keys:

@@ -18,8 +18,11 @@ if frame.empty:
     st.info(f"The store holds no recorded crime for {ctx.area_name or 'any area'}.")
     st.stop()
 sources = sorted(frame["source"].unique())
-source = st.selectbox("Publication", sources, help="Each figure is shown from one source.") \
-    if len(sources) > 1 else sources[0]
+source = (
+    st.selectbox("Publication", sources, help="Each figure is shown from one source.")
+    if len(sources) > 1
+    else sources[0]
+)
 frame = frame[frame["source"] == source]
 period_types = sorted(frame["period_type"].unique())
 ptype = "month" if "month" in period_types else period_types[0]
@@ -33,35 +36,69 @@ st.caption(f"{ctx.area_name} · source: {source} · {period_words} figures to {l
 
 totals = group_totals(frame)
 now = totals.table.set_index("category")["latest"]
-table = totals.table.rename(columns={
-    "category": "Offence group", "latest": "Latest 12 months", "before": "12 months before",
-    "change": "Change", "change_pct": "Change (%)"})
+table = totals.table.rename(
+    columns={
+        "category": "Offence group",
+        "latest": "Latest 12 months",
+        "before": "12 months before",
+        "change": "Change",
+        "change_pct": "Change (%)",
+    }
+)
 total_now, total_before = totals.total_now, totals.total_before
 by_group = frame.groupby(["category", "period_end"])["value"].sum().reset_index()
 c1, c2 = st.columns(2)
-c1.metric(f"Recorded crime, 12 months to {last:%B %Y}", f"{total_now:,.0f}",
-          delta=(f"{total_now - total_before:+,.0f} on the 12 months before"
-                 if total_before is not None else None), delta_color="inverse")
+c1.metric(
+    f"Recorded crime, 12 months to {last:%B %Y}",
+    f"{total_now:,.0f}",
+    delta=(
+        f"{total_now - total_before:+,.0f} on the 12 months before"
+        if total_before is not None
+        else None
+    ),
+    delta_color="inverse",
+)
 c2.metric("Offence groups", f"{len(now)}")
 st.subheader("Offences by group, latest 12 months")
-st.altair_chart(charts.bar_chart(table, category="Offence group", value="Latest 12 months",
-                                 x_title="Offences in the latest 12 months (number)"),
-                width="stretch", theme=None)
+st.altair_chart(
+    charts.bar_chart(
+        table,
+        category="Offence group",
+        value="Latest 12 months",
+        x_title="Offences in the latest 12 months (number)",
+    ),
+    width="stretch",
+    theme=None,
+)
 with st.expander("The table behind the chart"):
-    st.dataframe(table.sort_values("Latest 12 months", ascending=False), hide_index=True,
-                 column_config={"Change (%)": st.column_config.NumberColumn(format="%.1f%%"),
-                                "Latest 12 months": st.column_config.NumberColumn(format="%d")})
+    st.dataframe(
+        table.sort_values("Latest 12 months", ascending=False),
+        hide_index=True,
+        column_config={
+            "Change (%)": st.column_config.NumberColumn(format="%.1f%%"),
+            "Latest 12 months": st.column_config.NumberColumn(format="%d"),
+        },
+    )
 
 st.subheader("Monthly trend by offence group")
 groups = list(now.sort_values(ascending=False).index)
 chosen = st.multiselect("Offence groups", groups, default=groups[:4])
 trend = by_group[by_group["category"].isin(chosen)].rename(
-    columns={"category": "Offence group", "period_end": "date", "value": "Offences"})
+    columns={"category": "Offence group", "period_end": "date", "value": "Offences"}
+)
 if not trend.empty:
-    st.altair_chart(charts.lines_chart(trend, x="date", y="Offences", colour="Offence group",
-                                       y_title=f"Offences ({period_words} number)",
-                                       colour_title="Offence group"),
-                    width="stretch", theme=None)
+    st.altair_chart(
+        charts.lines_chart(
+            trend,
+            x="date",
+            y="Offences",
+            colour="Offence group",
+            y_title=f"Offences ({period_words} number)",
+            colour_title="Offence group",
+        ),
+        width="stretch",
+        theme=None,
+    )
     with st.expander("The table behind the chart"):
         wide = trend.pivot_table(index="date", columns="Offence group", values="Offences")
         wide.index = wide.index.strftime("%B %Y")

@@ -17,14 +17,19 @@ st.title("Upload data")
 st.markdown(
     "Drop in this month's extracts: the dashboard's own template, or files as published by the "
     "Home Office, ONS and data.police.uk. Each file is checked first; nothing is stored until "
-    "you publish, and a file with any problem is never stored.")
-st.download_button("Download the Excel template", build_template(),
-                   file_name="pcp-dashboard-template.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   icon="⬇️")
+    "you publish, and a file with any problem is never stored."
+)
+st.download_button(
+    "Download the Excel template",
+    build_template(),
+    file_name="pcp-dashboard-template.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon="⬇️",
+)
 
-files = st.file_uploader("Files to upload", accept_multiple_files=True,
-                         type=["xlsx", "xls", "ods", "csv", "zip"])
+files = st.file_uploader(
+    "Files to upload", accept_multiple_files=True, type=["xlsx", "xls", "ods", "csv", "zip"]
+)
 store = shared.store()
 
 
@@ -61,38 +66,64 @@ if report is not None:
                 st.markdown(
                     f"{s['rows']:,} figures · {len(s['areas'])} areas · sheets: "
                     f"{', '.join(s['sheets'])} · periods {periods.get('first', '')} to "
-                    f"{periods.get('last', '')}")
+                    f"{periods.get('last', '')}"
+                )
                 if fr.duplicate_of is not None:
-                    st.info(f"Already uploaded as upload {fr.duplicate_of}: publishing it again "
-                            "adds nothing.")
+                    st.info(
+                        f"Already uploaded as upload {fr.duplicate_of}: publishing it again "
+                        "adds nothing."
+                    )
                 elif fr.changes is not None:
                     new = int((fr.changes["change"] == "new").sum())
                     revised = fr.changes[fr.changes["change"] == "revised"]
-                    st.markdown(f"Publishing adds **{new:,}** new figures and revises "
-                                f"**{len(revised):,}**.")
+                    st.markdown(
+                        f"Publishing adds **{new:,}** new figures and revises **{len(revised):,}**."
+                    )
                     if not fr.changes.empty:
-                        new_periods = sorted(set(fr.changes.loc[
-                            fr.changes["change"] == "new", "period_end"]))
+                        new_periods = sorted(
+                            set(fr.changes.loc[fr.changes["change"] == "new", "period_end"])
+                        )
                         if new_periods:
-                            st.caption("New periods: " + ", ".join(new_periods[-12:])
-                                       + (" …" if len(new_periods) > 12 else ""))
+                            st.caption(
+                                "New periods: "
+                                + ", ".join(new_periods[-12:])
+                                + (" …" if len(new_periods) > 12 else "")
+                            )
                     if not revised.empty:
                         st.markdown("Revised figures (old → new):")
-                        st.dataframe(revised[["dataset", "area_code", "period_end", "category",
-                                              "subcategory", "old_value", "new_value"]],
-                                     hide_index=True)
+                        st.dataframe(
+                            revised[
+                                [
+                                    "dataset",
+                                    "area_code",
+                                    "period_end",
+                                    "category",
+                                    "subcategory",
+                                    "old_value",
+                                    "new_value",
+                                ]
+                            ],
+                            hide_index=True,
+                        )
                 with st.expander("Preview the figures"):
                     st.dataframe(fr.result.facts.head(200), hide_index=True)
             for w in s["warnings"]:
                 st.warning(w)
             if s["set_aside"]:
-                st.caption("Set aside: " + "; ".join(
-                    f"{a['label']} ({a['reason']}, {a['rows']} rows)" for a in s["set_aside"]))
+                st.caption(
+                    "Set aside: "
+                    + "; ".join(
+                        f"{a['label']} ({a['reason']}, {a['rows']} rows)" for a in s["set_aside"]
+                    )
+                )
             if s["problems"]:
                 st.error(f"{len(s['problems'])} problem(s): nothing from this file can be stored.")
-                st.dataframe(pd.DataFrame(s["problems"])[
-                    ["sheet", "row", "column", "value", "message", "expected"]],
-                    hide_index=True)
+                st.dataframe(
+                    pd.DataFrame(s["problems"])[
+                        ["sheet", "row", "column", "value", "message", "expected"]
+                    ],
+                    hide_index=True,
+                )
     who = st.text_input("Your name (recorded with the upload)", key="uploader")
     if st.button("Publish", type="primary", disabled=not report.ok or not who.strip()):
         try:
@@ -105,8 +136,10 @@ if report is not None:
                 if p.duplicate_of is not None:
                     st.info(f"{p.file_name}: already uploaded as upload {p.duplicate_of}.")
                 else:
-                    st.success(f"{p.file_name}: published as upload {p.upload_id} "
-                               f"({p.rows:,} figures). Every page now shows it.")
+                    st.success(
+                        f"{p.file_name}: published as upload {p.upload_id} "
+                        f"({p.rows:,} figures). Every page now shows it."
+                    )
     if not report.ok:
         st.caption("Publishing is possible once every file is free of problems.")
     elif not who.strip():
@@ -117,15 +150,30 @@ history = store.uploads()
 if history.empty:
     st.caption("Nothing has been uploaded yet.")
 else:
-    st.dataframe(history[["id", "file_name", "status", "rows", "format", "uploaded_by",
-                          "uploaded_at", "withdrawn_by", "withdrawn_at"]], hide_index=True)
+    st.dataframe(
+        history[
+            [
+                "id",
+                "file_name",
+                "status",
+                "rows",
+                "format",
+                "uploaded_by",
+                "uploaded_at",
+                "withdrawn_by",
+                "withdrawn_at",
+            ]
+        ],
+        hide_index=True,
+    )
     live = history[history["status"] == "published"]
     if not live.empty:
         with st.form("withdraw"):
-            chosen = st.selectbox("Withdraw an upload (its figures stop counting; earlier "
-                                  "figures return)", live["id"].tolist(),
-                                  format_func=lambda i: f"{i}: "
-                                  f"{live.set_index('id').loc[i, 'file_name']}")
+            chosen = st.selectbox(
+                "Withdraw an upload (its figures stop counting; earlier figures return)",
+                live["id"].tolist(),
+                format_func=lambda i: f"{i}: {live.set_index('id').loc[i, 'file_name']}",
+            )
             by = st.text_input("Your name")
             if st.form_submit_button("Withdraw"):
                 try:

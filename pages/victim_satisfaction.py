@@ -24,9 +24,14 @@ minimum = ctx.plan.settings.minimum_base
 questions = sorted(frame["category"].unique())
 groups = sorted(frame["subcategory"].unique())
 group = st.selectbox("Respondent group", groups) if len(groups) > 1 else groups[0]
-pool = st.radio("Pool respondents over", ["1 month", "3 months", "12 months"], index=1,
-                horizontal=True, help="Percentages are pooled: satisfied ÷ respondents over "
-                "the window, never an average of monthly percentages.")
+pool = st.radio(
+    "Pool respondents over",
+    ["1 month", "3 months", "12 months"],
+    index=1,
+    horizontal=True,
+    help="Percentages are pooled: satisfied ÷ respondents over "
+    "the window, never an average of monthly percentages.",
+)
 months = int(pool.split()[0])
 st.caption(f"{ctx.area_name} · figures below {minimum} respondents are shown but not judged")
 
@@ -39,20 +44,36 @@ for q in questions:
     data = interval_frame(pooled["value"], pooled["base"])
     last = pooled.iloc[-1]
     fig = survey_figure(last["value"], last["base"], minimum_base=minimum)
-    latest_rows.append({"Question": q, "Satisfied": fig.words,
-                        "Judged": "yes" if fig.judged else f"no: {fig.warning}"})
+    latest_rows.append(
+        {
+            "Question": q,
+            "Satisfied": fig.words,
+            "Judged": "yes" if fig.judged else f"no: {fig.warning}",
+        }
+    )
     with st.container(border=True):
         st.markdown(f"#### {q}")
         period = f"{months} month{'s' if months > 1 else ''} to {pooled.index[-1]:%B %Y}"
-        st.markdown(f"**{fig.words}** in the {period}"
-                    + ("" if fig.judged else f" — *{fig.warning}*"))
-        st.altair_chart(charts.interval_chart(
-            data, y_title=f"Satisfied (per cent, pooled over {pool})", height=260),
-            width="stretch", theme=None)
+        st.markdown(
+            f"**{fig.words}** in the {period}" + ("" if fig.judged else f" — *{fig.warning}*")
+        )
+        st.altair_chart(
+            charts.interval_chart(
+                data, y_title=f"Satisfied (per cent, pooled over {pool})", height=260
+            ),
+            width="stretch",
+            theme=None,
+        )
         with st.expander("The table behind the chart"):
-            shown = data.assign(date=data["date"].dt.strftime("%B %Y")).rename(columns={
-                "date": "Period ending", "value": "Satisfied (%)", "low": "95% interval from",
-                "high": "95% interval to", "base": "Respondents"})
+            shown = data.assign(date=data["date"].dt.strftime("%B %Y")).rename(
+                columns={
+                    "date": "Period ending",
+                    "value": "Satisfied (%)",
+                    "low": "95% interval from",
+                    "high": "95% interval to",
+                    "base": "Respondents",
+                }
+            )
             st.dataframe(shown.iloc[::-1], hide_index=True)
 if latest_rows:
     st.subheader("Latest figures")

@@ -60,36 +60,43 @@ def default_area(plan: Plan, areas: pd.DataFrame, home: str | None) -> AreaChoic
     if plan.force_code in names:
         return AreaChoice(plan.force_code, names[plan.force_code], "the plan's force")
     if home and home in names:
-        return AreaChoice(home, names[home],
-                          "the store's home area (from the data's About sheet)")
+        return AreaChoice(home, names[home], "the store's home area (from the data's About sheet)")
     forces = areas[areas["area_kind"] == "force"]
     pool = forces if not forces.empty else areas
     code = str(pool["area_code"].iloc[0])
-    return AreaChoice(code, names[code], (
-        f"the first force in the store: it holds no figures for the plan's force "
-        f"({plan.force}) and no home area is set"))
+    return AreaChoice(
+        code,
+        names[code],
+        (
+            f"the first force in the store: it holds no figures for the plan's force "
+            f"({plan.force}) and no home area is set"
+        ),
+    )
 
 
-def peer_group(plan: Plan, area_code: str, areas: pd.DataFrame, *, home: str | None,
-               peer_setting: str | None) -> PeerGroup:
+def peer_group(
+    plan: Plan, area_code: str, areas: pd.DataFrame, *, home: str | None, peer_setting: str | None
+) -> PeerGroup:
     """The peers ``area_code`` is compared with (see the module docstring)."""
     names = dict(zip(areas["area_code"], areas["area_name"], strict=True))
     groups: list[tuple[str, list[str], list[str]]] = []
     if any(c in names for c in plan.settings.peer_group):
         planned = [plan.force_code, *plan.settings.peer_group]
-        groups.append((PLAN_PEERS, planned,
-                       [c for c in plan.settings.peer_group if c not in names]))
+        groups.append(
+            (PLAN_PEERS, planned, [c for c in plan.settings.peer_group if c not in names])
+        )
     setting = [c.strip() for c in (peer_setting or "").split(",") if c.strip()]
     if setting:
         groups.append((STORE_PEERS, ([home] if home else []) + setting, []))
     for source, group, missing in groups:
         if area_code in group:
             peers = tuple(dict.fromkeys(c for c in group if c != area_code and c in names))
-            return PeerGroup(source, peers, tuple(names[c] for c in peers), tuple(missing),
-                             None)
+            return PeerGroup(source, peers, tuple(names[c] for c in peers), tuple(missing), None)
     if groups:
-        why = (f"{names.get(area_code, area_code)} is in no peer group the report knows "
-               f"({'; '.join(g[0] for g in groups)}), so it is not compared with peers")
+        why = (
+            f"{names.get(area_code, area_code)} is in no peer group the report knows "
+            f"({'; '.join(g[0] for g in groups)}), so it is not compared with peers"
+        )
     else:
         why = "the plan sets no peer group and the store names no peer areas"
     return PeerGroup(None, (), (), (), why)

@@ -74,10 +74,10 @@ class Assessment:
     notes: list[str] = field(default_factory=list)
     minimum_base: int = 50
     peer_source: Callable[[], PeerComparison | None] | None = field(
-        default=None, repr=False, compare=False)
+        default=None, repr=False, compare=False
+    )
     """Makes the peer comparison when it is first asked for (the Overview never asks)."""
-    _peers: list[PeerComparison | None] = field(default_factory=list, repr=False,
-                                                 compare=False)
+    _peers: list[PeerComparison | None] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def peers(self) -> PeerComparison | None:
@@ -122,14 +122,31 @@ def _year_before(values: pd.Series, measure: Measure) -> Comparison | None:
     words_then = period_label(before, measure.frequency)
     label = "against the same period a year before"
     if before not in values.index or pd.isna(values.get(before)):
-        return Comparison(label, float(v.iloc[-1]), None, None, None, words_now, words_then,
-                          available=False, reason=f"no figure for {words_then}",
-                          unit="percent" if measure.unit == "percent" else "count")
+        return Comparison(
+            label,
+            float(v.iloc[-1]),
+            None,
+            None,
+            None,
+            words_now,
+            words_then,
+            available=False,
+            reason=f"no figure for {words_then}",
+            unit="percent" if measure.unit == "percent" else "count",
+        )
     cur, prev = float(v.iloc[-1]), float(values[before])
     change = cur - prev
     pct = None if prev == 0 or measure.unit == "percent" else 100.0 * change / prev
-    return Comparison(label, cur, prev, change, pct, words_now, words_then,
-                      unit="percent" if measure.unit == "percent" else "count")
+    return Comparison(
+        label,
+        cur,
+        prev,
+        change,
+        pct,
+        words_now,
+        words_then,
+        unit="percent" if measure.unit == "percent" else "count",
+    )
 
 
 def assess_measure(
@@ -159,13 +176,22 @@ def assess_measure(
     if not observed.empty:
         if counts is not None and base is not None:
             comparisons = compare.all_comparisons(
-                counts, measure.frequency, base=base, baseline=baseline, target=target,
-                unit="percent")
+                counts,
+                measure.frequency,
+                base=base,
+                baseline=baseline,
+                target=target,
+                unit="percent",
+            )
         else:
-            how = "sum" if unit_of(measure.unit).adds_up and measure.frequency != "snapshot" \
+            how: compare.How = (
+                "sum"
+                if unit_of(measure.unit).adds_up and measure.frequency != "snapshot"
                 else "mean"
+            )
             comparisons = compare.all_comparisons(
-                values, measure.frequency, baseline=baseline, target=target, how=how, unit=unit)
+                values, measure.frequency, baseline=baseline, target=target, how=how, unit=unit
+            )
     history = None
     if measure.frequency in ("rolling_12_months", "financial_year") or counts is not None:
         found = facts.history(measure, area_code)
@@ -175,14 +201,21 @@ def assess_measure(
         first = ms.notes[0] if ms.notes else "The store holds no figures for this measure."
         ms = replace(ms, notes=[f"{first} {where}", *ms.notes[1:]])
     verdict = judge_series(
-        measure, ms, history=history, plan_as_at=plan_as_at,
+        measure,
+        ms,
+        history=history,
+        plan_as_at=plan_as_at,
         rebase=tuple((r.date, r.reason) for r in plan.settings.rebase),
-        minimum_base=plan.settings.minimum_base)
+        minimum_base=plan.settings.minimum_base,
+    )
     notes = [*ms.notes, *verdict.notes]
     survey = None
     if counts is not None and base is not None and latest_date is not None:
-        survey = surveys.survey_figure(float(counts[latest_date]), float(base[latest_date]),
-                                       minimum_base=plan.settings.minimum_base)
+        survey = surveys.survey_figure(
+            float(counts[latest_date]),
+            float(base[latest_date]),
+            minimum_base=plan.settings.minimum_base,
+        )
     peer_source = None
     if peer_codes and latest_date is not None:
         shown, when = measure, latest_date
@@ -190,9 +223,20 @@ def assess_measure(
         def peer_source() -> PeerComparison | None:
             return peer_comparison(facts, shown, area_code, peer_codes, when)
 
-    return Assessment(measure, ms, as_at, latest_date, latest_value, comparisons,
-                      _year_before(values, measure), verdict, survey, notes,
-                      plan.settings.minimum_base, peer_source)
+    return Assessment(
+        measure,
+        ms,
+        as_at,
+        latest_date,
+        latest_value,
+        comparisons,
+        _year_before(values, measure),
+        verdict,
+        survey,
+        notes,
+        plan.settings.minimum_base,
+        peer_source,
+    )
 
 
 def _selection(measure: Measure) -> tuple[str | None, str | None]:
@@ -217,8 +261,10 @@ class PlanAssessment:
 
     def priority_rollup(self, priority_id: str) -> RollUp:
         priority = self.plan.priority(priority_id)
-        return roll_up(priority.title, [self.by_measure[m.id].judgement
-                                        for m in self.plan.measures_for_priority(priority_id)])
+        return roll_up(
+            priority.title,
+            [self.by_measure[m.id].judgement for m in self.plan.measures_for_priority(priority_id)],
+        )
 
 
 def assess_plan(
@@ -234,8 +280,9 @@ def assess_plan(
     return assess_plan_facts(facts, plan, area_code, as_at=as_at, peer_codes=peer_codes)
 
 
-def plan_as_at(latest: Mapping[str, object], plan: Plan,
-               as_at: dt.date | None) -> pd.Timestamp | None:
+def plan_as_at(
+    latest: Mapping[str, object], plan: Plan, as_at: dt.date | None
+) -> pd.Timestamp | None:
     """The plan's "as at": the month chosen, else the newest period the area holds in any
     dataset the plan's measures read (population aside: it is a denominator, not a figure).
 
@@ -260,8 +307,9 @@ def assess_plan_facts(
     """Assess every measure once from facts already read, then roll up to each question."""
     when = plan_as_at(facts.latest(area_code), plan, as_at)
     by_measure = {
-        m.id: assess_measure(facts, plan, m, area_code, as_at=as_at, peer_codes=peer_codes,
-                             plan_as_at=when)
+        m.id: assess_measure(
+            facts, plan, m, area_code, as_at=as_at, peer_codes=peer_codes, plan_as_at=when
+        )
         for m in plan.measures
     }
     questions = []
@@ -311,21 +359,28 @@ def changes_since(earlier: PlanAssessment, later: PlanAssessment) -> list[Change
         if before is None:
             continue
         unit = after.measure.unit
-        values = (f"{format_value(before.latest_value, unit)} ({before.period_words}) → "
-                  f"{format_value(after.latest_value, unit)} ({after.period_words})")
+        values = (
+            f"{format_value(before.latest_value, unit)} ({before.period_words}) → "
+            f"{format_value(after.latest_value, unit)} ({after.period_words})"
+        )
         if before.judgement.name != after.judgement.name:
             kind = "status changed"
-            sentence = (f"From {before.judgement.words} to {after.judgement.words}: {values}. "
-                        f"{after.judgement.sentence}")
+            sentence = (
+                f"From {before.judgement.words} to {after.judgement.words}: {values}. "
+                f"{after.judgement.sentence}"
+            )
         else:
             why = _significant(before, after)
             if why is not None:
                 kind, sentence = "significant movement", f"{values}. {why}"
             else:
                 kind = "no significant change"
-                standing = (f" {after.verdict.status.name.capitalize()} since before the last "
-                            "Panel: the same finding, no new change."
-                            if after.verdict.significant else "")
+                standing = (
+                    f" {after.verdict.status.name.capitalize()} since before the last "
+                    "Panel: the same finding, no new change."
+                    if after.verdict.significant
+                    else ""
+                )
                 sentence = f"{values}; still {after.judgement.words}.{standing}"
         out.append(Change(after.measure, before, after, kind, sentence))
     return sorted(out, key=lambda c: c.order)

@@ -21,11 +21,20 @@ marker   meaning                        becomes
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import math
 import re
 from collections.abc import Callable
+from typing import Final
 
-MISSING = object()
+
+class Missing(enum.Enum):
+    """The type of `MISSING`: a one-member enum, so that ``n is MISSING`` narrows the type."""
+
+    MISSING = "missing"
+
+
+MISSING: Final = Missing.MISSING
 """Returned by `parse_number` for a marker meaning 'not available' (never stored as 0)."""
 
 MISSING_MARKERS: dict[str, str] = {
@@ -56,7 +65,7 @@ def is_blank(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def parse_number(value: object, *, decimal_comma: bool = False) -> float | object | None:
+def parse_number(value: object, *, decimal_comma: bool = False) -> float | Missing | None:
     """The number a cell holds, `MISSING` for a not-available marker, None for a blank cell.
 
     Accepts numbers, and text with padding, thousands separators (``" 1,976 "``), decimal
@@ -123,8 +132,18 @@ def header_key(value: object) -> str:
 # --- tables as published: titles, two-level headers, spacer columns, footers -----------------
 
 _MONTH_NAMES = (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 )
 _YEAR_ENDING = re.compile(
     r"(?:year|12 months)\s+(?:ending|ended|to)\s+(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?"
@@ -176,8 +195,11 @@ def year_of(value: object) -> int | None:
             return None
         return int(value) if 1900 < value < 2200 else None
     if isinstance(value, str):
-        m = re.fullmatch(r"(?:mid[\s\-]*(?:year)?[\s\-]*)?((?:19|20)\d\d)", clean_label(value),
-                         flags=re.IGNORECASE)
+        m = re.fullmatch(
+            r"(?:mid[\s\-]*(?:year)?[\s\-]*)?((?:19|20)\d\d)",
+            clean_label(value),
+            flags=re.IGNORECASE,
+        )
         if m:
             return int(m.group(1))
     return None
@@ -190,8 +212,7 @@ def header_labels(rows: list[list[object]], header_row: int, levels: int = 2) ->
     label is carried right until the next one. A column's label is its lowest non-blank
     cell, cleaned of footnotes; a column with no label at all (a spacer) gets ``""``.
     """
-    width = max((len(r) for r in rows[max(0, header_row - levels + 1): header_row + 1]),
-                default=0)
+    width = max((len(r) for r in rows[max(0, header_row - levels + 1) : header_row + 1]), default=0)
     labels = [""] * width
     for r in range(max(0, header_row - levels + 1), header_row + 1):
         row = rows[r]
@@ -222,8 +243,11 @@ def spacer_columns(rows: list[list[object]], header_row: int, columns: range) ->
     return out
 
 
-_FOOTER = re.compile(r"^(source\b|sources\b|notes?\b|\d{1,2}[.)]\s|\(\d{1,2}\)\s|footnotes?\b|"
-                     r"figures may|please note)", flags=re.IGNORECASE)
+_FOOTER = re.compile(
+    r"^(source\b|sources\b|notes?\b|\d{1,2}[.)]\s|\(\d{1,2}\)\s|footnotes?\b|"
+    r"figures may|please note)",
+    flags=re.IGNORECASE,
+)
 
 
 def is_footer(value: object) -> bool:
@@ -249,6 +273,7 @@ def decimal_commas(values: list[object]) -> bool:
 
 
 # --- offence groups and subgroups named as the store names them ------------------------------
+
 
 def _offence_tables() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
     from pcp_data import vocabulary
@@ -299,6 +324,7 @@ def offence_subgroup(label: object, group: str | None = None) -> tuple[str, str]
 
 # --- headers that nearly match: say exactly which column was not recognised -------------------
 
+
 def near_miss_header(
     rows: list[list[object]],
     recognise: Callable[[list[object]], dict[str, int]],
@@ -330,8 +356,7 @@ def near_miss_header(
 def unrecognised_cells(row: list[object], found: dict[str, int]) -> list[int]:
     """Columns of a header row holding text that no recognised column accounts for."""
     used = set(found.values())
-    return [j for j, c in enumerate(row)
-            if isinstance(c, str) and c.strip() and j not in used]
+    return [j for j, c in enumerate(row) if isinstance(c, str) and c.strip() and j not in used]
 
 
 def spellings_matcher(

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import io
 import json
 import logging
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
 
 from pcp_data.config import SAMPLE_WORKBOOK, data_dir
 from pcp_data.errors import ImportRejected, PCPError, ProductFault
@@ -57,8 +57,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 0
     for f in report.files:
         s = f.result.summary()
-        print(f"{f.name}: {s['format_label']}; {s['rows']} figures; "
-              f"{len(s['areas'])} areas; sheets: {', '.join(s['sheets'])}")
+        print(
+            f"{f.name}: {s['format_label']}; {s['rows']} figures; "
+            f"{len(s['areas'])} areas; sheets: {', '.join(s['sheets'])}"
+        )
         for w in s["warnings"]:
             print(f"  warning: {w}")
         for a in s["set_aside"]:
@@ -82,13 +84,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     codes = None
     if args.area:
         areas = store.areas()
-        match = areas[(areas["area_name"].str.lower() == args.area.lower())
-                      | (areas["area_code"] == args.area)]
+        match = areas[
+            (areas["area_name"].str.lower() == args.area.lower())
+            | (areas["area_code"] == args.area)
+        ]
         if match.empty:
             known = resolve_area(args.area)
             if known is None:
-                print(f"no area called {args.area!r} in the store; areas: "
-                      + ", ".join(areas["area_name"]), file=sys.stderr)
+                print(
+                    f"no area called {args.area!r} in the store; areas: "
+                    + ", ".join(areas["area_name"]),
+                    file=sys.stderr,
+                )
                 return 1
             codes = [known.code]
         else:
@@ -105,8 +112,11 @@ def cmd_uploads(args: argparse.Namespace) -> int:
     elif frame.empty:
         print("No uploads.")
     else:
-        print(frame[["id", "file_name", "status", "rows", "format", "uploaded_by",
-                     "uploaded_at"]].to_string(index=False))
+        print(
+            frame[
+                ["id", "file_name", "status", "rows", "format", "uploaded_by", "uploaded_at"]
+            ].to_string(index=False)
+        )
     return 0
 
 
@@ -160,8 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--db", help="SQLAlchemy URL of the store (default: PCP_DATABASE_URL "
-                       "or the SQLite file in the data folder)")
+        p.add_argument(
+            "--db",
+            help="SQLAlchemy URL of the store (default: PCP_DATABASE_URL "
+            "or the SQLite file in the data folder)",
+        )
         return p
 
     p = with_db(sub.add_parser("import", help="validate and store files"))
@@ -204,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
 class _LogFile(logging.FileHandler):
     """A log file whose folder is made when the first record is written to it."""
 
-    def _open(self) -> TextIO:
+    def _open(self) -> io.TextIOWrapper:
         Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
         return super()._open()
 

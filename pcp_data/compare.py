@@ -252,7 +252,7 @@ def vs_baseline(
     """
     label = "against the baseline"
     s, b, unit_ = _prepare(series, base, unit)
-    start, stop = pd.Timestamp(baseline[0]), pd.Timestamp(baseline[1])  # type: ignore[arg-type]
+    start, stop = pd.Timestamp(baseline[0]), pd.Timestamp(baseline[1])
     if len(s) == 0:
         return _unavailable(label, "", "", "no data", unit_)
     in_base = [d for d in s.index if start <= d <= stop]
@@ -353,8 +353,9 @@ def _prepare(
     return s, b, unit or ("percent" if b is not None else "count")
 
 
-def _a_year_apart(end: pd.Timestamp, months: int, frequency: str
-                  ) -> tuple[list[pd.Timestamp], list[pd.Timestamp]]:
+def _a_year_apart(
+    end: pd.Timestamp, months: int, frequency: str
+) -> tuple[list[pd.Timestamp], list[pd.Timestamp]]:
     """The monthly or quarterly periods of the ``months`` to ``end``, and of the same months a
     year before."""
     step = FREQUENCIES[frequency].step_months or 1
@@ -370,7 +371,8 @@ def _months_before(d: pd.Timestamp, k: int) -> pd.Timestamp:
 
 
 def _month(d: pd.Timestamp) -> str:
-    return pd.Timestamp(d).strftime("%B %Y")
+    label: str = pd.Timestamp(d).strftime("%B %Y")
+    return label
 
 
 def _month_range(first: pd.Timestamp, last: pd.Timestamp) -> str:

@@ -278,9 +278,7 @@ def count_test(
         res = stats.poisson_means_test(int(a), t1, int(b), t2)
         z, p = float(res.statistic), float(res.pvalue)
         how = f"Poisson means test, {_p(p)}"
-        caveat = (
-            "; it assumes Poisson variation: no history to estimate how much the counts vary"
-        )
+        caveat = "; it assumes Poisson variation: no history to estimate how much the counts vary"
     else:
         z = (a / t1 - b / t2) / math.sqrt(phi * (a / t1**2 + b / t2**2))
         p = float(2 * stats.norm.sf(abs(z)))

@@ -121,7 +121,7 @@ _SUFFIXES = re.compile(
 )
 
 
-def normalise_name(text: str) -> str:
+def normalise_name(text: object) -> str:
     """Lower-case, single-spaced, footnote digits and a police/constabulary suffix removed."""
     t = str(text).replace("\u00a0", " ").strip()
     t = re.sub(r"(?<=[A-Za-z\)])[\d,]+$", "", t)  # footnote digits glued on: Essex10
@@ -208,12 +208,18 @@ NON_AREAS: tuple[tuple[str, str], ...] = (
     (r"cifas", "CIFAS reports fraud nationally, not for a police force area"),
     (r"uk finance", "UK Finance reports fraud nationally, not for a police force area"),
     (r"financial fraud action( uk)?", "Financial Fraud Action UK reports fraud nationally"),
-    (r"(central|national) service secondments?|secondments?",
-     "secondments are not a police force area"),
-    (r"national crime agency|nca|civil nuclear( constabulary)?|ministry of defence|mod",
-     "a national or special body, not a territorial force"),
-    (r"(grand )?totals?( \d+ forces)?( \(\d+ forces\))?|all forces|\d+ forces( total)?",
-     "a total row, not an area"),
+    (
+        r"(central|national) service secondments?|secondments?",
+        "secondments are not a police force area",
+    ),
+    (
+        r"national crime agency|nca|civil nuclear( constabulary)?|ministry of defence|mod",
+        "a national or special body, not a territorial force",
+    ),
+    (
+        r"(grand )?totals?( \d+ forces)?( \(\d+ forces\))?|all forces|\d+ forces( total)?",
+        "a total row, not an area",
+    ),
     (r"england and wales \(?incl(uding|\.)? btp\)?", "a total including British Transport Police"),
 )
 _NON_AREAS = tuple((re.compile(rf"^(?:{p})$"), reason) for p, reason in NON_AREAS)
@@ -258,8 +264,6 @@ def resolve_code_and_name(code: object, name: object) -> Area | None:
             return None
         by_name = resolve_area(name) if name not in (None, "") else None
         if by_name is not None and by_name.kind == area.kind and by_name.code != area.code:
-            raise AreaMismatch(
-                f"code {code_text} is {area.name} but the name says {by_name.name}"
-            )
+            raise AreaMismatch(f"code {code_text} is {area.name} but the name says {by_name.name}")
         return area
     return resolve_area(name)

@@ -85,17 +85,16 @@ from pcp_data.vocabulary import FREQUENCIES, TIERS, Target, period_label
 
 METHODS: dict[str, str] = {
     "seasonal_spc": "XmR chart of the seasonally adjusted figures, and the latest 12 months "
-                    "against the 12 before (count test)",
+    "against the 12 before (count test)",
     "count_year": "the latest 12 months (or year) against the 12 months (or year) before "
-                  "(count test)",
-    "count_same_period": "the latest period against the same period a year before "
-                         "(count test)",
+    "(count test)",
+    "count_same_period": "the latest period against the same period a year before (count test)",
     "count_recent": "the latest period against the average of the periods before it "
-                    "(count test; the season not allowed for)",
+    "(count test; the season not allowed for)",
     "p_chart": "p-chart of the survey percentage, and the latest figure against a year before "
-               "(two-proportion test)",
+    "(two-proportion test)",
     "proportion_test": "the survey percentage against the same period a year before "
-                       "(two-proportion test)",
+    "(two-proportion test)",
     "spc": "XmR chart",
     "snapshot": "against the pledge or target and the same date a year before",
     "none": "not judged",
@@ -235,9 +234,15 @@ def _none(reason: str) -> _Evidence:
     return _Evidence("none", Status("not enough data", reason), 0)
 
 
-def _verdict(measure: Measure, ev: _Evidence, end: pd.Timestamp | None,
-             plan_as_at: pd.Timestamp | None, notes: list[str], frequency: str,
-             values: pd.Series) -> Verdict:
+def _verdict(
+    measure: Measure,
+    ev: _Evidence,
+    end: pd.Timestamp | None,
+    plan_as_at: pd.Timestamp | None,
+    notes: list[str],
+    frequency: str,
+    values: pd.Series,
+) -> Verdict:
     judgement = judge(ev.status, measure.tier, ev.assurance)
     stale = False
     if end is not None and plan_as_at is not None:
@@ -245,14 +250,29 @@ def _verdict(measure: Measure, ev: _Evidence, end: pd.Timestamp | None,
         if end + pd.DateOffset(months=step) + pd.offsets.MonthEnd(0) < plan_as_at:
             stale = True
             when = period_label(end, frequency)
-            judgement = replace(judgement, sentence=(
-                f"Stale: the newest figure is for {when}, more than one period before "
-                f"{plan_as_at:%B %Y}. {judgement.sentence}"))
-    judgement = replace(judgement, method=ev.method, points=ev.points, period_end=end,
-                        stale=stale)
-    return Verdict(ev.method, judgement, ev.points, end, stale, ev.spc, ev.adjustment,
-                   ev.count_test, ev.baseline_test, ev.dispersion, ev.survey_change,
-                   ev.p_chart, notes)
+            judgement = replace(
+                judgement,
+                sentence=(
+                    f"Stale: the newest figure is for {when}, more than one period before "
+                    f"{plan_as_at:%B %Y}. {judgement.sentence}"
+                ),
+            )
+    judgement = replace(judgement, method=ev.method, points=ev.points, period_end=end, stale=stale)
+    return Verdict(
+        ev.method,
+        judgement,
+        ev.points,
+        end,
+        stale,
+        ev.spc,
+        ev.adjustment,
+        ev.count_test,
+        ev.baseline_test,
+        ev.dispersion,
+        ev.survey_change,
+        ev.p_chart,
+        notes,
+    )
 
 
 def _step_months(frequency: str, values: pd.Series) -> int:
@@ -261,7 +281,7 @@ def _step_months(frequency: str, values: pd.Series) -> int:
         return step
     ends = values.dropna().index
     if len(ends) >= 2:
-        gap = (ends[-1].year - ends[-2].year) * 12 + ends[-1].month - ends[-2].month
+        gap: int = (ends[-1].year - ends[-2].year) * 12 + ends[-1].month - ends[-2].month
         return max(1, gap)
     return 3 if frequency == "rolling_12_months" else 12
 
@@ -297,8 +317,11 @@ def history_dispersion(values: pd.Series, frequency: str) -> tuple[Dispersion | 
     ``Y / (Y - 1)`` for the ``Y`` years the seasonal factors were estimated from (each factor
     takes up part of the variation it is estimated from); else of the raw values, whose
     seasonal swings make the estimate larger (the test more cautious)."""
-    adjustment = seasonal.seasonally_adjust(values, frequency) \
-        if seasonal.periods_per_year(frequency) else None
+    adjustment = (
+        seasonal.seasonally_adjust(values, frequency)
+        if seasonal.periods_per_year(frequency)
+        else None
+    )
     if adjustment is not None:
         found = counts.dispersion(adjustment.adjusted)
         if found is not None:
@@ -321,8 +344,12 @@ def _window(values: pd.Series, end: pd.Timestamp, k: int, step: int) -> float | 
     return total
 
 
-def _periodic_counts(measure: Measure, series: MeasureSeries,
-                     rebase: tuple[tuple[object, str], ...], notes: list[str]) -> _Evidence:
+def _periodic_counts(
+    measure: Measure,
+    series: MeasureSeries,
+    rebase: tuple[tuple[object, str], ...],
+    notes: list[str],
+) -> _Evidence:
     """Monthly or quarterly counts (or rates)."""
     frequency = series.frequency
     values = series.values
@@ -335,8 +362,13 @@ def _periodic_counts(measure: Measure, series: MeasureSeries,
     adjustment = seasonal.seasonally_adjust(values, frequency)
     year = _year_test(measure, counts_, exposure, end, per_year, step, dispersion_, frequency)
     if adjustment is not None and len(observed) >= MINIMUM_SPC_POINTS:
-        chart = spc.xmr(adjustment.adjusted, measure.polarity, rebase=rebase,
-                        frequency=frequency, target=_target_for_spc(measure, adjusted=True))
+        chart = spc.xmr(
+            adjustment.adjusted,
+            measure.polarity,
+            rebase=rebase,
+            frequency=frequency,
+            target=_target_for_spc(measure, adjusted=True),
+        )
         notes.append(adjustment.words)
         if not chart.provisional:
             spc_status = _status_from_spc(chart, "Seasonally adjusted: ")
@@ -344,14 +376,27 @@ def _periodic_counts(measure: Measure, series: MeasureSeries,
                 status = spc_status
             else:
                 year_status = status_from_test(year, measure.polarity)
-                status = year_status if year_status.signal else replace(
-                    spc_status, sentence=f"{spc_status.sentence} {year.sentence}")
+                status = (
+                    year_status
+                    if year_status.signal
+                    else replace(spc_status, sentence=f"{spc_status.sentence} {year.sentence}")
+                )
             points = chart.segments[-1].baseline_points
-            return _Evidence("seasonal_spc", status, points, None, chart, adjustment, year,
-                             dispersion=dispersion_)
-        notes.append(f"The limits since the last re-basing rest on "
-                     f"{chart.segments[-1].baseline_points} points, fewer than "
-                     f"{MINIMUM_SPC_POINTS}: drawn as provisional, not used to judge.")
+            return _Evidence(
+                "seasonal_spc",
+                status,
+                points,
+                None,
+                chart,
+                adjustment,
+                year,
+                dispersion=dispersion_,
+            )
+        notes.append(
+            f"The limits since the last re-basing rest on "
+            f"{chart.segments[-1].baseline_points} points, fewer than "
+            f"{MINIMUM_SPC_POINTS}: drawn as provisional, not used to judge."
+        )
         chart = _without_signals(chart)
     else:
         chart = None
@@ -359,26 +404,59 @@ def _periodic_counts(measure: Measure, series: MeasureSeries,
     _dispersion_note(dispersion_, basis, notes)
     if year is not None:
         status = status_from_test(year, measure.polarity)
-        return _with_target(measure, _Evidence("count_year", status, 2 * per_year, None,
-                                               chart, adjustment, year,
-                                               dispersion=dispersion_), series)
+        return _with_target(
+            measure,
+            _Evidence(
+                "count_year",
+                status,
+                2 * per_year,
+                None,
+                chart,
+                adjustment,
+                year,
+                dispersion=dispersion_,
+            ),
+            series,
+        )
     before = end - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0)
     if before in counts_.index and pd.notna(counts_.get(before)):
         test = counts.count_test(
-            float(counts_[end]), float(counts_[before]),
-            current_exposure=_exp(exposure, end), previous_exposure=_exp(exposure, before),
-            dispersion=dispersion_, current_words=period_label(end, frequency),
-            previous_words=period_label(before, frequency))
+            float(counts_[end]),
+            float(counts_[before]),
+            current_exposure=_exp(exposure, end),
+            previous_exposure=_exp(exposure, before),
+            dispersion=dispersion_,
+            current_words=period_label(end, frequency),
+            previous_words=period_label(before, frequency),
+        )
         status = status_from_test(test, measure.polarity)
-        return _with_target(measure, _Evidence("count_same_period", status, 2, None, chart,
-                                               adjustment, test, dispersion=dispersion_),
-                            series)
+        return _with_target(
+            measure,
+            _Evidence(
+                "count_same_period",
+                status,
+                2,
+                None,
+                chart,
+                adjustment,
+                test,
+                dispersion=dispersion_,
+            ),
+            series,
+        )
     return _with_target(measure, _recent(measure, counts_, exposure, frequency, chart), series)
 
 
-def _year_test(measure: Measure, counts_: pd.Series, exposure: pd.Series | None,
-               end: pd.Timestamp, per_year: int, step: int, dispersion_: Dispersion | None,
-               frequency: str) -> CountTest | None:
+def _year_test(
+    measure: Measure,
+    counts_: pd.Series,
+    exposure: pd.Series | None,
+    end: pd.Timestamp,
+    per_year: int,
+    step: int,
+    dispersion_: Dispersion | None,
+    frequency: str,
+) -> CountTest | None:
     """The latest 12 months against the 12 before, when every period of both is held."""
     before_end = end - pd.DateOffset(years=1) + pd.offsets.MonthEnd(0)
     now = _window(counts_, end, per_year, step)
@@ -393,9 +471,14 @@ def _year_test(measure: Measure, counts_: pd.Series, exposure: pd.Series | None,
             return None
         exp_now, exp_then = e_now / per_year, e_then / per_year
     return counts.count_test(
-        now, then, current_exposure=exp_now, previous_exposure=exp_then,
-        dispersion=dispersion_, current_words=f"the 12 months to {end:%B %Y}",
-        previous_words=f"the 12 months to {before_end:%B %Y}")
+        now,
+        then,
+        current_exposure=exp_now,
+        previous_exposure=exp_then,
+        dispersion=dispersion_,
+        current_words=f"the 12 months to {end:%B %Y}",
+        previous_words=f"the 12 months to {before_end:%B %Y}",
+    )
 
 
 def _rate_words(series: MeasureSeries, when: pd.Timestamp, words: str) -> str:
@@ -413,13 +496,20 @@ def _exp(exposure: pd.Series | None, when: pd.Timestamp) -> float:
     return float(value) if value is not None and pd.notna(value) and value > 0 else 1.0
 
 
-def _recent(measure: Measure, counts_: pd.Series, exposure: pd.Series | None, frequency: str,
-            chart: SPCResult | None) -> _Evidence:
+def _recent(
+    measure: Measure,
+    counts_: pd.Series,
+    exposure: pd.Series | None,
+    frequency: str,
+    chart: SPCResult | None,
+) -> _Evidence:
     """The latest period against the average of the (up to 11) periods before it."""
     observed = counts_.dropna()
     if len(observed) < 2:
-        return _none(f"Only one figure ({period_label(observed.index[-1], frequency)}): "
-                     "there is nothing to compare it with.")
+        return _none(
+            f"Only one figure ({period_label(observed.index[-1], frequency)}): "
+            "there is nothing to compare it with."
+        )
     end = observed.index[-1]
     earlier = observed.iloc[:-1].iloc[-11:]
     k = len(earlier)
@@ -433,20 +523,31 @@ def _recent(measure: Measure, counts_: pd.Series, exposure: pd.Series | None, fr
     last = period_label(earlier.index[-1], frequency)
     span = first if k == 1 else f"the {k} periods {first} to {last}"
     test = counts.count_test(
-        float(observed.iloc[-1]), float(earlier.sum()), current_exposure=exp_now,
-        previous_exposure=exp_then if exposure is not None else float(k), dispersion=phi,
-        current_words=period_label(end, frequency), previous_words=span)
-    caveat = ("No figure a year before is held, so the latest period is compared with the "
-              "average of those before it; the season is not allowed for")
-    caveat += (f", and the test allows for their own variation (variance {phi:.1f} times "
-               "the mean)." if phi is not None else ".")
+        float(observed.iloc[-1]),
+        float(earlier.sum()),
+        current_exposure=exp_now,
+        previous_exposure=exp_then if exposure is not None else float(k),
+        dispersion=phi,
+        current_words=period_label(end, frequency),
+        previous_words=span,
+    )
+    caveat = (
+        "No figure a year before is held, so the latest period is compared with the "
+        "average of those before it; the season is not allowed for"
+    )
+    caveat += (
+        f", and the test allows for their own variation (variance {phi:.1f} times the mean)."
+        if phi is not None
+        else "."
+    )
     status = status_from_test(test, measure.polarity)
     status = replace(status, sentence=f"{status.sentence} {caveat}")
     return _Evidence("count_recent", status, k + 1, None, chart, None, test)
 
 
-def _yearly_counts(measure: Measure, series: MeasureSeries, history: MeasureSeries | None,
-                   notes: list[str]) -> _Evidence:
+def _yearly_counts(
+    measure: Measure, series: MeasureSeries, history: MeasureSeries | None, notes: list[str]
+) -> _Evidence:
     """Rolling 12-month and financial-year counts (or rates): the latest year against the
     year before, and against the baseline where the plan sets one."""
     frequency = series.frequency
@@ -469,37 +570,53 @@ def _yearly_counts(measure: Measure, series: MeasureSeries, history: MeasureSeri
     test = None
     if before in counts_.index and pd.notna(counts_.get(before)):
         test = counts.count_test(
-            float(counts_[end]), float(counts_[before]),
-            current_exposure=_exp(exposure, end), previous_exposure=_exp(exposure, before),
-            dispersion=dispersion_, current_words=_rate_words(series, end, now_words),
-            previous_words=_rate_words(series, before, period_label(before, frequency)))
+            float(counts_[end]),
+            float(counts_[before]),
+            current_exposure=_exp(exposure, end),
+            previous_exposure=_exp(exposure, before),
+            dispersion=dispersion_,
+            current_words=_rate_words(series, end, now_words),
+            previous_words=_rate_words(series, before, period_label(before, frequency)),
+        )
     baseline_test = _baseline_test(measure, counts_, exposure, end, frequency, dispersion_)
     if test is None and baseline_test is None:
         earlier = observed.index[:-1]
         if len(earlier) == 0:
-            return _none(f"Only one figure ({now_words}): there is no year before to "
-                         "compare it with.")
-        return _none(f"Not judged: there is no figure for {period_label(before, frequency)} "
-                     f"to compare {now_words} with (figures held: "
-                     f"{', '.join(period_label(e, frequency) for e in observed.index)}); "
-                     "overlapping 12-month figures are never compared with each other.")
+            return _none(
+                f"Only one figure ({now_words}): there is no year before to compare it with."
+            )
+        return _none(
+            f"Not judged: there is no figure for {period_label(before, frequency)} "
+            f"to compare {now_words} with (figures held: "
+            f"{', '.join(period_label(e, frequency) for e in observed.index)}); "
+            "overlapping 12-month figures are never compared with each other."
+        )
     status = status_from_test(test, measure.polarity) if test is not None else None
     if baseline_test is not None:
         b_status = status_from_test(baseline_test, measure.polarity, "Against the baseline")
         if status is None or (not status.signal and b_status.signal):
-            status = b_status if status is None else replace(
-                b_status, sentence=f"{b_status.sentence} {status.sentence}")
+            status = (
+                b_status
+                if status is None
+                else replace(b_status, sentence=f"{b_status.sentence} {status.sentence}")
+            )
         else:
             status = replace(status, sentence=f"{status.sentence} {b_status.sentence}")
     assert status is not None
-    evidence = _Evidence("count_year", status, 2, None, None, None, test, baseline_test,
-                         dispersion_)
+    evidence = _Evidence(
+        "count_year", status, 2, None, None, None, test, baseline_test, dispersion_
+    )
     return _with_target(measure, evidence, series)
 
 
-def _baseline_test(measure: Measure, counts_: pd.Series, exposure: pd.Series | None,
-                   end: pd.Timestamp, frequency: str,
-                   dispersion_: Dispersion | None) -> CountTest | None:
+def _baseline_test(
+    measure: Measure,
+    counts_: pd.Series,
+    exposure: pd.Series | None,
+    end: pd.Timestamp,
+    frequency: str,
+    dispersion_: Dispersion | None,
+) -> CountTest | None:
     """The latest year against the plan's baseline (its years' average), as counts."""
     if measure.baseline is None:
         return None
@@ -507,30 +624,41 @@ def _baseline_test(measure: Measure, counts_: pd.Series, exposure: pd.Series | N
     inside = counts_[(counts_.index >= start) & (counts_.index <= stop)].dropna()
     if frequency == "rolling_12_months":
         # one 12-month figure per year of the baseline, ending where the baseline's years end
-        inside = inside[[(stop.year - e.year) * 12 + stop.month - e.month in
-                         range(0, 10 ** 6, 12) for e in inside.index]]
+        inside = inside[
+            [
+                (stop.year - e.year) * 12 + stop.month - e.month in range(0, 10**6, 12)
+                for e in inside.index
+            ]
+        ]
     if inside.empty or end <= stop:
         return None
     k = len(inside)
     exp_then = float(k) if exposure is None else sum(_exp(exposure, e) for e in inside.index)
     return counts.count_test(
-        float(counts_[end]), float(inside.sum()),
-        current_exposure=_exp(exposure, end), previous_exposure=exp_then,
-        dispersion=dispersion_, current_words=period_label(end, frequency),
+        float(counts_[end]),
+        float(inside.sum()),
+        current_exposure=_exp(exposure, end),
+        previous_exposure=exp_then,
+        dispersion=dispersion_,
+        current_words=period_label(end, frequency),
         previous_words=f"the baseline {measure.baseline.label}"
-                       + (f" ({k} years' average)" if k > 1 else ""))
+        + (f" ({k} years' average)" if k > 1 else ""),
+    )
 
 
 def _dispersion_note(d: Dispersion | None, basis: str, notes: list[str]) -> None:
     if d is not None:
-        notes.append(f"{d.words[:-1]}, {basis}).".replace("periods), ", "periods, ")
-                     if basis else d.words)
+        notes.append(
+            f"{d.words[:-1]}, {basis}).".replace("periods), ", "periods, ") if basis else d.words
+        )
 
 
 def _no_limits_words(frequency: str, n: int) -> str:
-    return (f"No process limits: {n} {FREQUENCIES[frequency].periods} held, fewer than the 3 "
-            "whole years needed to allow for the season; limits over a season would call every "
-            "peak a signal.")
+    return (
+        f"No process limits: {n} {FREQUENCIES[frequency].periods} held, fewer than the 3 "
+        "whole years needed to allow for the season; limits over a season would call every "
+        "peak a signal."
+    )
 
 
 def _without_signals(chart: SPCResult) -> SPCResult:
@@ -556,17 +684,24 @@ def _with_target(measure: Measure, ev: _Evidence, series: MeasureSeries) -> _Evi
     if target is None or not target.judged or latest is None:
         return ev
     met = target.met_by(latest[1])
-    words = (f" The latest figure {'meets' if met else 'misses'} the target "
-             f"({target.label}).")
-    return replace(ev, status=replace(ev.status, sentence=ev.status.sentence + words),
-                   assurance=ev.assurance or ("target_met" if met else "target_missed"))
+    words = f" The latest figure {'meets' if met else 'misses'} the target ({target.label})."
+    return replace(
+        ev,
+        status=replace(ev.status, sentence=ev.status.sentence + words),
+        assurance=ev.assurance or ("target_met" if met else "target_missed"),
+    )
 
 
 # --------------------------------------------------------------------------- surveys
 
 
-def _proportions(measure: Measure, series: MeasureSeries, history: MeasureSeries | None,
-                 minimum_base: int, notes: list[str]) -> _Evidence:
+def _proportions(
+    measure: Measure,
+    series: MeasureSeries,
+    history: MeasureSeries | None,
+    minimum_base: int,
+    notes: list[str],
+) -> _Evidence:
     assert series.counts is not None and series.base is not None
     values = series.values.dropna()
     end = values.index[-1]
@@ -576,34 +711,50 @@ def _proportions(measure: Measure, series: MeasureSeries, history: MeasureSeries
     base = series.base
     if before in base.index and pd.notna(base.get(before)) and base[before] > 0:
         change = surveys.compare_proportions(
-            float(series.counts[before]), float(base[before]),
-            float(series.counts[end]), float(base[end]), minimum_base=minimum_base,
+            float(series.counts[before]),
+            float(base[before]),
+            float(series.counts[end]),
+            float(base[end]),
+            minimum_base=minimum_base,
             previous_label=period_label(before, frequency),
-            current_label=period_label(end, frequency))
+            current_label=period_label(end, frequency),
+        )
     chart = _survey_chart(measure, series, history)
     if chart is not None and float(base[end]) >= minimum_base:
         status = _status_from_pchart(chart)
         if not status.signal and change is not None and change.judged:
             test_status = status_from_survey(change, measure.polarity)
-            status = test_status if test_status.signal else replace(
-                status, sentence=f"{status.sentence} {change.sentence}")
-        return _with_target(measure, _Evidence("p_chart", status, chart.points,
-                                               survey_change=change, p_chart=chart), series)
+            status = (
+                test_status
+                if test_status.signal
+                else replace(status, sentence=f"{status.sentence} {change.sentence}")
+            )
+        return _with_target(
+            measure,
+            _Evidence("p_chart", status, chart.points, survey_change=change, p_chart=chart),
+            series,
+        )
     if change is None:
         n = float(base[end])
         if n < minimum_base:
-            return _none(f"Not judged: {period_label(end, frequency)} rests on {n:,.0f} "
-                         f"respondents, fewer than the minimum of {minimum_base}.")
-        return _none(f"Not judged: there is no figure for {period_label(before, frequency)} "
-                     f"to compare {period_label(end, frequency)} with, and fewer than "
-                     f"{MINIMUM_SPC_POINTS} periods for a p-chart.")
+            return _none(
+                f"Not judged: {period_label(end, frequency)} rests on {n:,.0f} "
+                f"respondents, fewer than the minimum of {minimum_base}."
+            )
+        return _none(
+            f"Not judged: there is no figure for {period_label(before, frequency)} "
+            f"to compare {period_label(end, frequency)} with, and fewer than "
+            f"{MINIMUM_SPC_POINTS} periods for a p-chart."
+        )
     status = status_from_survey(change, measure.polarity)
-    return _with_target(measure, _Evidence("proportion_test", status, 2,
-                                           survey_change=change), series)
+    return _with_target(
+        measure, _Evidence("proportion_test", status, 2, survey_change=change), series
+    )
 
 
-def _survey_chart(measure: Measure, series: MeasureSeries,
-                  history: MeasureSeries | None) -> PChart | None:
+def _survey_chart(
+    measure: Measure, series: MeasureSeries, history: MeasureSeries | None
+) -> PChart | None:
     """A p-chart over non-overlapping periods: the series itself unless it is rolling, then
     its history (quarters or months)."""
     source = series if series.frequency != "rolling_12_months" else history
@@ -611,8 +762,13 @@ def _survey_chart(measure: Measure, series: MeasureSeries,
         return None
     if source.frequency not in ("month", "quarter", "financial_year"):
         return None
-    return surveys.p_chart(source.counts, source.base, measure.polarity,
-                           frequency=source.frequency, minimum_points=MINIMUM_SPC_POINTS)
+    return surveys.p_chart(
+        source.counts,
+        source.base,
+        measure.polarity,
+        frequency=source.frequency,
+        minimum_points=MINIMUM_SPC_POINTS,
+    )
 
 
 def _status_from_pchart(chart: PChart) -> Status:
@@ -623,22 +779,32 @@ def _status_from_pchart(chart: PChart) -> Status:
 # --------------------------------------------------------------------------- snapshots
 
 
-def _snapshots(measure: Measure, values: pd.Series, rebase: tuple[tuple[object, str], ...],
-               notes: list[str]) -> _Evidence:
+def _snapshots(
+    measure: Measure, values: pd.Series, rebase: tuple[tuple[object, str], ...], notes: list[str]
+) -> _Evidence:
     observed = values.dropna()
     end = observed.index[-1]
     if len(observed) >= MINIMUM_SPC_POINTS:
-        chart = spc.xmr(values, measure.polarity, rebase=rebase, frequency="snapshot",
-                        target=_target_for_spc(measure, adjusted=False))
+        chart = spc.xmr(
+            values,
+            measure.polarity,
+            rebase=rebase,
+            frequency="snapshot",
+            target=_target_for_spc(measure, adjusted=False),
+        )
         if not chart.provisional:
             status = _status_from_spc(chart)
-            return _Evidence("spc", status, chart.segments[-1].baseline_points,
-                             chart.assurance, chart)
+            return _Evidence(
+                "spc", status, chart.segments[-1].baseline_points, chart.assurance, chart
+            )
     elif len(observed) >= 2:
-        chart = _without_signals(spc.xmr(values, measure.polarity, rebase=rebase,
-                                         frequency="snapshot"))
-        notes.append(f"{len(observed)} snapshots: fewer than {MINIMUM_SPC_POINTS}, so the "
-                     "limits are provisional and not used to judge.")
+        chart = _without_signals(
+            spc.xmr(values, measure.polarity, rebase=rebase, frequency="snapshot")
+        )
+        notes.append(
+            f"{len(observed)} snapshots: fewer than {MINIMUM_SPC_POINTS}, so the "
+            "limits are provisional and not used to judge."
+        )
     else:
         chart = None
     before = _year_before_snapshot(observed, end)
@@ -646,9 +812,11 @@ def _snapshots(measure: Measure, values: pd.Series, rebase: tuple[tuple[object, 
     latest = float(observed.iloc[-1])
     target = measure.target
     if before is None and (target is None or not target.judged):
-        return _none(f"Not judged: {label} ({_fmt(latest)}) is the only snapshot within a "
-                     "year's reach of a year before, and the plan sets no pledge to judge "
-                     "it against.")
+        return _none(
+            f"Not judged: {label} ({_fmt(latest)}) is the only snapshot within a "
+            "year's reach of a year before, and the plan sets no pledge to judge "
+            "it against."
+        )
     parts: list[str] = []
     name = "stable"
     if before is not None:
@@ -657,19 +825,23 @@ def _snapshots(measure: Measure, values: pd.Series, rebase: tuple[tuple[object, 
         share = change / then if then else math.inf
         moved = abs(share) >= SNAPSHOT_MATERIAL
         direction = "up" if change > 0 else "down"
-        parts.append(f"{label}: {_fmt(latest)} against {_fmt(then)} on "
-                     f"{period_label(when, 'snapshot')}, {direction} {abs(change):,.0f} "
-                     f"({100 * share:+.1f}%)" if change else
-                     f"{label}: {_fmt(latest)}, the same as on "
-                     f"{period_label(when, 'snapshot')}")
+        parts.append(
+            f"{label}: {_fmt(latest)} against {_fmt(then)} on "
+            f"{period_label(when, 'snapshot')}, {direction} {abs(change):,.0f} "
+            f"({100 * share:+.1f}%)"
+            if change
+            else f"{label}: {_fmt(latest)}, the same as on {period_label(when, 'snapshot')}"
+        )
         if moved:
             if measure.polarity == "neutral":
                 name = "changed"
             else:
                 good = (change > 0) == (measure.polarity == "higher_is_better")
                 name = "improving" if good else "deteriorating"
-            parts.append(f"a change of {SNAPSHOT_MATERIAL:.0%} or more in a year is read as a "
-                         "change (counts of people are not a sample, so no test applies)")
+            parts.append(
+                f"a change of {SNAPSHOT_MATERIAL:.0%} or more in a year is read as a "
+                "change (counts of people are not a sample, so no test applies)"
+            )
         else:
             parts.append(f"less than {SNAPSHOT_MATERIAL:.0%} in a year, read as no change")
     else:
@@ -681,16 +853,23 @@ def _snapshots(measure: Measure, values: pd.Series, rebase: tuple[tuple[object, 
         assurance = "target_met" if met else "target_missed"
     sentence = "; ".join(parts) + "."
     points = 2 if before is not None else 1
-    return _Evidence("snapshot", Status(name, sentence[0].upper() + sentence[1:], False,
-                                        "snapshot"), points, assurance, chart)
+    return _Evidence(
+        "snapshot",
+        Status(name, sentence[0].upper() + sentence[1:], False, "snapshot"),
+        points,
+        assurance,
+        chart,
+    )
 
 
-def _year_before_snapshot(observed: pd.Series, end: pd.Timestamp
-                          ) -> tuple[pd.Timestamp, float] | None:
+def _year_before_snapshot(
+    observed: pd.Series, end: pd.Timestamp
+) -> tuple[pd.Timestamp, float] | None:
     """The snapshot nearest a year before the latest, within three months of it."""
     target = end - pd.DateOffset(years=1)
-    candidates = [(abs((e - target).days), e) for e in observed.index[:-1]
-                  if abs((e - target).days) <= 92]
+    candidates = [
+        (abs((e - target).days), e) for e in observed.index[:-1] if abs((e - target).days) <= 92
+    ]
     if not candidates:
         return None
     _, when = min(candidates)
@@ -699,7 +878,6 @@ def _year_before_snapshot(observed: pd.Series, end: pd.Timestamp
 
 def _fmt(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
-
 
 
 # --------------------------------------------------------------------------- in words
@@ -716,18 +894,20 @@ def how_judged() -> str:
     rows = [header, "|" + "---|" * (len(TIERS) + 1)]
     for status, by_tier in judge_table().items():
         rows.append(f"| {status} | " + " | ".join(by_tier[t] for t in TIERS) + " |")
-    return "\n\n".join([
-        "## One series per measure, from every source",
-        _markdown(series_doc),
-        "## A method for each shape of data",
-        _markdown(methods_doc),
-        "## From status to judgement",
-        "Each method gives a status (improving, stable, changed, deteriorating, or not enough "
-        "data). The plan's expectation tier then gives the judgement (a measure with no tier "
-        "is read as *maintain*); a question or priority takes the **worst** judgement of its "
-        "measures, never an average.",
-        "\n".join(rows),
-    ])
+    return "\n\n".join(
+        [
+            "## One series per measure, from every source",
+            _markdown(series_doc),
+            "## A method for each shape of data",
+            _markdown(methods_doc),
+            "## From status to judgement",
+            "Each method gives a status (improving, stable, changed, deteriorating, or not enough "
+            "data). The plan's expectation tier then gives the judgement (a measure with no tier "
+            "is read as *maintain*); a question or priority takes the **worst** judgement of its "
+            "measures, never an average.",
+            "\n".join(rows),
+        ]
+    )
 
 
 def _markdown(doc: str) -> str:

@@ -57,13 +57,14 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from pcp_data import vocabulary
 from pcp_data.periods import edition_date
-from pcp_data.plan import Measure
+from pcp_data.plan import DataRef, Measure
 from pcp_data.store import Store
 from pcp_data.vocabulary import FREQUENCIES, figures_words
 
@@ -194,9 +195,16 @@ class MeasureSeries:
 
         values = upto(self.values)
         assert values is not None
-        return replace(self, values=values, base=upto(self.base), counts=upto(self.counts),
-                       rate_counts=upto(self.rate_counts), population=upto(self.population),
-                       notes=list(self.notes), gaps=list(self.gaps))
+        return replace(
+            self,
+            values=values,
+            base=upto(self.base),
+            counts=upto(self.counts),
+            rate_counts=upto(self.rate_counts),
+            population=upto(self.population),
+            notes=list(self.notes),
+            gaps=list(self.gaps),
+        )
 
     def table(self) -> pd.DataFrame:
         """The series as a table (period end, value, base): the table behind every chart."""
@@ -222,11 +230,19 @@ def publications(facts: pd.DataFrame) -> pd.DataFrame:
     )
     dates = {e: edition_date(e) or dt.date.min for e in out["edition"].unique()}
     key = [
-        "publication", "dataset", "area_code", "period_start", "period_end", "period_type",
-        "category", "subcategory", "measure",
+        "publication",
+        "dataset",
+        "area_code",
+        "period_start",
+        "period_end",
+        "period_type",
+        "category",
+        "subcategory",
+        "measure",
     ]
     ranked = out.assign(_edition=out["edition"].map(dates)).sort_values(
-        ["_edition", "upload_id"], ascending=False, kind="stable")
+        ["_edition", "upload_id"], ascending=False, kind="stable"
+    )
     return ranked.drop_duplicates(key).drop(columns="_edition").reset_index(drop=True)
 
 
@@ -239,16 +255,17 @@ def incomplete_periods(facts: pd.DataFrame) -> dict[tuple[str, str], list[pd.Tim
     out: dict[tuple[str, str], list[pd.Timestamp]] = {}
     rows = facts[facts["period_type"].isin(("month", "quarter"))]
     for (pub, ptype, _measure), group in rows.groupby(
-            ["publication", "period_type", "measure"], sort=False):
+        ["publication", "period_type", "measure"], sort=False
+    ):
         keys = group["category"].astype(str) + "\x1f" + group["subcategory"].astype(str)
         cats = keys.groupby(group["period_end"]).agg(frozenset).sort_index()
         sets = list(cats.to_numpy())
         for i in range(1, len(sets)):
-            before = sets[max(0, i - 3):i]
+            before = sets[max(0, i - 3) : i]
             if len(sets[i]) >= min(len(b) for b in before):
                 continue
             missing = frozenset().union(*before) - sets[i]
-            later = frozenset().union(*sets[i + 1:]) if i + 1 < len(sets) else None
+            later = frozenset().union(*sets[i + 1 :]) if i + 1 < len(sets) else None
             if later is None or missing & later:
                 out.setdefault((str(pub), str(ptype)), []).append(pd.Timestamp(cats.index[i]))
     return out
@@ -270,30 +287,34 @@ def _select(frame: pd.DataFrame, category: str | None, subcategory: str | None) 
     return rows[rows["subcategory"] == subcategory]
 
 
-def _selection(rows: pd.DataFrame, category: str | None, subcategory: str | None
-               ) -> pd.DataFrame:
+def _selection(rows: pd.DataFrame, category: str | None, subcategory: str | None) -> pd.DataFrame:
     """Every publication's rows for a selection (`_select`)."""
     if rows.empty:
         return rows
-    return pd.concat([_select(g, category, subcategory)
-                      for _, g in rows.groupby("publication", sort=False)])
+    return pd.concat(
+        [_select(g, category, subcategory) for _, g in rows.groupby("publication", sort=False)]
+    )
 
 
-def _equivalents(category: str | None, subcategory: str | None
-                 ) -> list[tuple[str | None, str | None, vocabulary.ClassificationChange | None]]:
+def _equivalents(
+    category: str | None, subcategory: str | None
+) -> list[tuple[str | None, str | None, vocabulary.ClassificationChange | None]]:
     """The selection, then its other names under a mapped classification change, each with
     the change (None for the plan's own name)."""
     out: list[tuple[str | None, str | None, vocabulary.ClassificationChange | None]] = [
-        (category, subcategory, None)]
+        (category, subcategory, None)
+    ]
     for change in vocabulary.CLASSIFICATION_CHANGES:
         if (change.category, change.name) == (category, subcategory) or (
-                subcategory is None and change.category is None and change.name == category):
+            subcategory is None and change.category is None and change.name == category
+        ):
             out.append((change.other_category, change.other_name, change))
     return out
 
 
-def _stand_in(own: pd.DataFrame, other: pd.DataFrame,
-              change: vocabulary.ClassificationChange) -> pd.DataFrame:
+def _stand_in(
+    own: pd.DataFrame, other: pd.DataFrame, change: vocabulary.ClassificationChange
+) -> pd.DataFrame:
     """The plan's own rows with the rows a classification change lets stand in for them:
     from the change's publication, for periods from its date, and only where that
     publication gives no figure under the plan's own name (so quarters chain across the
@@ -320,37 +341,66 @@ def _points(rows: pd.DataFrame, how: str = "as published") -> Points:
         # one row a period (a single category): no adding up, no grouping
         ordered = rows.sort_values("period_end", kind="stable")
         return {
-            end: Point(end, float(value), None if base != base else float(base), int(rank),
-                       how, frozenset((str(source),)),
-                       frozenset((str(edition),)) if edition else frozenset(),
-                       frozenset((int(upload),)))
+            end: Point(
+                end,
+                float(value),
+                None if base != base else float(base),
+                int(rank),
+                how,
+                frozenset((str(source),)),
+                frozenset((str(edition),)) if edition else frozenset(),
+                frozenset((int(upload),)),
+            )
             for end, value, base, rank, source, edition, upload in zip(
-                pd.DatetimeIndex(ordered["period_end"]), ordered["value"].to_numpy(float),
-                ordered["base"].to_numpy(float, na_value=np.nan), ordered["rank"].to_numpy(),
-                ordered["source"].to_numpy(object), ordered["edition"].to_numpy(object),
-                ordered["upload_id"].to_numpy(), strict=True)
+                pd.DatetimeIndex(ordered["period_end"]),
+                ordered["value"].to_numpy(float),
+                ordered["base"].to_numpy(float, na_value=np.nan),
+                ordered["rank"].to_numpy(),
+                ordered["source"].to_numpy(object),
+                ordered["edition"].to_numpy(object),
+                ordered["upload_id"].to_numpy(),
+                strict=True,
+            )
         }
     grouped = rows.groupby("period_end", sort=True)
     value = grouped["value"].sum()
     base = grouped["base"].sum(min_count=1)
     rank = grouped["rank"].max()
-    sources, editions, uploads = (_sets(rows, "source", str), _sets(rows, "edition", str),
-                                  _sets(rows, "upload_id", int))
+    sources, editions, uploads = (
+        _sets(rows, "source", str),
+        _sets(rows, "edition", str),
+        _sets(rows, "upload_id", int),
+    )
     return {
-        pd.Timestamp(end): Point(pd.Timestamp(end), float(v), None if b != b else float(b),
-                                 int(r), how, sources[end], editions.get(end, frozenset()),
-                                 uploads[end])
-        for end, v, b, r in zip(value.index, value.to_numpy(float),
-                                base.to_numpy(float, na_value=np.nan), rank.to_numpy(),
-                                strict=True)
+        pd.Timestamp(end): Point(
+            pd.Timestamp(end),
+            float(v),
+            None if b != b else float(b),
+            int(r),
+            how,
+            sources[end],
+            editions.get(end, frozenset()),
+            uploads[end],
+        )
+        for end, v, b, r in zip(
+            value.index,
+            value.to_numpy(float),
+            base.to_numpy(float, na_value=np.nan),
+            rank.to_numpy(),
+            strict=True,
+        )
     }
 
 
-def _sets(rows: pd.DataFrame, column: str, kind: Callable[[object], object]
-          ) -> dict[object, frozenset]:
+_V = TypeVar("_V")
+
+
+def _sets(
+    rows: pd.DataFrame, column: str, kind: Callable[[Any], _V]
+) -> dict[object, frozenset[_V]]:
     """Per period end, the distinct values of ``column`` (empty text left out)."""
     pairs = rows[["period_end", column]].drop_duplicates()
-    found: dict[object, set] = {}
+    found: dict[object, set[_V]] = {}
     for end, value in zip(pairs["period_end"], pairs[column], strict=True):
         if value != "":
             found.setdefault(end, set()).add(kind(value))
@@ -360,12 +410,15 @@ def _sets(rows: pd.DataFrame, column: str, kind: Callable[[object], object]
 def _combine(end: pd.Timestamp, parts: list[Point], how: str) -> Point:
     bases = [p.base for p in parts]
     return Point(
-        end, float(sum(p.value for p in parts)),
+        end,
+        float(sum(p.value for p in parts)),
         None if any(b is None for b in bases) else float(sum(b for b in bases if b is not None)),
-        max(p.rank for p in parts), how,
+        max(p.rank for p in parts),
+        how,
         frozenset().union(*(p.sources for p in parts)),
         frozenset().union(*(p.editions for p in parts)),
-        frozenset().union(*(p.uploads for p in parts)))
+        frozenset().union(*(p.uploads for p in parts)),
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -391,8 +444,9 @@ def _gap(end: pd.Timestamp, how: str) -> Point:
     return Point(end, np.nan, None, _UNRANKED, how, frozenset(), frozenset(), frozenset())
 
 
-def _group(points: Points, key: Callable[[pd.Timestamp], pd.Timestamp], per: int,
-           how: str) -> Points:
+def _group(
+    points: Points, key: Callable[[pd.Timestamp], pd.Timestamp], per: int, how: str
+) -> Points:
     """Calendar groups (quarters, financial years) of ``per`` finer points; a group lacking
     one is a gap, never a smaller total."""
     groups: dict[pd.Timestamp, list[Point]] = {}
@@ -401,8 +455,10 @@ def _group(points: Points, key: Callable[[pd.Timestamp], pd.Timestamp], per: int
             groups.setdefault(key(end), []).append(p)
         else:
             groups.setdefault(key(end), [])
-    return {k: _combine(k, ps, how) if len(ps) == per else _gap(k, how)
-            for k, ps in sorted(groups.items())}
+    return {
+        k: _combine(k, ps, how) if len(ps) == per else _gap(k, how)
+        for k, ps in sorted(groups.items())
+    }
 
 
 def _roll(points: Points, step: int, per: int, how: str) -> Points:
@@ -449,7 +505,8 @@ def _merge(candidates: Iterable[Points]) -> tuple[Points, list[str]]:
             notes.append(
                 f"Where {used} and {other} both give a figure ({len(diffs)} period"
                 f"{'s' if len(diffs) != 1 else ''}), they differ by up to {100 * worst:+.1f}%; "
-                f"{used} is used, being the more authoritative.")
+                f"{used} is used, being the more authoritative."
+            )
     return dict(sorted(chosen.items())), notes
 
 
@@ -477,13 +534,17 @@ def _chain_quarters(quarters: Points, rolling: Points) -> tuple[Points, list[str
         derived[end] = known[end] = point
     notes = []
     if derived:
-        check = (f"checked against the {len(checks)} quarter{'s' if len(checks) != 1 else ''} "
-                 f"held as published: they differ by up to {100 * max(map(abs, checks)):.1f}%"
-                 if checks else "with no published quarter to check them against")
+        check = (
+            f"checked against the {len(checks)} quarter{'s' if len(checks) != 1 else ''} "
+            f"held as published: they differ by up to {100 * max(map(abs, checks)):.1f}%"
+            if checks
+            else "with no published quarter to check them against"
+        )
         notes.append(
             f"{len(derived)} quarter{'s' if len(derived) != 1 else ''} "
             f"({_span(list(derived))}) made from rolling years, Q(t) = R(t) − R(t−1) + Q(t−4), "
-            f"{check}.")
+            f"{check}."
+        )
     return derived, notes
 
 
@@ -512,8 +573,7 @@ def _at_frequency(rows: pd.DataFrame, frequency: str) -> tuple[Points, list[str]
     notes += n1
     if frequency == "month":
         return months, notes
-    stored_q, n2 = _merge([*of_type("quarter"),
-                           _group(months, _quarter_end, 3, "3 months added")])
+    stored_q, n2 = _merge([*of_type("quarter"), _group(months, _quarter_end, 3, "3 months added")])
     notes += n2
     rolling_pub, n3 = _merge(of_type("rolling_year"))
     notes += n3
@@ -522,17 +582,28 @@ def _at_frequency(rows: pd.DataFrame, frequency: str) -> tuple[Points, list[str]
         merged, _ = _merge([stored_q, chained])
         return merged, notes + n4
     if frequency == "financial_year":
-        march = {e: replace(p, how="rolling year ending March") for e, p in rolling_pub.items()
-                 if e.month == 3}
-        merged, n5 = _merge([
-            *of_type("financial_year"),
-            _group(months, _fy_end, 12, "12 months added"),
-            _group(stored_q, _fy_end, 4, "4 quarters added"), march])
+        march = {
+            e: replace(p, how="rolling year ending March")
+            for e, p in rolling_pub.items()
+            if e.month == 3
+        }
+        merged, n5 = _merge(
+            [
+                *of_type("financial_year"),
+                _group(months, _fy_end, 12, "12 months added"),
+                _group(stored_q, _fy_end, 4, "4 quarters added"),
+                march,
+            ]
+        )
         return merged, notes + n5
     if frequency == "rolling_12_months":
-        merged, n5 = _merge([
-            _roll(months, 1, 12, "12 months added"),
-            _roll(stored_q, 3, 4, "4 quarters added"), rolling_pub])
+        merged, n5 = _merge(
+            [
+                _roll(months, 1, 12, "12 months added"),
+                _roll(stored_q, 3, 4, "4 quarters added"),
+                rolling_pub,
+            ]
+        )
         return merged, notes + n5
     raise ValueError(f"unknown frequency {frequency!r}")
 
@@ -546,8 +617,7 @@ def measure_series(store: Store, measure: Measure, area_code: str) -> MeasureSer
     facts = store.facts(dataset=data.dataset, area_codes=[area_code])
     population = None
     if data.per_1000_population:
-        population = store.facts(dataset="population", area_codes=[area_code],
-                                 measure="persons")
+        population = store.facts(dataset="population", area_codes=[area_code], measure="persons")
     return series_from_facts(facts, measure, area_code, population=population)
 
 
@@ -560,29 +630,32 @@ class PreparedFacts:
     area_code: str
     pubs: pd.DataFrame
     population: Points | None
-    _incomplete: dict[str, dict[tuple[str, str], list[pd.Timestamp]]] = field(
-        default_factory=dict)
+    _incomplete: dict[str, dict[tuple[str, str], list[pd.Timestamp]]] = field(default_factory=dict)
 
     def incomplete(self, measure_name: str) -> dict[tuple[str, str], list[pd.Timestamp]]:
         if measure_name not in self._incomplete:
             self._incomplete[measure_name] = incomplete_periods(
-                self.pubs[self.pubs["measure"] == measure_name])
+                self.pubs[self.pubs["measure"] == measure_name]
+            )
         return self._incomplete[measure_name]
 
 
-def prepare(facts: pd.DataFrame, dataset: str, area_code: str,
-            population: pd.DataFrame | None = None) -> PreparedFacts:
+def prepare(
+    facts: pd.DataFrame, dataset: str, area_code: str, population: pd.DataFrame | None = None
+) -> PreparedFacts:
     """Prepare the area's facts of ``dataset`` (and population, for rates) once."""
     facts = facts[(facts["area_code"] == area_code) & (facts["dataset"] == dataset)]
     pop = None
     if population is not None:
-        pop = _population(population[(population["area_code"] == area_code)
-                                     & (population["measure"] == "persons")])
+        pop = _population(
+            population[
+                (population["area_code"] == area_code) & (population["measure"] == "persons")
+            ]
+        )
     pubs = publications(facts)
     # parsed once here rather than in every selection of every series; text columns as
     # plain objects, which small frames filter and group faster than Arrow strings
-    pubs = pubs.astype({c: object for c in pubs.columns
-                        if pd.api.types.is_string_dtype(pubs[c])})
+    pubs = pubs.astype({c: object for c in pubs.columns if pd.api.types.is_string_dtype(pubs[c])})
     pubs["period_end"] = pd.to_datetime(pubs["period_end"])
     return PreparedFacts(area_code, pubs, pop)
 
@@ -600,8 +673,11 @@ def series_from_facts(
     ``result.frequency`` is the frequency shown: the measure's own, or the first of
     `FALLBACK_FREQUENCIES` reaching a later period (with a note saying so).
     """
-    ready = facts if isinstance(facts, PreparedFacts) else prepare(
-        facts, measure.data.dataset, area_code, population)
+    ready = (
+        facts
+        if isinstance(facts, PreparedFacts)
+        else prepare(facts, measure.data.dataset, area_code, population)
+    )
     pubs, pop = ready.pubs, ready.population
     incomplete = ready.incomplete(measure.data.measure)
     best = own_series = _series_at(pubs, incomplete, measure, area_code, measure.frequency, pop)
@@ -615,19 +691,21 @@ def series_from_facts(
             continue
         if best is not own_series and best.latest is not None:
             # passing a fallback, whose own note is dropped with it
-            passed = (f"the {figures_words(best.frequency)} figures "
-                      f"(to {best.latest[0]:%B %Y})")
-            why = (f"they reach a later period than {passed}, and the store holds no {own} "
-                   "figures for this measure in this area" if own_series.latest is None else
-                   f"they reach a later period than the {own} figures held (to "
-                   f"{own_series.latest[0]:%B %Y}) and {passed}")
+            passed = f"the {figures_words(best.frequency)} figures (to {best.latest[0]:%B %Y})"
+            why = (
+                f"they reach a later period than {passed}, and the store holds no {own} "
+                "figures for this measure in this area"
+                if own_series.latest is None
+                else f"they reach a later period than the {own} figures held (to "
+                f"{own_series.latest[0]:%B %Y}) and {passed}"
+            )
         elif best.empty:
             why = f"the store holds no {own} figures for this measure in this area"
         else:
-            why = (f"they reach a later period than the {own} figures held "
-                   f"(to {best.latest[0]:%B %Y})")
-        other.notes.insert(0, f"Shown as {figures_words(frequency)} figures: "
-                              f"{why}.")
+            latest = best.latest
+            assert latest is not None  # not empty
+            why = f"they reach a later period than the {own} figures held (to {latest[0]:%B %Y})"
+        other.notes.insert(0, f"Shown as {figures_words(frequency)} figures: {why}.")
         best = other
     shown = [*best.values.index, *best.missing_parts]
     for other in lacking:
@@ -636,8 +714,10 @@ def series_from_facts(
         if other is not best and later:
             parts = sorted(set().union(*(other.missing_parts[e] for e in later)))
             words = figures_words(other.frequency)
-            gap = (f"The store holds {words} figures to {later[-1]:%B %Y} for some of the parts, "
-                   f"but not for {' and '.join(parts)}: no total without every part.")
+            gap = (
+                f"The store holds {words} figures to {later[-1]:%B %Y} for some of the parts, "
+                f"but not for {' and '.join(parts)}: no total without every part."
+            )
             best.notes.append(gap)
             best.gaps.append(gap)
     return best
@@ -653,10 +733,19 @@ def series_at_frequency(
 ) -> MeasureSeries:
     """The series at exactly ``frequency`` (no fallback): empty, with a note, when the facts
     cannot serve it. Used for the history behind a rolling or financial-year figure."""
-    ready = facts if isinstance(facts, PreparedFacts) else prepare(
-        facts, measure.data.dataset, area_code, population)
-    return _series_at(ready.pubs, ready.incomplete(measure.data.measure), measure, area_code,
-                      frequency, ready.population)
+    ready = (
+        facts
+        if isinstance(facts, PreparedFacts)
+        else prepare(facts, measure.data.dataset, area_code, population)
+    )
+    return _series_at(
+        ready.pubs,
+        ready.incomplete(measure.data.measure),
+        measure,
+        area_code,
+        frequency,
+        ready.population,
+    )
 
 
 def _later(other: MeasureSeries, best: MeasureSeries) -> bool:
@@ -667,29 +756,41 @@ def _later(other: MeasureSeries, best: MeasureSeries) -> bool:
     return bool(other.latest[0] > _months_before(best.latest[0], -step))
 
 
-def _series_at(pubs: pd.DataFrame, incomplete: dict[tuple[str, str], list[pd.Timestamp]],
-               measure: Measure, area_code: str, frequency: str,
-               population: Points | None) -> MeasureSeries:
+def _series_at(
+    pubs: pd.DataFrame,
+    incomplete: dict[tuple[str, str], list[pd.Timestamp]],
+    measure: Measure,
+    area_code: str,
+    frequency: str,
+    population: Points | None,
+) -> MeasureSeries:
     """The series at one frequency (empty, with a note, when the facts cannot serve it)."""
     measure = replace(measure, frequency=frequency)
     data = measure.data
     pooled = _pooled(pubs, measure)
-    counts_rows = pubs[pubs["measure"] == ("numerator" if pooled and data.dataset == "indicator"
-                                           else data.measure)]
+    counts_rows = pubs[
+        pubs["measure"] == ("numerator" if pooled and data.dataset == "indicator" else data.measure)
+    ]
     # incomplete periods leave the publication's figures of that period type (rule 2), and are
     # named where the measure's selection is held at that type in that publication
     flagged: set[pd.Timestamp] = set()
     if incomplete:
-        held_at = {(str(pub), str(ptype)) for category, subcategory in data.selections()
-                   for cat, sub, _ in _equivalents(category, subcategory)
-                   for pub, ptype in _selection(counts_rows, cat, sub)[
-                       ["publication", "period_type"]].drop_duplicates().itertuples(index=False)}
+        held_at = {
+            (str(pub), str(ptype))
+            for category, subcategory in data.selections()
+            for cat, sub, _ in _equivalents(category, subcategory)
+            for pub, ptype in _selection(counts_rows, cat, sub)[["publication", "period_type"]]
+            .drop_duplicates()
+            .itertuples(index=False)
+        }
         keep = np.ones(len(counts_rows), dtype=bool)
         ends = pd.to_datetime(counts_rows["period_end"])
         for (pub, ptype), periods in incomplete.items():
-            keep &= ~((counts_rows["publication"] == pub).to_numpy()
-                      & (counts_rows["period_type"] == ptype).to_numpy()
-                      & ends.isin(periods).to_numpy())
+            keep &= ~(
+                (counts_rows["publication"] == pub).to_numpy()
+                & (counts_rows["period_type"] == ptype).to_numpy()
+                & ends.isin(periods).to_numpy()
+            )
             if (pub, ptype) in held_at:
                 flagged.update(periods)
         counts_rows = counts_rows[keep]
@@ -711,8 +812,11 @@ def _series_at(pubs: pd.DataFrame, incomplete: dict[tuple[str, str], list[pd.Tim
                 rows = _stand_in(own, rows, change)
             selected.append(rows)
             found, more = _at_frequency(rows, frequency)
-            new = {e: p for e, p in found.items()
-                   if e not in points or (points[e].missing and not p.missing)}
+            new = {
+                e: p
+                for e, p in found.items()
+                if e not in points or (points[e].missing and not p.missing)
+            }
             shown = [e for e, p in new.items() if not p.missing]
             if shown and change is not None:
                 notes.append(f"{change.words} ({_span(shown)}).")
@@ -743,8 +847,11 @@ def _pooled(pubs: pd.DataFrame, measure: Measure) -> bool:
     chosen = pubs[pubs["category"].isin(cats)]
     nums = chosen[chosen["measure"] == "numerator"]
     values = chosen[chosen["measure"] == data.measure]
-    return (not nums.empty and bool(nums["base"].notna().all())
-            and set(nums["period_end"]) >= set(values["period_end"]))
+    return (
+        not nums.empty
+        and bool(nums["base"].notna().all())
+        and set(nums["period_end"]) >= set(values["period_end"])
+    )
 
 
 def _sum_parts(parts: list[tuple[str, Points]], result: MeasureSeries) -> Points:
@@ -760,8 +867,7 @@ def _sum_parts(parts: list[tuple[str, Points]], result: MeasureSeries) -> Points
             result.missing_parts[end] = missing
             out[end] = _gap(end, "as published")
             continue
-        out[end] = _combine(end, [p[end] for _, p in parts],
-                            _worst_how([p[end] for _, p in parts]))
+        out[end] = _combine(end, [p[end] for _, p in parts], _worst_how([p[end] for _, p in parts]))
     return out
 
 
@@ -769,21 +875,30 @@ def _worst_how(points: list[Point]) -> str:
     return max((p.how for p in points), key=lambda h: HOW.index(h) if h in HOW else len(HOW))
 
 
-def _published_rates(pubs: pd.DataFrame, data, frequency: str) -> Points:
+def _published_rates(pubs: pd.DataFrame, data: DataRef, frequency: str) -> Points:
     rows = pubs[pubs["measure"] == "rate_per_1000"]
     if rows.empty or data.sum_of:
         return {}
-    rows = pd.concat([_select(g, data.category, data.subcategory)
-                      for _, g in rows.groupby("publication", sort=False)])
+    rows = pd.concat(
+        [
+            _select(g, data.category, data.subcategory)
+            for _, g in rows.groupby("publication", sort=False)
+        ]
+    )
     rows = rows.assign(period_end=pd.to_datetime(rows["period_end"]))
     if frequency == "rolling_12_months":
-        found, _ = _merge([_points(g[g["period_type"] == "rolling_year"], "rate as published")
-                           for _, g in rows.groupby("publication", sort=False)])
+        found, _ = _merge(
+            [
+                _points(g[g["period_type"] == "rolling_year"], "rate as published")
+                for _, g in rows.groupby("publication", sort=False)
+            ]
+        )
     elif frequency == "financial_year":
         found = {}
         for _, g in rows.groupby("publication", sort=False):
-            for e, p in _points(g[g["period_type"].isin(("financial_year", "rolling_year"))],
-                                "rate as published").items():
+            for e, p in _points(
+                g[g["period_type"].isin(("financial_year", "rolling_year"))], "rate as published"
+            ).items():
                 if e.month == 3:
                     found.setdefault(e, p)
     else:
@@ -791,9 +906,16 @@ def _published_rates(pubs: pd.DataFrame, data, frequency: str) -> Points:
     return found
 
 
-def _rate_series(result: MeasureSeries, counts: Points, rates: Points,
-                 population: Points | None, notes: list[str], frequency: str,
-                 pubs: pd.DataFrame, flagged: set[pd.Timestamp]) -> MeasureSeries:
+def _rate_series(
+    result: MeasureSeries,
+    counts: Points,
+    rates: Points,
+    population: Points | None,
+    notes: list[str],
+    frequency: str,
+    pubs: pd.DataFrame,
+    flagged: set[pd.Timestamp],
+) -> MeasureSeries:
     """Rates per 1,000: published where a table gives one, else counts over population."""
     points: Points = {}
     pops: dict[pd.Timestamp, float] = {}
@@ -818,27 +940,39 @@ def _rate_series(result: MeasureSeries, counts: Points, rates: Points,
                 points[end] = p
                 continue
             year, persons, pop_point = _population_for(population, end)
-            points[end] = replace(_combine(end, [p, pop_point], p.how),
-                                  value=1000.0 * p.value / persons, base=None)
+            points[end] = replace(
+                _combine(end, [p, pop_point], p.how), value=1000.0 * p.value / persons, base=None
+            )
             rate_counts[end], pops[end] = p.value, persons
             years.add(year)
             computed += 1
     elif counts and not rates:
         notes.append("No population figures for this area, so no rate per 1,000.")
     if rates and computed:
-        notes.append("Rates as the ONS tables publish them where they give one; elsewhere "
-                     "counts per 1,000 of the mid-year population estimate.")
+        notes.append(
+            "Rates as the ONS tables publish them where they give one; elsewhere "
+            "counts per 1,000 of the mid-year population estimate."
+        )
     result.population_years = tuple(sorted(years))
-    finished = _finish(result, dict(sorted(points.items())), notes, frequency, pubs, flagged,
-                       pooled=False)
+    finished = _finish(
+        result, dict(sorted(points.items())), notes, frequency, pubs, flagged, pooled=False
+    )
     index = finished.values.index
     finished.rate_counts = pd.Series(rate_counts, dtype=float).reindex(index)
     finished.population = pd.Series(pops, dtype=float).reindex(index)
     return finished
 
 
-def _finish(result: MeasureSeries, spanned: Points, notes: list[str], frequency: str,
-            pubs: pd.DataFrame, flagged: set[pd.Timestamp], *, pooled: bool) -> MeasureSeries:
+def _finish(
+    result: MeasureSeries,
+    spanned: Points,
+    notes: list[str],
+    frequency: str,
+    pubs: pd.DataFrame,
+    flagged: set[pd.Timestamp],
+    *,
+    pooled: bool,
+) -> MeasureSeries:
     points = {e: p for e, p in spanned.items() if not p.missing}
     if result.missing_parts and points:
         last = max(result.missing_parts)
@@ -846,20 +980,23 @@ def _finish(result: MeasureSeries, spanned: Points, notes: list[str], frequency:
             result.gaps.append(
                 f"Not every part is held for {last:%B %Y}: no figure without "
                 f"{' and '.join(result.missing_parts[last])}, so the latest complete sum is "
-                f"{max(points):%B %Y}.")
+                f"{max(points):%B %Y}."
+            )
     elif result.missing_parts:
         parts = sorted(set().union(*result.missing_parts.values()))
         result.gaps.append(
             f"No figure: this measure adds up parts, and {', '.join(parts)} "
             f"{'is' if len(parts) == 1 else 'are'} not held for any period that the other "
-            "parts are.")
+            "parts are."
+        )
     notes.extend(result.gaps)
     used_flags = sorted(e for e in flagged if e not in points)
     if used_flags:
         result.incomplete = tuple(used_flags)
         notes.append(
             f"{', '.join(f'{e:%B %Y}' for e in used_flags)}: incomplete (fewer categories than "
-            "the periods before), so not shown or judged as a full period.")
+            "the periods before), so not shown or judged as a full period."
+        )
     if not points:
         held = pubs.groupby("source")["period_type"].agg(lambda s: sorted(set(s)))
         if not result.missing_parts and not notes:
@@ -868,10 +1005,12 @@ def _finish(result: MeasureSeries, spanned: Points, notes: list[str], frequency:
             else:
                 words = " and ".join(
                     f"{', '.join(figures_words(t) for t in types)} figures from {src}"
-                    for src, types in held.items())
+                    for src, types in held.items()
+                )
                 notes.append(
                     f"The store holds no {figures_words(frequency)} figures "
-                    f"for this measure in this area, only {words}.")
+                    f"for this measure in this area, only {words}."
+                )
         result.notes = notes
         result.other_sources = tuple(sorted(str(s) for s in pubs["source"].unique()))
         return result
@@ -884,8 +1023,9 @@ def _finish(result: MeasureSeries, spanned: Points, notes: list[str], frequency:
     if any(b is not None for b in bases):
         base = pd.Series([np.nan if b is None else b for b in bases], index=every, dtype=float)
     if frequency in ("month", "quarter"):
-        full = pd.date_range(first, last, freq="ME" if frequency == "month" else "QE",
-                             name="period_end")
+        full = pd.date_range(
+            first, last, freq="ME" if frequency == "month" else "QE", name="period_end"
+        )
         values = values.reindex(full)
         base = base.reindex(full) if base is not None else None
     if pooled and base is not None:
@@ -893,14 +1033,16 @@ def _finish(result: MeasureSeries, spanned: Points, notes: list[str], frequency:
         values = 100.0 * values / base
     result.values = values.astype(float)
     result.base = base
-    result.provenance = pd.DataFrame({
-        "period_end": ends,
-        "value": result.values.reindex(ends).to_numpy(),
-        "source": [" and ".join(sorted(points[e].sources)) for e in ends],
-        "edition": [", ".join(sorted(points[e].editions)) for e in ends],
-        "uploads": [", ".join(map(str, sorted(points[e].uploads))) for e in ends],
-        "how": [points[e].how for e in ends],
-    })
+    result.provenance = pd.DataFrame(
+        {
+            "period_end": ends,
+            "value": result.values.reindex(ends).to_numpy(),
+            "source": [" and ".join(sorted(points[e].sources)) for e in ends],
+            "edition": [", ".join(sorted(points[e].editions)) for e in ends],
+            "uploads": [", ".join(map(str, sorted(points[e].uploads))) for e in ends],
+            "how": [points[e].how for e in ends],
+        }
+    )
     latest = points[ends[-1]]
     result.source = " and ".join(sorted(latest.sources))
     used = set().union(*(p.sources for p in points.values()))
@@ -968,7 +1110,7 @@ def group_totals(frame: pd.DataFrame) -> GroupTotals:
     window = (FREQUENCIES[ptype].seasons if ptype in FREQUENCIES else None) or 1
     ends = pd.to_datetime(frame["period_end"])
     periods = sorted(ends.unique())
-    recent, previous = periods[-window:], periods[-2 * window:-window]
+    recent, previous = periods[-window:], periods[-2 * window : -window]
     by_group = frame.assign(period_end=ends).groupby(["category", "period_end"])["value"].sum()
     by_group = by_group.reset_index()
     now = by_group[by_group["period_end"].isin(recent)].groupby("category")["value"].sum()
@@ -979,5 +1121,9 @@ def group_totals(frame: pd.DataFrame) -> GroupTotals:
     table["change"] = table["latest"] - table["before"]
     table["change_pct"] = 100 * table["change"] / table["before"]
     table = table.sort_values("latest", ascending=False).reset_index(drop=True)
-    return GroupTotals(table, pd.Timestamp(periods[-1]), float(now.sum()),
-                       float(before.sum()) if complete else None)
+    return GroupTotals(
+        table,
+        pd.Timestamp(periods[-1]),
+        float(now.sum()),
+        float(before.sum()) if complete else None,
+    )

@@ -51,8 +51,14 @@ def peer_comparison(
             continue  # only forces are peers: a nation or region is never ranked with them
         values = facts.series_at(measure, code, measure.frequency).values
         if date in values.index and pd.notna(values[date]):
-            rows.append({"area_code": code, "area_name": names[code],
-                         "value": float(values[date]), "is_home": code == area_code})
+            rows.append(
+                {
+                    "area_code": code,
+                    "area_name": names[code],
+                    "value": float(values[date]),
+                    "is_home": code == area_code,
+                }
+            )
     table = pd.DataFrame(rows, columns=["area_code", "area_name", "value", "is_home"])
     peers = table[~table["is_home"]]
     if peers.empty or not table["is_home"].any():

@@ -129,8 +129,8 @@ def financial_year_label(d: dt.date) -> str:
 
 def month_label(d: dt.date | str | pd.Timestamp) -> str:
     """``March 2019``."""
-    ts = pd.Timestamp(d)
-    return ts.strftime("%B %Y")
+    label: str = pd.Timestamp(d).strftime("%B %Y")
+    return label
 
 
 _EDITION_MONTH = re.compile(r"\b([A-Za-z]{3,9})\s+(\d{4})\b")

@@ -118,6 +118,7 @@ import math
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -763,7 +764,9 @@ def _type_name(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def _mapping(value: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...]) -> dict:
+def _mapping(
+    value: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...]
+) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _Invalid(
             path,
@@ -795,12 +798,12 @@ def _text(value: Any, path: str) -> str:
     return text
 
 
-def _opt_text(d: dict, key: str, path: str) -> str | None:
+def _opt_text(d: dict[str, Any], key: str, path: str) -> str | None:
     value = d.get(key)
     return None if value is None else _text(value, _join(path, key))
 
 
-def _bool(d: dict, key: str, path: str) -> bool:
+def _bool(d: dict[str, Any], key: str, path: str) -> bool:
     value = d.get(key, False)
     if value is None:
         return False
@@ -835,7 +838,7 @@ def _ids(value: Any, path: str) -> tuple[str, ...]:
     return tuple(_ident(v, f"{path}[{i}]") for i, v in enumerate(value))
 
 
-def _list(value: Any, path: str, *, required: bool) -> list:
+def _list(value: Any, path: str, *, required: bool) -> list[Any]:
     if value is None:
         if required:
             raise _Invalid(path, "is missing; expected a list with at least one item")
@@ -935,10 +938,10 @@ class _Builder:
             )
         self.seen_ids[item_id] = path
 
-    def items(self, values: list, path: str, build: Callable[[Any, str], _T]) -> list[_T]:
+    def items(self, values: list[Any], path: str, build: Callable[[Any, str], _T]) -> list[_T]:
         out: list[_T] = []
         for i, value in enumerate(values):
-            item = self.attempt(lambda v=value, p=f"{path}[{i}]": build(v, p))
+            item = self.attempt(partial(build, value, f"{path}[{i}]"))
             if item is not None:
                 out.append(item)
         return out
@@ -1091,7 +1094,9 @@ class _Builder:
             item_id, _text(d["title"], _join(path, "title")), _opt_text(d, "description", path)
         )
 
-    def _top_ref(self, d: dict, path: str, top_ids: set[str], *, required: bool) -> str | None:
+    def _top_ref(
+        self, d: dict[str, Any], path: str, top_ids: set[str], *, required: bool
+    ) -> str | None:
         if d.get("top") is None:
             if required:
                 raise _Invalid(
@@ -1273,7 +1278,9 @@ class _Builder:
         category, subcategory = self.selection(dataset, d, path)
         return DataRef(dataset, measure, category, subcategory, per_1000_population=per_1000)
 
-    def selection(self, dataset: str, d: dict, path: str) -> tuple[str | None, str | None]:
+    def selection(
+        self, dataset: str, d: dict[str, Any], path: str
+    ) -> tuple[str | None, str | None]:
         category = _opt_text(d, "category", path)
         subcategory = _opt_text(d, "subcategory", path)
         cpath, spath = _join(path, "category"), _join(path, "subcategory")
@@ -1347,8 +1354,11 @@ class _Builder:
         d = _mapping(value, path, ("op", "value"), ("label",))
         op = _choice(d["op"], _join(path, "op"), TARGET_OPS, "a comparison")
         number = d["value"]
-        if isinstance(number, bool) or not isinstance(number, (int, float)) or \
-                not math.isfinite(number):
+        if (
+            isinstance(number, bool)
+            or not isinstance(number, (int, float))
+            or not math.isfinite(number)
+        ):
             raise _Invalid(
                 _join(path, "value"), f"{number!r} is not a number; expected a number such as 3000"
             )

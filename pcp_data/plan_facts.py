@@ -45,13 +45,16 @@ class PlanFacts:
         self.facts = facts
         self._by_area: dict[str, pd.DataFrame] = (
             {str(code): frame for code, frame in facts.groupby("area_code", sort=False)}
-            if not facts.empty else {})
+            if not facts.empty
+            else {}
+        )
         self._series: dict[tuple[Measure, str, str | None], MeasureSeries] = {}
         self._prepared: dict[tuple[str, str, bool], PreparedFacts] = {}
 
     @classmethod
-    def read(cls, store: Store, measures: Iterable[Measure], area_codes: Iterable[str]
-             ) -> PlanFacts:
+    def read(
+        cls, store: Store, measures: Iterable[Measure], area_codes: Iterable[str]
+    ) -> PlanFacts:
         """One query: every dataset ``measures`` read (and population where one is a rate),
         for ``area_codes`` and England and Wales."""
         wanted = list(measures)
@@ -101,16 +104,18 @@ class PlanFacts:
         that reaches latest (see `pcp_data.measures`)."""
         key = (measure, area_code, None)
         if key not in self._series:
-            self._series[key] = series_from_facts(self._ready(measure, area_code), measure,
-                                                  area_code)
+            self._series[key] = series_from_facts(
+                self._ready(measure, area_code), measure, area_code
+            )
         return self._series[key]
 
     def series_at(self, measure: Measure, area_code: str, frequency: str) -> MeasureSeries:
         """The measure's series at exactly ``frequency`` (empty when not held)."""
         key = (measure, area_code, frequency)
         if key not in self._series:
-            self._series[key] = series_at_frequency(self._ready(measure, area_code), measure,
-                                                    area_code, frequency)
+            self._series[key] = series_at_frequency(
+                self._ready(measure, area_code), measure, area_code, frequency
+            )
         return self._series[key]
 
     def history(self, measure: Measure, area_code: str) -> MeasureSeries | None:
@@ -118,8 +123,7 @@ class PlanFacts:
         dispersion of a rolling figure's test and a survey's p-chart. None when neither is
         held."""
         for frequency in HISTORY_FREQUENCIES:
-            found = self.series_at(replace(measure, frequency=frequency), area_code,
-                                   frequency)
+            found = self.series_at(replace(measure, frequency=frequency), area_code, frequency)
             if not found.empty:
                 return found
         return None

@@ -31,7 +31,6 @@ from typing import Any
 
 import pandas as pd
 
-from pcp_data import spc as spc_module
 from pcp_data.areas import default_area, peer_group
 from pcp_data.assess import (
     Assessment,
@@ -50,7 +49,7 @@ from pcp_data.periods import month_end
 from pcp_data.plan import Plan, load_plan, load_shipped, shipped_plans, validate_plan_text
 from pcp_data.status import JUDGEMENT_STYLE, JUDGEMENTS, RollUp
 from pcp_data.store import Store
-from pcp_data.vocabulary import FREQUENCY_WORDS
+from pcp_data.vocabulary import FREQUENCY_WORDS, period_label
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -127,10 +126,20 @@ def resolve_report_area(store: Store, plan: Plan, area: str | None) -> tuple[str
 def resolve_peers(store: Store, plan: Plan, area_code: str) -> dict[str, Any]:
     """The peer group of the area reported on, and where it came from
     (`pcp_data.areas.peer_group`, the rule every page uses too)."""
-    group = peer_group(plan, area_code, store.areas(), home=store.setting("home_area"),
-                       peer_setting=store.setting("peer_areas"))
-    return {"source": group.source, "codes": list(group.codes), "names": list(group.names),
-            "not_held": list(group.not_held), "why": group.why}
+    group = peer_group(
+        plan,
+        area_code,
+        store.areas(),
+        home=store.setting("home_area"),
+        peer_setting=store.setting("peer_areas"),
+    )
+    return {
+        "source": group.source,
+        "codes": list(group.codes),
+        "names": list(group.names),
+        "not_held": list(group.not_held),
+        "why": group.why,
+    }
 
 
 def parse_period(period: str | None) -> dt.date | None:
@@ -175,8 +184,14 @@ def build_report(
     return _report_dict(plan, pa, area_name, area_why, peers, as_at)
 
 
-def _report_dict(plan: Plan, pa: PlanAssessment, area_name: str, area_why: str,
-                 peers: dict[str, Any], as_at: dt.date | None) -> dict[str, Any]:
+def _report_dict(
+    plan: Plan,
+    pa: PlanAssessment,
+    area_name: str,
+    area_why: str,
+    peers: dict[str, Any],
+    as_at: dt.date | None,
+) -> dict[str, Any]:
     latest = [a.latest_date for a in pa.by_measure.values() if a.latest_date is not None]
     latest_words = pd.Timestamp(max(latest)).strftime("%B %Y") if latest else None
     if as_at is not None:
@@ -189,29 +204,44 @@ def _report_dict(plan: Plan, pa: PlanAssessment, area_name: str, area_why: str,
     questions = []
     in_question: set[str] = set()
     for i, q in enumerate(pa.questions, start=1):
-        kind = plan.labels.priority.singular if q.question.derived_from_priority \
+        kind = (
+            plan.labels.priority.singular
+            if q.question.derived_from_priority
             else plan.labels.kpq.singular
+        )
         ids = [a.measure.id for a in q.measures]
         in_question.update(ids)
-        questions.append({
-            "id": q.question.id,
-            "number": i,
-            "kind": kind,
-            "title": q.question.title,
-            "derived_from_priority": q.question.derived_from_priority,
-            "note": (q.question.priority.note if q.question.priority is not None
-                     else q.question.kpq.note if q.question.kpq is not None else None),
-            "rollup": _rollup_dict(q.rollup),
-            "measures": [measures[m] for m in ids],
-        })
+        questions.append(
+            {
+                "id": q.question.id,
+                "number": i,
+                "kind": kind,
+                "title": q.question.title,
+                "derived_from_priority": q.question.derived_from_priority,
+                "note": (
+                    q.question.priority.note
+                    if q.question.priority is not None
+                    else q.question.kpq.note
+                    if q.question.kpq is not None
+                    else None
+                ),
+                "rollup": _rollup_dict(q.rollup),
+                "measures": [measures[m] for m in ids],
+            }
+        )
     priorities = []
     if plan.has_kpqs:
         for p in plan.priorities:
             ids = [m.id for m in plan.measures_for_priority(p.id)]
-            priorities.append({
-                "id": p.id, "title": p.title, "note": p.note, "measure_ids": ids,
-                "rollup": _rollup_dict(pa.priority_rollup(p.id)),
-            })
+            priorities.append(
+                {
+                    "id": p.id,
+                    "title": p.title,
+                    "note": p.note,
+                    "measure_ids": ids,
+                    "rollup": _rollup_dict(pa.priority_rollup(p.id)),
+                }
+            )
     others = [measures[m.id] for m in plan.measures if m.id not in in_question]
     counts = dict.fromkeys(JUDGEMENTS, 0)
     for m in measures.values():
@@ -223,11 +253,11 @@ def _report_dict(plan: Plan, pa: PlanAssessment, area_name: str, area_why: str,
             "force": plan.force,
             "force_code": plan.force_code,
             "period": plan.period.label,
-            "labels": {"kpq": plan.labels.kpq.singular,
-                       "priority": plan.labels.priority.singular},
+            "labels": {"kpq": plan.labels.kpq.singular, "priority": plan.labels.priority.singular},
             "minimum_base": plan.settings.minimum_base,
-            "rebase": [{"date": r.date.isoformat(), "reason": r.reason}
-                       for r in plan.settings.rebase],
+            "rebase": [
+                {"date": r.date.isoformat(), "reason": r.reason} for r in plan.settings.rebase
+            ],
         },
         "area": {"code": pa.area_code, "name": area_name, "why": area_why},
         "as_at": as_at.isoformat() if as_at else None,
@@ -247,8 +277,13 @@ def _report_dict(plan: Plan, pa: PlanAssessment, area_name: str, area_why: str,
 
 
 def _rollup_dict(r: RollUp) -> dict[str, Any]:
-    return {"worst": r.worst, "icon": r.icon, "colour": r.colour, "counts": dict(r.counts),
-            "sentence": r.sentence}
+    return {
+        "worst": r.worst,
+        "icon": r.icon,
+        "colour": r.colour,
+        "counts": dict(r.counts),
+        "sentence": r.sentence,
+    }
 
 
 def _num(x: Any) -> float | None:
@@ -264,7 +299,8 @@ def _num(x: Any) -> float | None:
 def _date(x: Any) -> str | None:
     if x is None or (not isinstance(x, str) and pd.isna(x)):
         return None
-    return pd.Timestamp(x).date().isoformat()
+    iso: str = pd.Timestamp(x).date().isoformat()
+    return iso
 
 
 def _comparison_dict(c: Comparison) -> dict[str, Any]:
@@ -292,8 +328,9 @@ def _spc_dict(a: Assessment) -> dict[str, Any] | None:
     adjusted = a.verdict.adjustment is not None and a.verdict.method == "seasonal_spc"
     words = FREQUENCY_WORDS.get(r.frequency, r.frequency)
     return {
-        "run_on": (f"the seasonally adjusted {words} figures" if adjusted
-                   else f"the {words} figures"),
+        "run_on": (
+            f"the seasonally adjusted {words} figures" if adjusted else f"the {words} figures"
+        ),
         "decides": a.verdict.method in ("seasonal_spc", "spc"),
         "frequency": r.frequency,
         "variation": r.variation,
@@ -306,9 +343,14 @@ def _spc_dict(a: Assessment) -> dict[str, Any] | None:
         "latest_date": _date(r.latest_date),
         "latest_rule": r.latest_rule,
         "latest_signal": r.latest_signal,
-        "limits": None if seg is None else {
-            "centre": _num(seg.centre), "lower": _num(seg.lower), "upper": _num(seg.upper),
-            "baseline_points": seg.baseline_points, "from": _date(seg.start),
+        "limits": None
+        if seg is None
+        else {
+            "centre": _num(seg.centre),
+            "lower": _num(seg.lower),
+            "upper": _num(seg.upper),
+            "baseline_points": seg.baseline_points,
+            "from": _date(seg.start),
             "rebased_because": seg.reason,
         },
         "notes": list(r.notes),
@@ -319,7 +361,7 @@ def _peers_dict(p: PeerComparison | None, a: Assessment) -> dict[str, Any] | Non
     if p is None:
         return None
     unit = a.measure.unit
-    when = spc_module.period_label(p.date, a.measure.frequency)
+    when = period_label(p.date, a.measure.frequency)
     home = p.table[p.table["is_home"]].iloc[0]
     order = "best" if a.measure.polarity != "neutral" else "largest"
     n_peers = len(p.table) - 1
@@ -341,8 +383,13 @@ def _peers_dict(p: PeerComparison | None, a: Assessment) -> dict[str, Any] | Non
         "peer_average_kind": "simple",
         "england_and_wales": _num(p.england_and_wales),
         "table": [
-            {"area_code": str(r.area_code), "area_name": str(r.area_name),
-             "value": _num(r.value), "rank": int(r.rank), "is_home": bool(r.is_home)}
+            {
+                "area_code": str(r.area_code),
+                "area_name": str(r.area_name),
+                "value": _num(r.value),
+                "rank": int(r.rank),
+                "is_home": bool(r.is_home),
+            }
             for r in p.table.itertuples()
         ],
         "sentence": sentence + ".",
@@ -357,17 +404,27 @@ def _measure_dict(a: Assessment) -> dict[str, Any]:
     st = j.status
     survey = None
     if a.survey is not None:
-        survey = {"words": a.survey.words, "respondents": _num(a.survey.n),
-                  "proportion": _num(a.survey.proportion), "low": _num(a.survey.low),
-                  "high": _num(a.survey.high), "judged": a.survey.judged,
-                  "warning": a.survey.warning}
+        survey = {
+            "words": a.survey.words,
+            "respondents": _num(a.survey.n),
+            "proportion": _num(a.survey.proportion),
+            "low": _num(a.survey.low),
+            "high": _num(a.survey.high),
+            "judged": a.survey.judged,
+            "warning": a.survey.warning,
+        }
     change = None
     if a.survey_change is not None:
         c = a.survey_change
-        change = {"sentence": c.sentence, "judged": c.judged, "significant": c.significant,
-                  "p_value": _num(c.p_value), "direction": c.direction,
-                  "diff_points": None if c.diff is None else _num(100 * c.diff),
-                  "test": "two-proportion z test (pooled), two-sided, 5%"}
+        change = {
+            "sentence": c.sentence,
+            "judged": c.judged,
+            "significant": c.significant,
+            "p_value": _num(c.p_value),
+            "direction": c.direction,
+            "diff_points": None if c.diff is None else _num(100 * c.diff),
+            "test": "two-proportion z test (pooled), two-sided, 5%",
+        }
     return {
         "id": m.id,
         "title": m.title,
@@ -395,14 +452,29 @@ def _measure_dict(a: Assessment) -> dict[str, Any]:
         "spc": _spc_dict(a),
         "survey": survey,
         "survey_change": change,
-        "status": {"name": st.name, "words": st.words, "icon": st.icon, "colour": st.colour,
-                   "sentence": st.sentence, "provisional": st.provisional,
-                   "evidence": st.source},
-        "judgement": {"name": j.name, "method": j.method,
-                      "method_words": METHODS.get(j.method, ""), "points": j.points,
-                      "period_end": _date(j.period_end), "stale": j.stale,
-                      "sentence": j.sentence, "words": j.words, "icon": j.icon,
-                      "colour": j.colour, "tier": j.tier, "assurance": j.assurance},
+        "status": {
+            "name": st.name,
+            "words": st.words,
+            "icon": st.icon,
+            "colour": st.colour,
+            "sentence": st.sentence,
+            "provisional": st.provisional,
+            "evidence": st.source,
+        },
+        "judgement": {
+            "name": j.name,
+            "method": j.method,
+            "method_words": METHODS.get(j.method, ""),
+            "points": j.points,
+            "period_end": _date(j.period_end),
+            "stale": j.stale,
+            "sentence": j.sentence,
+            "words": j.words,
+            "icon": j.icon,
+            "colour": j.colour,
+            "tier": j.tier,
+            "assurance": j.assurance,
+        },
         "peers": _peers_dict(a.peers, a),
         "notes": list(dict.fromkeys(a.notes)),
     }
@@ -423,17 +495,24 @@ def format_report(report: dict[str, Any]) -> str:
     if peers["codes"]:
         lines.append(f"Peers: {', '.join(peers['names'])}; {peers['source']}")
         if peers["not_held"]:
-            lines.append(f"  (the store holds no figures for the plan's peers "
-                         f"{', '.join(peers['not_held'])})")
+            lines.append(
+                f"  (the store holds no figures for the plan's peers "
+                f"{', '.join(peers['not_held'])})"
+            )
     else:
         lines.append(f"Peers: none: {peers['why']}")
-    lines.append("Judgements: " + ", ".join(
-        f"{JUDGEMENT_STYLE[k][0]} {k} {n}" for k, n in report["counts"].items()))
+    lines.append(
+        "Judgements: "
+        + ", ".join(f"{JUDGEMENT_STYLE[k][0]} {k} {n}" for k, n in report["counts"].items())
+    )
     lines.append(f"Roll-up rule: {report['roll_up_rule']}")
     for q in report["questions"]:
-        lines += ["", "=" * 78,
-                  f"{q['kind']} {q['number']}: {q['title']}",
-                  f"{q['rollup']['icon']} {q['rollup']['sentence']}"]
+        lines += [
+            "",
+            "=" * 78,
+            f"{q['kind']} {q['number']}: {q['title']}",
+            f"{q['rollup']['icon']} {q['rollup']['sentence']}",
+        ]
         if q["note"]:
             lines.append(f"Note: {q['note']}")
         if not q["measures"]:
@@ -458,8 +537,11 @@ def _years_words(years: list[int]) -> str:
 
 def _measure_lines(m: dict[str, Any]) -> list[str]:
     j, st, latest = m["judgement"], m["status"], m["latest"]
-    figure = latest["text"] if latest["value"] is None else \
-        f"{latest['text']} in {latest['period_words']}"
+    figure = (
+        latest["text"]
+        if latest["value"] is None
+        else f"{latest['text']} in {latest['period_words']}"
+    )
     out = [
         f"  {j['icon']} {m['title']}: {figure}",
         f"    {m['axis_title']}"
@@ -470,11 +552,15 @@ def _measure_lines(m: dict[str, Any]) -> list[str]:
     ]
     if j["method"] != "none":
         points = f"{j['points']} period{'s' if j['points'] != 1 else ''}"
-        out.append(f"    Judged by: {j['method_words']} ({points}, to {j['period_end']})"
-                   + ("; stale" if j["stale"] else ""))
+        out.append(
+            f"    Judged by: {j['method_words']} ({points}, to {j['period_end']})"
+            + ("; stale" if j["stale"] else "")
+        )
     if m["survey"] is not None:
-        out.append(f"    Survey: {m['survey']['words']}"
-                   + (f"; {m['survey']['warning']}" if m["survey"]["warning"] else ""))
+        out.append(
+            f"    Survey: {m['survey']['words']}"
+            + (f"; {m['survey']['warning']}" if m["survey"]["warning"] else "")
+        )
     if m["spc"] is not None:
         sp = m["spc"]
         out.append(f"    SPC ({sp['run_on']}): {sp['variation_words']}. {sp['sentence']}")
@@ -482,8 +568,8 @@ def _measure_lines(m: dict[str, Any]) -> list[str]:
             out.append(f"    Assurance: {sp['assurance_sentence']}")
     shown = list(m["comparisons"])
     if m["year_before"] is not None and not any(
-            c["previous_period_words"] == m["year_before"]["previous_period_words"]
-            for c in shown):
+        c["previous_period_words"] == m["year_before"]["previous_period_words"] for c in shown
+    ):
         shown.append(m["year_before"])
     for c in shown:
         out.append(f"    - {c['sentence']}")

@@ -56,6 +56,7 @@ METHOD = "ratio-to-mean (multiplicative)"
 DEFAULT_MINIMUM_YEARS = 3
 """Whole years of history needed before seasonal factors are estimated (GUIDE section 2)."""
 
+
 def periods_per_year(frequency: str) -> int | None:
     """Periods in a year for a seasonal frequency: 12 for ``"month"``, 4 for ``"quarter"``,
     None for anything else (financial years, rolling years and snapshots have no season)."""
@@ -192,5 +193,5 @@ def seasonally_adjust(
 
 def _season(dates: pd.DatetimeIndex, frequency: str) -> np.ndarray:
     """Calendar month (1-12) or calendar quarter (1-4) of each period end."""
-    month = dates.month.to_numpy()
+    month: np.ndarray = dates.month.to_numpy()
     return month if frequency == "month" else (month - 1) // 3 + 1

@@ -101,6 +101,7 @@ RULE_WORDS: dict[str, str] = {
     "shift": "7 or more consecutive points on one side of the average",
 }
 
+
 @dataclass(frozen=True)
 class Segment:
     """One stretch of the chart with its own centre and limits.
@@ -427,7 +428,7 @@ def _segment_starts(
             when, reason = item[0], (None if len(item) < 2 else item[1])
         else:
             when, reason = item, None
-        ts = pd.Timestamp(when)  # type: ignore[arg-type]
+        ts = pd.Timestamp(when)
         pos = int(dates.searchsorted(ts, side="left"))
         if pos == 0 or pos >= len(dates):
             notes.append(
@@ -457,7 +458,7 @@ def _baseline_mask(
         # the first N observed points, with any gaps between them
         return np.cumsum(~np.isnan(v)) <= baseline
     if isinstance(baseline, (tuple, list)) and len(baseline) == 2:
-        start, end = pd.Timestamp(baseline[0]), pd.Timestamp(baseline[1])  # type: ignore[arg-type]
+        start, end = pd.Timestamp(baseline[0]), pd.Timestamp(baseline[1])
         if end < start:
             raise ValueError("a baseline date range must end after it starts")
         mask = np.asarray((dates >= start) & (dates <= end))
@@ -554,9 +555,9 @@ def _rules(
             run_len[i] = i - first + 1
 
     # rule 1: outside the limits
-    for i in np.flatnonzero(outside):
-        rule[i], direction[i] = "outside_limits", int(side[i])
-        run_len.pop(int(i), None)
+    for pos in np.flatnonzero(outside):
+        rule[pos], direction[pos] = "outside_limits", int(side[pos])
+        run_len.pop(int(pos), None)
     return rule, direction, run_len
 
 

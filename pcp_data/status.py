@@ -74,7 +74,12 @@ STATUSES: tuple[str, ...] = ("improving", "stable", "changed", "deteriorating", 
 JUDGEMENTS: tuple[str, ...] = ("on track", "needs attention", "of concern", "not judged")
 """Judgements from best to worst, then "not judged"."""
 ASSURANCES: tuple[str, ...] = (
-    "consistently_pass", "consistently_fail", "hit_and_miss", "target_met", "target_missed")
+    "consistently_pass",
+    "consistently_fail",
+    "hit_and_miss",
+    "target_met",
+    "target_missed",
+)
 """Target assurance: from an XmR chart's limits (the first three), or from the latest figure
 alone where no chart judges (``target_met`` / ``target_missed``)."""
 
@@ -256,12 +261,12 @@ def status_from_spc(result: SPCResult) -> Status:
     no_limits = segment is None or math.isnan(segment.upper)
     if result.variation == "not_available" or no_limits:
         return Status("not enough data", result.sentence, True, "spc")
-    return Status(STATUS_OF_VARIATION[result.variation], result.sentence, result.provisional,
-                  "spc")
+    return Status(STATUS_OF_VARIATION[result.variation], result.sentence, result.provisional, "spc")
 
 
-def status_from_test(test: CountTest | ProportionChange, polarity: str, about: str = "", *,
-                     source: str = "count") -> Status:
+def status_from_test(
+    test: CountTest | ProportionChange, polarity: str, about: str = "", *, source: str = "count"
+) -> Status:
     """Status from a test of a change: a count test, or a two-proportion test of a survey
     percentage (``source="survey"``).
 
@@ -272,8 +277,9 @@ def status_from_test(test: CountTest | ProportionChange, polarity: str, about: s
     about : str
         Words to put before the test's sentence ("Against the baseline").
     """
-    sentence = test.sentence if not about else f"{about}: {test.sentence[0].lower()}" \
-        f"{test.sentence[1:]}"
+    sentence = (
+        test.sentence if not about else f"{about}: {test.sentence[0].lower()}{test.sentence[1:]}"
+    )
     if not test.judged:
         return Status("not enough data", sentence, False, source)
     if not test.significant or test.direction == "none":
@@ -316,8 +322,11 @@ def status_from_evidence(
 
 def judge_table() -> dict[str, dict[str, str]]:
     """Status -> tier -> judgement, as the module docstring's table gives it."""
-    return {status: {tier: _TABLE[tier][status] for tier in TIERS}
-            for status in STATUSES if status != "not enough data"}
+    return {
+        status: {tier: _TABLE[tier][status] for tier in TIERS}
+        for status in STATUSES
+        if status != "not enough data"
+    }
 
 
 def judge(status: Status, tier: str | None, assurance: str | None = None) -> Judgement:
@@ -331,8 +340,12 @@ def judge(status: Status, tier: str | None, assurance: str | None = None) -> Jud
         raise ValueError(f"unknown status {status.name!r}")
     if status.name == "not enough data":
         return Judgement(
-            "not judged", status, tier, assurance,
-            status.sentence if status.sentence.startswith("Not judged")
+            "not judged",
+            status,
+            tier,
+            assurance,
+            status.sentence
+            if status.sentence.startswith("Not judged")
             else f"Not judged: not enough data. {status.sentence}",
         )
     name = _TABLE[tier or "maintain"][status.name]

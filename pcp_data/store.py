@@ -292,7 +292,7 @@ class Store:
                 missing = [c for c in FACT_COLUMNS if c not in frame.columns]
                 if missing:
                     raise StoreError(f"{file_name}: facts lack columns {missing}")
-                upload_id = conn.execute(
+                inserted = conn.execute(
                     uploads.insert().values(
                         file_name=file_name,
                         sha256=digest,
@@ -304,7 +304,9 @@ class Store:
                         format=file_format,
                         report=json.dumps(report, default=str),
                     )
-                ).inserted_primary_key[0]
+                ).inserted_primary_key
+                assert inserted is not None  # a one-row insert always has its key
+                upload_id = inserted[0]
                 conn.execute(upload_files.insert().values(upload_id=upload_id, content=content))
                 _insert_facts(conn, upload_id, frame)
                 changed |= set(frame["dataset"].astype(str).unique())
@@ -317,9 +319,7 @@ class Store:
     def withdraw(self, upload_id: int, *, by: str) -> None:
         """Hide an upload's facts; the figures become what they were before it."""
         with self.engine.begin() as conn:
-            row = conn.execute(
-                sa.select(uploads.c.status).where(uploads.c.id == upload_id)
-            ).first()
+            row = conn.execute(sa.select(uploads.c.status).where(uploads.c.id == upload_id)).first()
             if row is None:
                 raise StoreError(f"there is no upload {upload_id}")
             if row.status == "withdrawn":
@@ -346,7 +346,8 @@ class Store:
             ).scalar()
         if text is None:
             raise StoreError(f"there is no upload {upload_id}")
-        return json.loads(text)
+        report: dict[str, Any] = json.loads(text)
+        return report
 
     def upload_content(self, upload_id: int) -> bytes:
         """The original bytes of an upload."""
@@ -431,13 +432,16 @@ class Store:
     def areas(self, dataset: str | None = None) -> pd.DataFrame:
         """Areas with current facts: code, name, kind, and how many facts each has (from the
         coverage table: no scan of the facts)."""
-        query = sa.select(
-            coverage.c.area_code,
-            sa.func.max(coverage.c.area_name).label("area_name"),
-            sa.func.max(coverage.c.area_kind).label("area_kind"),
-            sa.func.sum(coverage.c.facts).label("facts"),
-        ).group_by(coverage.c.area_code).order_by(sa.func.sum(coverage.c.facts).desc(),
-                                                   coverage.c.area_code)
+        query = (
+            sa.select(
+                coverage.c.area_code,
+                sa.func.max(coverage.c.area_name).label("area_name"),
+                sa.func.max(coverage.c.area_kind).label("area_kind"),
+                sa.func.sum(coverage.c.facts).label("facts"),
+            )
+            .group_by(coverage.c.area_code)
+            .order_by(sa.func.sum(coverage.c.facts).desc(), coverage.c.area_code)
+        )
         if dataset is not None:
             query = query.where(coverage.c.dataset == dataset)
         with self.engine.connect() as conn:
@@ -472,9 +476,7 @@ class Store:
         merged["change"] = "revised"
         merged.loc[merged["old_value"].isna(), "change"] = "new"
         keep = merged["old_value"].isna() | (merged["old_value"] != merged["new_value"])
-        return merged.loc[keep, [*key, "change", "old_value", "new_value"]].reset_index(
-            drop=True
-        )
+        return merged.loc[keep, [*key, "change", "old_value", "new_value"]].reset_index(drop=True)
 
     # -- commentary -----------------------------------------------------------------------
     def save_commentary(
@@ -545,22 +547,26 @@ def _insert_facts(conn: sa.Connection, upload_id: int, frame: pd.DataFrame) -> N
         rows = list(zip([upload_id] * len(frame), *columns, strict=True))
         names = ", ".join(["upload_id", *cols])
         marks = ", ".join("?" * (len(cols) + 1))
-        cursor = conn.connection.driver_connection.cursor()
+        driver = conn.connection.driver_connection
+        assert driver is not None  # None only once returned to the pool or invalidated
+        cursor = driver.cursor()
         try:
             cursor.executemany(f"INSERT INTO facts ({names}) VALUES ({marks})", rows)
         finally:
             cursor.close()
         return
     data = frame[cols].astype(object).where(frame[cols].notna(), None)
-    records = [dict(zip(cols, r, strict=True), upload_id=upload_id) for r in data.itertuples(
-        index=False, name=None)]
+    records = [
+        dict(zip(cols, r, strict=True), upload_id=upload_id)
+        for r in data.itertuples(index=False, name=None)
+    ]
     for start in range(0, len(records), 20000):
         conn.execute(facts.insert(), records[start : start + 20000])
 
 
 def _cells(column: pd.Series) -> list[Any]:
     """A column's values as Python objects for the driver, None where missing."""
-    values = column.astype(object).tolist()
+    values: list[Any] = column.astype(object).tolist()
     missing = column.isna().to_numpy()
     if missing.all():
         return [None] * len(values)
@@ -610,9 +616,16 @@ def _refresh_coverage(conn: sa.Connection, datasets: set[str]) -> None:
         conn.execute(
             coverage.insert(),
             [
-                {"dataset": d, "area_code": a, "area_name": n, "area_kind": k,
-                 "first_end": str(first), "last_end": str(last), "facts": int(c),
-                 "sources": json.dumps(sorted(sources.get((d, a), [])))}
+                {
+                    "dataset": d,
+                    "area_code": a,
+                    "area_name": n,
+                    "area_kind": k,
+                    "first_end": str(first),
+                    "last_end": str(last),
+                    "facts": int(c),
+                    "sources": json.dumps(sorted(sources.get((d, a), []))),
+                }
                 for d, a, n, k, first, last, c in summary
             ],
         )

@@ -375,8 +375,15 @@ def interval_frame(counts: pd.Series, base: pd.Series, z: float = Z95) -> pd.Dat
             continue
         x = float(counts[date])
         low, high = wilson(x, float(n), z)
-        rows.append({"date": date, "value": 100 * x / float(n), "low": 100 * low,
-                     "high": 100 * high, "base": float(n)})
+        rows.append(
+            {
+                "date": date,
+                "value": 100 * x / float(n),
+                "low": 100 * low,
+                "high": 100 * high,
+                "base": float(n),
+            }
+        )
     return pd.DataFrame(rows, columns=["date", "value", "low", "high", "base"])
 
 
@@ -384,6 +391,7 @@ def interval_frame(counts: pd.Series, base: pd.Series, z: float = Z95) -> pd.Dat
 
 LANEY_D2 = 1.128
 """Mean moving range of two independent standard normal values (d2 for n = 2)."""
+
 
 @dataclass(frozen=True, eq=False)
 class PChart:
@@ -483,10 +491,10 @@ def p_chart(
             "overlapping rolling 12-month windows share respondents, so their percentages are "
             "not independent points: chart quarters or non-overlapping windows instead"
         )
-    for series, what in ((successes, "successes"), (n, "n")):
-        if not isinstance(series, pd.Series) or not isinstance(series.index, pd.DatetimeIndex):
+    for given, what in ((successes, "successes"), (n, "n")):
+        if not isinstance(given, pd.Series) or not isinstance(given.index, pd.DatetimeIndex):
             raise ValueError(f"{what} must be a pandas Series indexed by period end dates")
-        if series.index.has_duplicates:
+        if given.index.has_duplicates:
             raise ValueError(f"{what} has more than one value for the same period")
     frame = pd.concat({"x": successes, "n": n}, axis=1).sort_index()
     if not successes.index.is_monotonic_increasing or not n.index.is_monotonic_increasing:
@@ -495,8 +503,8 @@ def p_chart(
     x = pd.to_numeric(frame["x"], errors="raise").to_numpy(dtype=float, na_value=np.nan)
     base = pd.to_numeric(frame["n"], errors="raise").to_numpy(dtype=float, na_value=np.nan)
     valid = ~np.isnan(x) & ~np.isnan(base) & (base > 0)
-    for i in np.flatnonzero(~np.isnan(x) & ~np.isnan(base)):
-        _check_counts(float(x[i]), float(base[i]), period_label(dates[i], frequency))
+    for k in np.flatnonzero(~np.isnan(x) & ~np.isnan(base)):
+        _check_counts(float(x[k]), float(base[k]), period_label(dates[k], frequency))
     points = int(valid.sum())
     if points < max(1, minimum_points):
         return None
@@ -532,8 +540,8 @@ def p_chart(
                 rule[i] = "shift"
                 run_len[i] = i - start + 1
     outside = valid & ((prop > upper + tol) | (prop < lower - tol))
-    for i in np.flatnonzero(outside):
-        rule[i] = "outside_limits"
+    for pos in np.flatnonzero(outside):
+        rule[pos] = "outside_limits"
 
     pol = POLARITY_SIGNS[polarity]
     last = int(np.flatnonzero(valid)[-1])

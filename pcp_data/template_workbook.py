@@ -26,9 +26,14 @@ def build_template() -> bytes:
     about.append(["Key", "Value"])
     about.append(["Source", DEFAULT_SOURCE])
     about.append(["Description", "Figures for the PCP performance dashboard."])
-    about.append(["How to fill in", "One row per figure below each sheet's header. Months as "
-                  "Excel dates, 2019-04, Apr 2019 or April 2019. Leave sheets you do not need "
-                  "empty or delete them. Valid names are on the Lists sheet."])
+    about.append(
+        [
+            "How to fill in",
+            "One row per figure below each sheet's header. Months as "
+            "Excel dates, 2019-04, Apr 2019 or April 2019. Leave sheets you do not need "
+            "empty or delete them. Valid names are on the Lists sheet.",
+        ]
+    )
     for cell in about[1]:
         cell.font = Font(bold=True)
     about.column_dimensions["A"].width = 18

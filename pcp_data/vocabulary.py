@@ -134,15 +134,24 @@ class Unit:
         return self.figure.format(value)
 
 
-UNITS: dict[str, Unit] = {u.name: u for u in (
-    Unit("count", "Number", "{:,.0f}", "{:+,.0f}", ",.0f", True),
-    Unit("rate_per_1000", "Per 1,000 people", "{:,.1f} per 1,000", "{:+,.2f} per 1,000", ",.2f",
-         False),
-    Unit("percent", "Per cent", "{:.1f}%", "{:+.1f} points", ".1f", False),
-    Unit("fte", "Full-time equivalent", "{:,.1f} FTE", "{:+,.1f}", ",.1f", True),
-    Unit("headcount", "Headcount", "{:,.0f}", "{:+,.0f}", ",.0f", True),
-    Unit("number", "Value", "{:,.1f}", "{:+,.1f}", ",.1f", False),
-)}
+UNITS: dict[str, Unit] = {
+    u.name: u
+    for u in (
+        Unit("count", "Number", "{:,.0f}", "{:+,.0f}", ",.0f", True),
+        Unit(
+            "rate_per_1000",
+            "Per 1,000 people",
+            "{:,.1f} per 1,000",
+            "{:+,.2f} per 1,000",
+            ",.2f",
+            False,
+        ),
+        Unit("percent", "Per cent", "{:.1f}%", "{:+.1f} points", ".1f", False),
+        Unit("fte", "Full-time equivalent", "{:,.1f} FTE", "{:+,.1f}", ",.1f", True),
+        Unit("headcount", "Headcount", "{:,.0f}", "{:+,.0f}", ",.0f", True),
+        Unit("number", "Value", "{:,.1f}", "{:+,.1f}", ",.1f", False),
+    )
+}
 
 
 def unit_of(name: str) -> Unit:
@@ -177,15 +186,32 @@ class Frequency:
         return 12 // step if step is not None and step < 12 else None
 
 
-FREQUENCIES: dict[str, Frequency] = {f.name: f for f in (
-    Frequency("month", "monthly", "monthly", "Month ending", "month", "months", 1),
-    Frequency("quarter", "quarterly", "quarterly", "Quarter ending", "quarter", "quarters", 3),
-    Frequency("financial_year", "financial year", "financial-year", "Financial year ending",
-              "year", "years", 12),
-    Frequency("rolling_12_months", "rolling 12 months", "rolling 12-month", "12 months ending",
-              "period", "periods", None),
-    Frequency("snapshot", "snapshot", "snapshot", "As at", "point", "points", None),
-)}
+FREQUENCIES: dict[str, Frequency] = {
+    f.name: f
+    for f in (
+        Frequency("month", "monthly", "monthly", "Month ending", "month", "months", 1),
+        Frequency("quarter", "quarterly", "quarterly", "Quarter ending", "quarter", "quarters", 3),
+        Frequency(
+            "financial_year",
+            "financial year",
+            "financial-year",
+            "Financial year ending",
+            "year",
+            "years",
+            12,
+        ),
+        Frequency(
+            "rolling_12_months",
+            "rolling 12 months",
+            "rolling 12-month",
+            "12 months ending",
+            "period",
+            "periods",
+            None,
+        ),
+        Frequency("snapshot", "snapshot", "snapshot", "As at", "point", "points", None),
+    )
+}
 FREQUENCY_WORDS: dict[str, str] = {f.name: f.words for f in FREQUENCIES.values()}
 
 # period types the store holds that are no measure's frequency (`pcp_data.facts.PERIOD_TYPES`)
@@ -208,7 +234,7 @@ def period_label(date: object, frequency: str) -> str:
     ``"2018/19"`` (financial year), ``"31 March 2019"`` (snapshot),
     ``"12 months to March 2019"`` (rolling)."""
     ts = pd.Timestamp(date)
-    month = ts.strftime("%B %Y")
+    month: str = ts.strftime("%B %Y")
     if frequency == "quarter":
         return f"the quarter to {month}"
     if frequency == "financial_year":
@@ -235,16 +261,30 @@ class Tier:
     expectation: str
 
 
-TIERS: dict[str, Tier] = {t.name: t for t in (
-    Tier("maintain", "Current good performance should be maintained",
-         "the plan expects it to be maintained"),
-    Tier("improve", "Improvement in performance is expected", "the plan expects it to improve"),
-    Tier("transform", "Transformation of performance is required",
-         "the plan expects it to be transformed (special cause improvement)"),
-)}
+TIERS: dict[str, Tier] = {
+    t.name: t
+    for t in (
+        Tier(
+            "maintain",
+            "Current good performance should be maintained",
+            "the plan expects it to be maintained",
+        ),
+        Tier("improve", "Improvement in performance is expected", "the plan expects it to improve"),
+        Tier(
+            "transform",
+            "Transformation of performance is required",
+            "the plan expects it to be transformed (special cause improvement)",
+        ),
+    )
+}
 
 _COMPARISONS: dict[str, Callable[[float, float], bool]] = {
-    ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+}
 TARGET_OPS: tuple[str, ...] = tuple(_COMPARISONS)
 JUDGED_TARGET_OPS: tuple[str, ...] = (">=", ">", "<=", "<")
 """Targets figures are judged against; an ``==`` target is shown, never judged."""
@@ -285,8 +325,9 @@ class Target:
         if not isinstance(target, Target):
             raise ValueError(f"a target is (op, value), e.g. ('>=', 75); not {target!r}")
         if not target.judged:
-            raise ValueError(f"target op must be one of {', '.join(JUDGED_TARGET_OPS)}, "
-                             f"not {target.op!r}")
+            raise ValueError(
+                f"target op must be one of {', '.join(JUDGED_TARGET_OPS)}, not {target.op!r}"
+            )
         return target
 
 
@@ -339,86 +380,159 @@ _POLICE_UK = "data.police.uk street-level crime"
 
 CLASSIFICATION_CHANGES: tuple[ClassificationChange, ...] = (
     ClassificationChange(
-        "Theft offences", "Domestic burglary", "Theft offences", "Residential burglary", _ONS,
+        "Theft offences",
+        "Domestic burglary",
+        "Theft offences",
+        "Residential burglary",
+        _ONS,
         "2017-04-01",
         "From April 2017 domestic burglary is recorded as residential burglary (which also "
         "takes in sheds and garages within a home's grounds); the ONS tables call it "
         "Residential burglary, the Home Office tables keep the name Domestic burglary for the "
         "same offences (codes 28E-28H): ONS Residential burglary figures are shown for "
-        "Domestic burglary"),
+        "Domestic burglary",
+    ),
     ClassificationChange(
-        "Theft offences", "Non-domestic burglary", "Theft offences", "Non-residential burglary",
-        _ONS, "2017-04-01",
+        "Theft offences",
+        "Non-domestic burglary",
+        "Theft offences",
+        "Non-residential burglary",
+        _ONS,
+        "2017-04-01",
         "From April 2017 non-domestic burglary is recorded as business and community burglary "
         "(sheds and garages within a home's grounds moved to residential burglary); the ONS "
         "tables call it Non-residential burglary, the Home Office tables keep the name "
         "Non-domestic burglary for the same offences (codes 30C-30D): ONS Non-residential "
-        "burglary figures are shown for Non-domestic burglary"),
+        "burglary figures are shown for Non-domestic burglary",
+    ),
     ClassificationChange(
-        None, "Drug offences", "Drugs", None, _POLICE_UK, None,
-        "data.police.uk calls drug offences Drugs: its Drugs figures are shown"),
+        None,
+        "Drug offences",
+        "Drugs",
+        None,
+        _POLICE_UK,
+        None,
+        "data.police.uk calls drug offences Drugs: its Drugs figures are shown",
+    ),
     ClassificationChange(
-        None, "Possession of weapons offences", "Possession of weapons", None, _POLICE_UK,
+        None,
+        "Possession of weapons offences",
+        "Possession of weapons",
+        None,
+        _POLICE_UK,
         None,
         "data.police.uk calls possession of weapons offences Possession of weapons: its "
-        "figures are shown"),
+        "figures are shown",
+    ),
     ClassificationChange(
-        None, "Public order offences", "Public order", None, _POLICE_UK, None,
-        "data.police.uk calls public order offences Public order: its figures are shown"),
+        None,
+        "Public order offences",
+        "Public order",
+        None,
+        _POLICE_UK,
+        None,
+        "data.police.uk calls public order offences Public order: its figures are shown",
+    ),
     ClassificationChange(
-        "Theft offences", "Shoplifting", "Shoplifting", None, _POLICE_UK, None,
-        "data.police.uk gives shoplifting as a crime type of its own: its figures are shown"),
+        "Theft offences",
+        "Shoplifting",
+        "Shoplifting",
+        None,
+        _POLICE_UK,
+        None,
+        "data.police.uk gives shoplifting as a crime type of its own: its figures are shown",
+    ),
     ClassificationChange(
-        "Theft offences", "Bicycle theft", "Bicycle theft", None, _POLICE_UK, None,
-        "data.police.uk gives bicycle theft as a crime type of its own: its figures are shown"),
+        "Theft offences",
+        "Bicycle theft",
+        "Bicycle theft",
+        None,
+        _POLICE_UK,
+        None,
+        "data.police.uk gives bicycle theft as a crime type of its own: its figures are shown",
+    ),
     ClassificationChange(
-        "Theft offences", "Theft from the person", "Theft from the person", None, _POLICE_UK,
+        "Theft offences",
+        "Theft from the person",
+        "Theft from the person",
+        None,
+        _POLICE_UK,
         None,
         "data.police.uk gives theft from the person as a crime type of its own: its figures "
-        "are shown"),
+        "are shown",
+    ),
     ClassificationChange(
-        "Theft offences", "Other theft offences", "Other theft", None, _POLICE_UK, None,
-        "data.police.uk calls other theft offences Other theft: its figures are shown"),
+        "Theft offences",
+        "Other theft offences",
+        "Other theft",
+        None,
+        _POLICE_UK,
+        None,
+        "data.police.uk calls other theft offences Other theft: its figures are shown",
+    ),
 )
 
 CLASSIFICATION_COMBINED: tuple[CombinedHeading, ...] = (
     CombinedHeading(
-        "Theft offences", "Vehicle offences", _ONS,
-        (("Theft offences", "Theft from a vehicle"), ("Theft offences", "Theft of a motor vehicle"),
-         ("Theft offences", "Vehicle interference")),
+        "Theft offences",
+        "Vehicle offences",
+        _ONS,
+        (
+            ("Theft offences", "Theft from a vehicle"),
+            ("Theft offences", "Theft of a motor vehicle"),
+            ("Theft offences", "Vehicle interference"),
+        ),
         "The ONS tables give theft from a vehicle, theft of a motor vehicle and vehicle "
         "interference only together, as Vehicle offences: none of them can be read from "
-        "those tables alone"),
+        "those tables alone",
+    ),
     CombinedHeading(
-        "Theft offences", "Burglary", _ONS,
+        "Theft offences",
+        "Burglary",
+        _ONS,
         (("Theft offences", "Domestic burglary"), ("Theft offences", "Non-domestic burglary")),
-        "The ONS tables' Burglary is residential and non-residential burglary together"),
+        "The ONS tables' Burglary is residential and non-residential burglary together",
+    ),
     CombinedHeading(
-        "Vehicle crime", "Vehicle crime", _POLICE_UK,
-        (("Theft offences", "Theft from a vehicle"), ("Theft offences", "Theft of a motor vehicle"),
-         ("Theft offences", "Vehicle interference")),
+        "Vehicle crime",
+        "Vehicle crime",
+        _POLICE_UK,
+        (
+            ("Theft offences", "Theft from a vehicle"),
+            ("Theft offences", "Theft of a motor vehicle"),
+            ("Theft offences", "Vehicle interference"),
+        ),
         "data.police.uk gives theft from a vehicle, theft of a motor vehicle and vehicle "
-        "interference only together, as Vehicle crime: none of them can be read from it alone"),
+        "interference only together, as Vehicle crime: none of them can be read from it alone",
+    ),
     CombinedHeading(
-        "Burglary", "Burglary", _POLICE_UK,
+        "Burglary",
+        "Burglary",
+        _POLICE_UK,
         (("Theft offences", "Domestic burglary"), ("Theft offences", "Non-domestic burglary")),
         "data.police.uk gives domestic and non-domestic burglary only together, as Burglary: "
-        "neither can be read from it alone"),
+        "neither can be read from it alone",
+    ),
     CombinedHeading(
-        "Violence and sexual offences", "Violence and sexual offences", _POLICE_UK,
+        "Violence and sexual offences",
+        "Violence and sexual offences",
+        _POLICE_UK,
         (("Violence against the person", None), ("Sexual offences", None)),
         "data.police.uk gives violence against the person and sexual offences only together, "
-        "as Violence and sexual offences: neither can be read from it alone"),
+        "as Violence and sexual offences: neither can be read from it alone",
+    ),
 )
 
 
-def combined_headings(category: str | None, subcategory: str | None
-                      ) -> tuple[CombinedHeading, ...]:
+def combined_headings(category: str | None, subcategory: str | None) -> tuple[CombinedHeading, ...]:
     """The published headings that hold the vocabulary selection only inside a larger one.
 
     >>> [h.name for h in combined_headings("Theft offences", "Theft from a vehicle")]
     ['Vehicle offences', 'Vehicle crime']
     """
-    return tuple(h for h in CLASSIFICATION_COMBINED
-                 if (category, subcategory) in h.parts
-                 or (subcategory is None and (category, None) in h.parts))
+    return tuple(
+        h
+        for h in CLASSIFICATION_COMBINED
+        if (category, subcategory) in h.parts
+        or (subcategory is None and (category, None) in h.parts)
+    )

@@ -33,8 +33,10 @@ SHOTS = ROOT / "test-output" / "browser"
 SIZES = ((1920, 1080), (1280, 720))
 
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-BUSY = ("[data-testid='stApp']:not([data-test-script-state='notRunning'])"
-        ":not([data-test-script-state='initial'])")
+BUSY = (
+    "[data-testid='stApp']:not([data-test-script-state='notRunning'])"
+    ":not([data-test-script-state='initial'])"
+)
 EXCEPTION = "[data-testid='stException']"
 # CI has 2 cores and the first assessment of a plan takes a while.
 SCRIPT_TIMEOUT_MS = 90_000
@@ -68,13 +70,27 @@ def start_server(db_path: Path, log: Path, timeout: float = 90.0) -> Server:
     port = free_port()
     db_url = f"sqlite:///{db_path}"
     env = {**os.environ, "PCP_DATABASE_URL": db_url}
-    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py",
-           "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.fileWatcherType", "none"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "dashboard.py",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.fileWatcherType",
+        "none",
+    ]
     out = log.open("wb")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+    )
     out.close()
     server = Server(f"http://127.0.0.1:{port}", db_url, proc, log)
     deadline = time.monotonic() + timeout
@@ -89,8 +105,9 @@ def start_server(db_path: Path, log: Path, timeout: float = 90.0) -> Server:
             pass
         time.sleep(0.3)
     stop_server(server)
-    raise RuntimeError(f"streamlit did not answer /_stcore/health in {timeout:.0f}s:\n"
-                       f"{server.log_tail()}")
+    raise RuntimeError(
+        f"streamlit did not answer /_stcore/health in {timeout:.0f}s:\n{server.log_tail()}"
+    )
 
 
 def stop_server(server: Server) -> None:
@@ -108,8 +125,9 @@ def stop_server(server: Server) -> None:
 
 
 def launch_browser(playwright: Any) -> Any:
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                      headless=True)
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+    )
 
 
 def wait_idle(page: Any, timeout: int = SCRIPT_TIMEOUT_MS) -> None:
@@ -129,16 +147,16 @@ def wait_rerun(page: Any, timeout: int = SCRIPT_TIMEOUT_MS) -> None:
 
 def goto(page: Any, url: str) -> None:
     page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector("[data-testid='stApp']", state="attached",
-                           timeout=SCRIPT_TIMEOUT_MS)
+    page.wait_for_selector("[data-testid='stApp']", state="attached", timeout=SCRIPT_TIMEOUT_MS)
     wait_rerun(page)
 
 
 def assert_no_exception(page: Any, where: str) -> None:
     shown = page.locator(EXCEPTION)
     if shown.count():
-        raise AssertionError(f"{where}: Streamlit showed an exception:\n"
-                             f"{shown.first.inner_text()[:3000]}")
+        raise AssertionError(
+            f"{where}: Streamlit showed an exception:\n{shown.first.inner_text()[:3000]}"
+        )
 
 
 def screenshot(page: Any, name: str) -> Path:

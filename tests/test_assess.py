@@ -35,26 +35,49 @@ def month_label(i: int, start: tuple[int, int] = (2018, 4)) -> str:
 
 
 def burglary_measure(mid: str = "burglary", **extra: Any) -> dict[str, Any]:
-    return {"id": mid, "title": "Domestic burglary",
-            "data": {"dataset": "recorded_crime", "category": GROUP, "subcategory": SUB,
-                     "measure": "offences"},
-            "unit": "count", "frequency": "month", "polarity": "lower_is_better",
-            "kpqs": ["k1"], **extra}
+    return {
+        "id": mid,
+        "title": "Domestic burglary",
+        "data": {
+            "dataset": "recorded_crime",
+            "category": GROUP,
+            "subcategory": SUB,
+            "measure": "offences",
+        },
+        "unit": "count",
+        "frequency": "month",
+        "polarity": "lower_is_better",
+        "kpqs": ["k1"],
+        **extra,
+    }
 
 
 def satisfaction_measure(**extra: Any) -> dict[str, Any]:
-    return {"id": "sat", "title": "Kept informed",
-            "data": {"dataset": "victim_satisfaction", "category": "Kept informed",
-                     "measure": "satisfied"},
-            "unit": "percent", "frequency": "rolling_12_months", "polarity": "higher_is_better",
-            "kpqs": ["k1"], **extra}
+    return {
+        "id": "sat",
+        "title": "Kept informed",
+        "data": {
+            "dataset": "victim_satisfaction",
+            "category": "Kept informed",
+            "measure": "satisfied",
+        },
+        "unit": "percent",
+        "frequency": "rolling_12_months",
+        "polarity": "higher_is_better",
+        "kpqs": ["k1"],
+        **extra,
+    }
 
 
 def make_plan(*measures: dict[str, Any], settings: dict | None = None) -> Plan:
     d: dict[str, Any] = {
-        "id": "test", "force": "Durham", "force_code": DURHAM, "title": "Test plan",
+        "id": "test",
+        "force": "Durham",
+        "force_code": DURHAM,
+        "title": "Test plan",
         "period": {"start": "2018-04", "end": "2021-03", "label": "2018-21"},
-        "vision": "Safe communities", "source": {"document": "A report", "date": "2018-06-29"},
+        "vision": "Safe communities",
+        "source": {"document": "A report", "date": "2018-06-29"},
         "labels": {"priority": {"singular": "Priority", "plural": "Priorities"}},
         "priorities": [{"id": "p1", "title": "Reduce crime"}],
         "kpqs": [{"id": "k1", "question": "How safe are we?"}],
@@ -67,15 +90,21 @@ def make_plan(*measures: dict[str, Any], settings: dict | None = None) -> Plan:
 
 def publish_crime(store: Store, counts: dict[str, int], sub: str = SUB) -> None:
     rows = [[m, "Durham", GROUP, sub, n] for m, n in counts.items()]
-    import_files([(f"{sub}.xlsx", workbook({"Recorded crime": crime_rows(*rows)}))], store,
-                 uploaded_by="tests")
+    import_files(
+        [(f"{sub}.xlsx", workbook({"Recorded crime": crime_rows(*rows)}))],
+        store,
+        uploaded_by="tests",
+    )
 
 
 def publish_satisfaction(store: Store, rows: list[tuple[str, int, int]]) -> None:
     header = ["Month or Quarter", "Area", "Question", "Group", "Respondents", "Satisfied"]
     body = [[m, "Durham", "Kept informed", "All victims", n, x] for m, n, x in rows]
-    import_files([("sat.xlsx", workbook({"Victim satisfaction": [["Sat"], [], header, *body]}))],
-                 store, uploaded_by="tests")
+    import_files(
+        [("sat.xlsx", workbook({"Victim satisfaction": [["Sat"], [], header, *body]}))],
+        store,
+        uploaded_by="tests",
+    )
 
 
 # --------------------------------------------------------------------------- year before
@@ -112,8 +141,13 @@ def test_year_before_missing_says_which_period(store: Store) -> None:
 def test_as_at_judges_with_figures_up_to_that_month_only(store: Store) -> None:
     publish_crime(store, {month_label(i): 10 + i % 2 for i in range(24)})
     plan = make_plan(burglary_measure())
-    a = assess_measure(facts_of(store, plan, DURHAM), plan, plan.measure("burglary"), DURHAM,
-                       as_at=dt.date(2019, 3, 1))
+    a = assess_measure(
+        facts_of(store, plan, DURHAM),
+        plan,
+        plan.measure("burglary"),
+        DURHAM,
+        as_at=dt.date(2019, 3, 1),
+    )
     assert a.latest_date == pd.Timestamp(2019, 3, 31)
     assert a.judgement.period_end == pd.Timestamp(2019, 3, 31)
     # 12 months, none a year before: the latest month against the 11 before it
@@ -132,8 +166,12 @@ def year_of(start: tuple[int, int], n: int, x: int) -> list[tuple[str, int, int]
 
 def quarters_of(first_year: int, n: int, x: int) -> list[tuple[str, int, int]]:
     """Four calendar quarters from April of ``first_year`` (Q2 to the next Q1)."""
-    return [(f"{first_year} Q2", n, x), (f"{first_year} Q3", n, x), (f"{first_year} Q4", n, x),
-            (f"{first_year + 1} Q1", n, x)]
+    return [
+        (f"{first_year} Q2", n, x),
+        (f"{first_year} Q3", n, x),
+        (f"{first_year} Q4", n, x),
+        (f"{first_year + 1} Q1", n, x),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -150,11 +188,13 @@ def quarters_of(first_year: int, n: int, x: int) -> list[tuple[str, int, int]]:
         (87, "improving", True),
     ],
 )
-def test_survey_change_uses_the_two_proportion_test(store: Store, second_year: int,
-                                                    status: str, significant: bool) -> None:
+def test_survey_change_uses_the_two_proportion_test(
+    store: Store, second_year: int, status: str, significant: bool
+) -> None:
     # eight quarters of 300 respondents: fewer than 12 periods, so no p-chart yet
-    publish_satisfaction(store, quarters_of(2018, 300, 240)
-                         + quarters_of(2019, 300, 3 * second_year))
+    publish_satisfaction(
+        store, quarters_of(2018, 300, 240) + quarters_of(2019, 300, 3 * second_year)
+    )
     plan = make_plan(satisfaction_measure())
     a = assess_measure(facts_of(store, plan, DURHAM), plan, plan.measure("sat"), DURHAM)
     change = a.survey_change
@@ -188,7 +228,8 @@ def test_survey_with_twelve_periods_is_judged_by_a_p_chart(store: Store) -> None
     assert a.verdict.method == "p_chart" and chart is not None and chart.points == 24
     assert chart.centre == pytest.approx(100 * 1850 / 2400)
     assert chart.upper.iloc[-1] == pytest.approx(
-        100 * (1850 / 2400 + 3 * math.sqrt(1850 / 2400 * 550 / 2400 / 100)))
+        100 * (1850 / 2400 + 3 * math.sqrt(1850 / 2400 * 550 / 2400 / 100))
+    )
     assert a.judgement.status.name == "deteriorating"
     assert a.judgement.status.sentence.startswith("p-chart: 7 consecutive months below")
     assert a.judgement.points == 24
@@ -210,7 +251,8 @@ def test_survey_with_too_small_a_base_is_shown_not_judged(store: Store) -> None:
 
 
 def test_rolling_measure_is_judged_by_a_count_test_of_the_year_on_the_year_before(
-        store: Store) -> None:
+    store: Store,
+) -> None:
     # 24 months: 12 of 100 then 12 of 120. Rolling sums overlap, so no SPC rules are run on
     # them: 1,440 in the 12 months to March 2020 against 1,200 in the 12 before.
     # The dispersion comes from the months behind the figures (not seasonally adjusted: under
@@ -233,12 +275,18 @@ def test_rolling_measure_is_judged_by_a_count_test_of_the_year_on_the_year_befor
 
 
 def test_rolling_measure_with_only_quarters_takes_its_history_from_the_quarters(
-        store: Store) -> None:
+    store: Store,
+) -> None:
     # only Home Office quarters are held: a rolling 12-month sum exists, no monthly figures
-    lines = ["Financial Year,Financial Quarter,Force Name,Offence Group,Offence Subgroup,"
-             "Number of Offences"]
-    lines += [f"{fy},{q},Durham,{GROUP},{SUB},{10 * q}" for fy in ("2016/17", "2017/18")
-              for q in (1, 2, 3, 4)]
+    lines = [
+        "Financial Year,Financial Quarter,Force Name,Offence Group,Offence Subgroup,"
+        "Number of Offences"
+    ]
+    lines += [
+        f"{fy},{q},Durham,{GROUP},{SUB},{10 * q}"
+        for fy in ("2016/17", "2017/18")
+        for q in (1, 2, 3, 4)
+    ]
     import_files([("prc.csv", ("\n".join(lines) + "\n").encode())], store, uploaded_by="t")
     plan = make_plan(burglary_measure(frequency="rolling_12_months"))
     a = assess_measure(facts_of(store, plan, DURHAM), plan, plan.measure("burglary"), DURHAM)
@@ -260,17 +308,33 @@ def test_roll_up_takes_the_worst_and_counts_each_judgement(store: Store) -> None
     # burglary: 17 flat months then 7 high ones -> special cause concern -> of concern;
     # robbery: alternating 10, 12 -> common cause -> stable -> on track (maintain);
     # shoplifting: nothing held -> not judged
-    publish_crime(store, {month_label(i): (10 if i % 2 else 12) + (20 if i >= 17 else 0)
-                          for i in range(24)})
-    publish_crime(store, {month_label(i): 10 if i % 2 else 12 for i in range(24)},
-                  sub="Theft from the person")
+    publish_crime(
+        store, {month_label(i): (10 if i % 2 else 12) + (20 if i >= 17 else 0) for i in range(24)}
+    )
+    publish_crime(
+        store, {month_label(i): 10 if i % 2 else 12 for i in range(24)}, sub="Theft from the person"
+    )
     plan = make_plan(
         burglary_measure(),
-        burglary_measure("theft", data={"dataset": "recorded_crime", "category": GROUP,
-                                        "subcategory": "Theft from the person",
-                                        "measure": "offences"}, tier="maintain"),
-        burglary_measure("shop", data={"dataset": "recorded_crime", "category": GROUP,
-                                       "subcategory": "Shoplifting", "measure": "offences"}),
+        burglary_measure(
+            "theft",
+            data={
+                "dataset": "recorded_crime",
+                "category": GROUP,
+                "subcategory": "Theft from the person",
+                "measure": "offences",
+            },
+            tier="maintain",
+        ),
+        burglary_measure(
+            "shop",
+            data={
+                "dataset": "recorded_crime",
+                "category": GROUP,
+                "subcategory": "Shoplifting",
+                "measure": "offences",
+            },
+        ),
     )
     pa = assess_plan(store, plan, DURHAM)
     names = {m: pa.by_measure[m].judgement.name for m in ("burglary", "theft", "shop")}
@@ -278,8 +342,10 @@ def test_roll_up_takes_the_worst_and_counts_each_judgement(store: Store) -> None
     r = pa.questions[0].rollup
     assert r.worst == "of concern"
     assert r.counts == {"on track": 1, "needs attention": 0, "of concern": 1, "not judged": 1}
-    assert r.sentence == ("How safe are we?: of concern, the worst of its 3 measures "
-                          "(1 on track, 1 of concern, 1 not judged).")
+    assert r.sentence == (
+        "How safe are we?: of concern, the worst of its 3 measures "
+        "(1 on track, 1 of concern, 1 not judged)."
+    )
     assert pa.priority_rollup("p1").worst == "not judged"  # no measure serves p1
 
 
@@ -290,7 +356,8 @@ def test_an_improve_measure_that_is_stable_needs_attention(store: Store) -> None
     assert a.judgement.status.name == "stable"
     assert a.judgement.name == "needs attention"
     assert a.judgement.sentence.startswith(
-        "Needs attention: stable, and the plan expects it to improve.")
+        "Needs attention: stable, and the plan expects it to improve."
+    )
 
 
 # --------------------------------------------------------------------------- the sample's shifts
@@ -302,12 +369,14 @@ def durham_plan() -> Plan:
 
 
 def judge_at(store: Store, plan: Plan, measure_id: str, as_at: dt.date | None = None):
-    return assess_measure(facts_of(store, plan, NORTHMOOR), plan, plan.measure(measure_id),
-                          NORTHMOOR, as_at=as_at)
+    return assess_measure(
+        facts_of(store, plan, NORTHMOOR), plan, plan.measure(measure_id), NORTHMOOR, as_at=as_at
+    )
 
 
 def test_sample_domestic_burglary_fall_is_improving_by_the_end(
-        sample_store: Store, durham_plan: Plan) -> None:
+    sample_store: Store, durham_plan: Plan
+) -> None:
     # falls 20% from October 2025: not yet seen as at September 2025, improving at the end
     before = judge_at(sample_store, durham_plan, "domestic-burglary", dt.date(2025, 9, 1))
     assert before.judgement.status.name == "stable"
@@ -321,7 +390,8 @@ def test_sample_domestic_burglary_fall_is_improving_by_the_end(
 
 
 def test_sample_violence_with_injury_step_is_special_cause_concern(
-        sample_store: Store, durham_plan: Plan) -> None:
+    sample_store: Store, durham_plan: Plan
+) -> None:
     # steps up 15% from April 2024
     before = judge_at(sample_store, durham_plan, "violence-with-injury", dt.date(2024, 3, 1))
     assert before.judgement.status.name == "stable"
@@ -341,7 +411,8 @@ def test_sample_violence_with_injury_step_is_special_cause_concern(
 
 
 def test_sample_kept_informed_fall_is_found_as_soon_as_it_is_sustained(
-        sample_store: Store, durham_plan: Plan) -> None:
+    sample_store: Store, durham_plan: Plan
+) -> None:
     # falls 8 points from April 2025 (about 72% -> 64%); the p-chart of the months behind the
     # rolling figure sees the run below the average, the two-proportion test the 12 months
     a = judge_at(sample_store, durham_plan, "sat-kept-informed", dt.date(2025, 10, 1))
@@ -358,14 +429,26 @@ def test_sample_kept_informed_fall_is_found_as_soon_as_it_is_sustained(
     assert treatment.judgement.status.name == "stable", treatment.judgement.sentence
 
 
-def test_sample_officer_uplift_and_shoplifting_trend(sample_store: Store,
-                                                     durham_plan: Plan) -> None:
-    officers = make_plan({
-        "id": "officers", "title": "Police officers (FTE)",
-        "data": {"dataset": "workforce", "category": "Police officers", "measure": "fte"},
-        "unit": "fte", "frequency": "snapshot", "polarity": "neutral", "kpqs": ["k1"]})
-    a = assess_measure(facts_of(sample_store, officers, NORTHMOOR), officers,
-                       officers.measure("officers"), NORTHMOOR)
+def test_sample_officer_uplift_and_shoplifting_trend(
+    sample_store: Store, durham_plan: Plan
+) -> None:
+    officers = make_plan(
+        {
+            "id": "officers",
+            "title": "Police officers (FTE)",
+            "data": {"dataset": "workforce", "category": "Police officers", "measure": "fte"},
+            "unit": "fte",
+            "frequency": "snapshot",
+            "polarity": "neutral",
+            "kpqs": ["k1"],
+        }
+    )
+    a = assess_measure(
+        facts_of(sample_store, officers, NORTHMOOR),
+        officers,
+        officers.measure("officers"),
+        NORTHMOOR,
+    )
     values = a.series.values
     # 1,065 at 31 March 2020, up 8% to about 1,150 by 31 March 2023, then flat
     assert values.iloc[0] == pytest.approx(1065, rel=0.02)
@@ -374,9 +457,18 @@ def test_sample_officer_uplift_and_shoplifting_trend(sample_store: Store,
     assert a.judgement.status.name in ("changed", "stable")
     # a neutral measure's special cause is "changed", neither improvement nor concern
     assert set(a.spc.data["signal"].dropna()) <= {"neutral"}
-    shop = make_plan(burglary_measure("shop", data={
-        "dataset": "recorded_crime", "category": GROUP, "subcategory": "Shoplifting",
-        "measure": "offences"}))
-    s = assess_measure(facts_of(sample_store, shop, NORTHMOOR), shop, shop.measure("shop"),
-                       NORTHMOOR)
+    shop = make_plan(
+        burglary_measure(
+            "shop",
+            data={
+                "dataset": "recorded_crime",
+                "category": GROUP,
+                "subcategory": "Shoplifting",
+                "measure": "offences",
+            },
+        )
+    )
+    s = assess_measure(
+        facts_of(sample_store, shop, NORTHMOOR), shop, shop.measure("shop"), NORTHMOOR
+    )
     assert s.judgement.status.name == "deteriorating"

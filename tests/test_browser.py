@@ -57,8 +57,10 @@ def playwright_browser() -> Iterator[Any]:
     if sync_playwright is None:
         pytest.skip("Python Playwright is not installed (pip install -r requirements-dev.txt)")
     if not bs.CHROMIUM.exists():
-        pytest.skip(f"{bs.CHROMIUM} not found: install Debian's chromium "
-                    "(apt-get install chromium); .ci/run does this")
+        pytest.skip(
+            f"{bs.CHROMIUM} not found: install Debian's chromium "
+            "(apt-get install chromium); .ci/run does this"
+        )
     with sync_playwright() as pw:
         browser = bs.launch_browser(pw)
         try:
@@ -68,8 +70,9 @@ def playwright_browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def server(playwright_browser: Any,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[bs.Server]:
+def server(
+    playwright_browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[bs.Server]:
     """``streamlit run`` against an EMPTY store, warmed up by one throwaway session."""
     folder = tmp_path_factory.mktemp("browser")
     srv = bs.start_server(folder / "pcp.sqlite", folder / "streamlit.log")
@@ -89,8 +92,13 @@ def server(playwright_browser: Any,
 def sample_loaded(server: bs.Server) -> bs.Server:
     """The store with the sample in it: published by the upload journey when it ran first,
     loaded here otherwise (``init`` loads nothing into a store that holds data)."""
-    done = subprocess.run([sys.executable, "-m", "pcp_data", "init", "--db", server.db_url],
-                          cwd=bs.ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "pcp_data", "init", "--db", server.db_url],
+        cwd=bs.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     return server
 
@@ -126,8 +134,9 @@ def _fail_with_log(server: bs.Server, page: Any, what: str) -> None:
 # --------------------------------------------------------------------------- journeys
 
 
-def test_upload_on_an_empty_store_changes_the_overview(playwright_browser: Any,
-                                                       server: bs.Server) -> None:
+def test_upload_on_an_empty_store_changes_the_overview(
+    playwright_browser: Any, server: bs.Server
+) -> None:
     context, page = _page(playwright_browser)
     try:
         bs.goto(page, server.url)
@@ -144,7 +153,8 @@ def test_upload_on_an_empty_store_changes_the_overview(playwright_browser: Any,
         expect(main).to_contain_text("Nothing has been uploaded yet")
 
         page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
-            str(SAMPLE))
+            str(SAMPLE)
+        )
         report = page.get_by_text("Validation report")
         expect(report).to_be_visible(timeout=EXPECT_MS)
         bs.wait_idle(page)
@@ -179,8 +189,11 @@ def test_upload_on_an_empty_store_changes_the_overview(playwright_browser: Any,
         expect(main).not_to_contain_text("There are no figures yet")
         expect(main).to_contain_text(FORCE)
         # the innermost block holding the question's heading also holds its status line
-        card = main.locator("[data-testid='stVerticalBlock']").filter(
-            has=page.get_by_role("heading", name=f"1. {SAFE}")).last
+        card = (
+            main.locator("[data-testid='stVerticalBlock']")
+            .filter(has=page.get_by_role("heading", name=f"1. {SAFE}"))
+            .last
+        )
         expect(card).to_contain_text(JUDGED)
         bs.assert_no_exception(page, "overview after publishing")
         bs.screenshot(page, "overview-after-upload")
@@ -188,8 +201,9 @@ def test_upload_on_an_empty_store_changes_the_overview(playwright_browser: Any,
         context.close()
 
 
-def test_kpq_deep_link_in_a_fresh_session(playwright_browser: Any,
-                                          sample_loaded: bs.Server) -> None:
+def test_kpq_deep_link_in_a_fresh_session(
+    playwright_browser: Any, sample_loaded: bs.Server
+) -> None:
     context, page = _page(playwright_browser)
     try:
         bs.goto(page, f"{sample_loaded.url}/?kpq=kpq-crime")
@@ -214,7 +228,8 @@ def _markdown_font_sizes(page: Any) -> list[tuple[str, float]]:
         "[data-testid='stMain'] [data-testid='stMarkdownContainer'] p",
         """els => els.filter(e => e.offsetParent !== null && e.innerText.trim())
                     .map(e => [e.innerText.trim().slice(0, 60),
-                               parseFloat(getComputedStyle(e).fontSize)])""")
+                               parseFloat(getComputedStyle(e).fontSize)])""",
+    )
 
 
 # The lowest bottom edge (page coordinates) of anything shown in the main area.
@@ -231,9 +246,9 @@ _CONTENT_BOTTOM = """() => {
 
 
 @pytest.mark.parametrize(("width", "height"), bs.SIZES, ids=["1920x1080", "1280x720"])
-def test_presentation_steps_through_every_question(playwright_browser: Any,
-                                                   sample_loaded: bs.Server,
-                                                   width: int, height: int) -> None:
+def test_presentation_steps_through_every_question(
+    playwright_browser: Any, sample_loaded: bs.Server, width: int, height: int
+) -> None:
     context, page = _page(playwright_browser, width, height)
     try:
         bs.goto(page, f"{sample_loaded.url}/?present=1")
@@ -256,9 +271,11 @@ def test_presentation_steps_through_every_question(playwright_browser: Any,
                 expect(heading).not_to_have_text(seen[-1], timeout=EXPECT_MS)
             bs.wait_idle(page)
             expect(page.locator("[data-testid='stMain']")).to_contain_text(
-                f"question {n} of {QUESTIONS}")
-            assert re.search(rf"[?&]q={n}\b", page.url) or (n == 1 and "q=" not in page.url), \
+                f"question {n} of {QUESTIONS}"
+            )
+            assert re.search(rf"[?&]q={n}\b", page.url) or (n == 1 and "q=" not in page.url), (
                 page.url
+            )
             title = heading.inner_text().strip()
             assert title and title not in seen, (n, title, seen)
             seen.append(title)
@@ -266,8 +283,9 @@ def test_presentation_steps_through_every_question(playwright_browser: Any,
             main = page.locator("[data-testid='stMain']")
             expect(main).to_contain_text(STATUS)  # status by icon and words, not colour alone
             # each chart is drawn twice, one per screen height; CSS shows the one that fits
-            expect(main.locator("[data-testid='stVegaLiteChart']").filter(visible=True)
-                   .first).to_be_visible()
+            expect(
+                main.locator("[data-testid='stVegaLiteChart']").filter(visible=True).first
+            ).to_be_visible()
             bottom = page.evaluate(_CONTENT_BOTTOM)
             if bottom > height:
                 overflow.append(f"q{n} {title!r}: content ends at {bottom:.0f}px")
@@ -281,8 +299,10 @@ def test_presentation_steps_through_every_question(playwright_browser: Any,
         expect(nxt).to_be_disabled()
         assert seen[0] == SAFE and CRIME in seen, seen
         assert not small, "body text under 24px in presentation mode:\n" + "\n".join(small)
-        assert not overflow, (f"one question per screen: at {width}x{height} these need "
-                              "scrolling:\n" + "\n".join(overflow))
+        assert not overflow, (
+            f"one question per screen: at {width}x{height} these need "
+            "scrolling:\n" + "\n".join(overflow)
+        )
 
         prev.click()
         bs.wait_rerun(page)
@@ -304,8 +324,9 @@ PAGES = (  # screenshot name, address, words the page must show in its main area
 
 
 @pytest.mark.parametrize(("width", "height"), bs.SIZES, ids=["1920x1080", "1280x720"])
-def test_every_page_renders_without_error(playwright_browser: Any, sample_loaded: bs.Server,
-                                          width: int, height: int) -> None:
+def test_every_page_renders_without_error(
+    playwright_browser: Any, sample_loaded: bs.Server, width: int, height: int
+) -> None:
     context, page = _page(playwright_browser, width, height)
     try:
         main = page.locator("[data-testid='stMain']")
@@ -318,4 +339,3 @@ def test_every_page_renders_without_error(playwright_browser: Any, sample_loaded
             bs.screenshot(page, name)
     finally:
         context.close()
-

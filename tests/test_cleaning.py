@@ -96,8 +96,11 @@ def test_period_from_titles(title, expected) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("Population figures\n (mid-2017)3  rounded to 100", 2017), ("Mid 2001", 2001),
-     ("Household figures", None)],
+    [
+        ("Population figures\n (mid-2017)3  rounded to 100", 2017),
+        ("Mid 2001", 2001),
+        ("Household figures", None),
+    ],
 )
 def test_mid_year(text, expected) -> None:
     assert mid_year(text) == expected
@@ -105,8 +108,14 @@ def test_mid_year(text, expected) -> None:
 
 @pytest.mark.parametrize(
     ("cell", "expected"),
-    [(2016.0, 2016), ("Mid 2001", 2001), ("2019", 2019), ("Mid-year", None), (12.5, None),
-     ("Durham", None)],
+    [
+        (2016.0, 2016),
+        ("Mid 2001", 2001),
+        ("2019", 2019),
+        ("Mid-year", None),
+        (12.5, None),
+        ("Durham", None),
+    ],
 )
 def test_year_of(cell, expected) -> None:
     assert year_of(cell) == expected
@@ -119,17 +128,28 @@ def test_two_level_header_and_spacers() -> None:
         ["Area Code", "Area Name", "", "", "Violence against the person", "Homicide"],
         ["E23000008", "Durham", 61991, "", 22383, 3],
     ]
-    assert header_labels(rows, 2) == ["Area Code", "Area Name",
-                                      "Total recorded crime (excluding fraud)", "",
-                                      "Violence against the person", "Homicide"]
+    assert header_labels(rows, 2) == [
+        "Area Code",
+        "Area Name",
+        "Total recorded crime (excluding fraud)",
+        "",
+        "Violence against the person",
+        "Homicide",
+    ]
     assert upper_labels(rows, 1)[5] == "Victim-based crime"  # carried across the merge
     assert spacer_columns(rows, 3, range(6)) == {3}
 
 
 @pytest.mark.parametrize(
     ("cell", "expected"),
-    [("Source: Home Office", True), ("Notes", True), ("1. Police recorded crime data", True),
-     ("10. Cheshire has", True), ("Durham", False), (12, False)],
+    [
+        ("Source: Home Office", True),
+        ("Notes", True),
+        ("1. Police recorded crime data", True),
+        ("10. Cheshire has", True),
+        ("Durham", False),
+        (12, False),
+    ],
 )
 def test_footers(cell, expected) -> None:
     assert is_footer(cell) is expected
@@ -144,10 +164,12 @@ def test_csv_delimiter_and_decimal_comma_detection() -> None:
 
 @pytest.mark.parametrize(
     ("label", "expected"),
-    [("Miscellaneous crimes against society", ("Miscellaneous crimes", "Miscellaneous crimes")),
-     ("All other theft offences", ("Theft offences", "Other theft offences")),
-     ("Stalking and harassment 4", ("Violence against the person", "Stalking and harassment")),
-     ("Residential burglary", None)],
+    [
+        ("Miscellaneous crimes against society", ("Miscellaneous crimes", "Miscellaneous crimes")),
+        ("All other theft offences", ("Theft offences", "Other theft offences")),
+        ("Stalking and harassment 4", ("Violence against the person", "Stalking and harassment")),
+        ("Residential burglary", None),
+    ],
 )
 def test_offence_subgroups(label, expected) -> None:
     assert offence_subgroup(label) == expected

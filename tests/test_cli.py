@@ -17,16 +17,28 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def cli(*args: str, db: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pcp_data", *args, "--db", db] if args[0] != "plans"
+        [sys.executable, "-m", "pcp_data", *args, "--db", db]
+        if args[0] != "plans"
         else [sys.executable, "-m", "pcp_data", *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
 def write(tmp_path: Path, name: str, value: object) -> Path:
     path = tmp_path / name
-    path.write_bytes(workbook({"Recorded crime": crime_rows(
-        ["2019-04", "Durham", "Robbery", "Robbery of personal property", value])}))
+    path.write_bytes(
+        workbook(
+            {
+                "Recorded crime": crime_rows(
+                    ["2019-04", "Durham", "Robbery", "Robbery of personal property", value]
+                )
+            }
+        )
+    )
     return path
 
 
@@ -59,8 +71,9 @@ def test_one_bad_cell_refused_with_every_problem_and_nothing_stored(tmp_path: Pa
     bad = write(tmp_path, "bad.xlsx", "forty")
     result = cli("import", str(good), str(bad), db=db)
     assert result.returncode == 1
-    assert ("bad.xlsx, sheet 'Recorded crime', row 4, column E (Offences): "
-            "Offences is not a number") in result.stderr
+    assert (
+        "bad.xlsx, sheet 'Recorded crime', row 4, column E (Offences): Offences is not a number"
+    ) in result.stderr
     assert "nothing was stored" in result.stderr
     assert "No uploads." in cli("uploads", db=db).stdout
 
@@ -82,7 +95,7 @@ def test_init_loads_sample_once(tmp_path: Path) -> None:
 
 
 def test_a_readers_bug_is_reported_as_the_products_fault_without_a_traceback(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Run in-process (``main``) so that the template reader can be broken."""
     monkeypatch.setenv("PCP_DATA_DIR", str(tmp_path / "data"))

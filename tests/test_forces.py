@@ -51,9 +51,17 @@ def test_forty_three_forces() -> None:
 
 @pytest.mark.parametrize(
     "label",
-    ["British Transport Police", "Action Fraud", "CIFAS", "UK Finance",
-     "Financial Fraud Action UK", "Central Service Secondments", "Total 43 forces", "Total",
-     "Grand total"],
+    [
+        "British Transport Police",
+        "Action Fraud",
+        "CIFAS",
+        "UK Finance",
+        "Financial Fraud Action UK",
+        "Central Service Secondments",
+        "Total 43 forces",
+        "Total",
+        "Grand total",
+    ],
 )
 def test_rows_that_are_no_area(label) -> None:
     assert classify_non_area(label)

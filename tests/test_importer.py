@@ -15,19 +15,28 @@ from pcp_data.readers import read_file
 from pcp_data.store import Store
 from tests.template_helpers import FAULT, break_template_reader, crime_rows, workbook
 
-GOOD = workbook({"Recorded crime": crime_rows(
-    ["2019-04", "Durham", "Robbery", "Robbery of personal property", 7])})
+GOOD = workbook(
+    {
+        "Recorded crime": crime_rows(
+            ["2019-04", "Durham", "Robbery", "Robbery of personal property", 7]
+        )
+    }
+)
 
 
 def damaged(content: bytes, member: str) -> bytes:
     """``content`` (a ZIP, or a workbook, which is one) with bytes in the middle of the
     compressed data of ``member`` zeroed."""
     info = zipfile.ZipFile(io.BytesIO(content)).getinfo(member)
-    local = content[info.header_offset:]
-    start = info.header_offset + 30 + int.from_bytes(local[26:28], "little") + \
-        int.from_bytes(local[28:30], "little")
+    local = content[info.header_offset :]
+    start = (
+        info.header_offset
+        + 30
+        + int.from_bytes(local[26:28], "little")
+        + int.from_bytes(local[28:30], "little")
+    )
     middle = start + info.compress_size // 2
-    return content[:middle] + bytes(8) + content[middle + 8:]
+    return content[:middle] + bytes(8) + content[middle + 8 :]
 
 
 def police_zip() -> bytes:
@@ -41,14 +50,20 @@ def police_zip() -> bytes:
     ("name", "content", "message"),
     [
         ("cut.xlsx", GOOD[: len(GOOD) * 3 // 4], "the file is not a spreadsheet or CSV"),
-        ("damaged.xlsx", damaged(GOOD, "xl/worksheets/sheet1.xml"),
-         "the file could not be read"),
-        ("damaged.zip", damaged(police_zip(), "2021-02/2021-02-dorset-street.csv"),
-         "the ZIP could not be read"),
+        ("damaged.xlsx", damaged(GOOD, "xl/worksheets/sheet1.xml"), "the file could not be read"),
+        (
+            "damaged.zip",
+            damaged(police_zip(), "2021-02/2021-02-dorset-street.csv"),
+            "the ZIP could not be read",
+        ),
         ("wide.csv", b"a,b\n" + b"x" * 200_000 + b",1\n", "the file could not be read"),
     ],
-    ids=["cut workbook", "damaged sheet", "damaged ZIP member",
-         "CSV field over the csv module's limit"],
+    ids=[
+        "cut workbook",
+        "damaged sheet",
+        "damaged ZIP member",
+        "CSV field over the csv module's limit",
+    ],
 )
 def test_damaged_content_is_the_files_problem(name: str, content: bytes, message: str) -> None:
     result = read_file(name, content)
@@ -57,7 +72,8 @@ def test_damaged_content_is_the_files_problem(name: str, content: bytes, message
 
 
 def test_a_readers_bug_is_a_fault_in_the_product(
-        store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     break_template_reader(monkeypatch, "broken.xlsx")
     with pytest.raises(ProductFault, match=f"^broken.xlsx: {FAULT}") as raised:
         import_files([("good.xlsx", GOOD), ("broken.xlsx", GOOD)], store, uploaded_by="t")
@@ -70,7 +86,8 @@ def test_a_readers_bug_is_a_fault_in_the_product(
 
 
 def test_validating_a_batch_with_a_readers_bug_gives_no_report(
-        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     break_template_reader(monkeypatch, "broken.xlsx")
     with pytest.raises(ProductFault, match=FAULT):
         validate([("broken.xlsx", GOOD)], store)

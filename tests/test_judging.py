@@ -22,21 +22,36 @@ from pcp_data.vocabulary import Target
 CRIME = DataRef("recorded_crime", "offences", "Theft offences", "Domestic burglary")
 
 
-def measure(frequency: str = "month", polarity: str = "lower_is_better", **extra: object
-            ) -> Measure:
+def measure(
+    frequency: str = "month", polarity: str = "lower_is_better", **extra: object
+) -> Measure:
     unit = extra.pop("unit", "count")
     data = extra.pop("data", CRIME)
     return Measure("m", "A measure", data, str(unit), frequency, polarity, **extra)  # type: ignore[arg-type]
 
 
-def series(values: list[float], frequency: str = "month", start: str = "2019-01-31",
-           m: Measure | None = None) -> MeasureSeries:
-    freq = {"month": "ME", "quarter": "QE", "financial_year": "YE-MAR",
-            "rolling_12_months": "ME", "snapshot": "QE"}[frequency]
+def series(
+    values: list[float],
+    frequency: str = "month",
+    start: str = "2019-01-31",
+    m: Measure | None = None,
+) -> MeasureSeries:
+    freq = {
+        "month": "ME",
+        "quarter": "QE",
+        "financial_year": "YE-MAR",
+        "rolling_12_months": "ME",
+        "snapshot": "QE",
+    }[frequency]
     index = pd.date_range(start, periods=len(values), freq=freq, name="period_end")
-    return MeasureSeries(m or measure(frequency), "X", pd.Series(values, index=index,
-                                                                   dtype=float),
-                         None, frequency, "test")
+    return MeasureSeries(
+        m or measure(frequency),
+        "X",
+        pd.Series(values, index=index, dtype=float),
+        None,
+        frequency,
+        "test",
+    )
 
 
 def judged(values: list[float], frequency: str = "month", **kwargs: object):
@@ -74,8 +89,7 @@ def test_a_sustained_rise_in_the_latest_year_is_of_concern_even_inside_the_limit
     assert v.judgement.name == "of concern"
 
 
-def test_under_three_years_the_same_month_a_year_before_with_the_series_own_dispersion(
-) -> None:
+def test_under_three_years_the_same_month_a_year_before_with_the_series_own_dispersion() -> None:
     # 14 months from January 2019: 110, 100 alternating, then 110 and 130.
     # February 2020 (130) against February 2019 (100). The dispersion from the 14 raw months
     # (no season can be taken out): 12 moving ranges of 10 and one of 20, mean mR = 140 / 13
@@ -133,14 +147,17 @@ def test_provisional_limits_never_decide() -> None:
 def test_financial_years_against_the_year_before_and_the_baseline() -> None:
     # 2013/14 .. 2017/18: 1,000, 1,010, 990, 1,000, 900. Baseline 2013/14.
     # No finer history: dispersion from the 5 years? fewer than 6 -> exact Poisson test.
-    base = Baseline(Period(pd.Timestamp("2013-04-01").date(), pd.Timestamp("2014-03-31").date(),
-                           "2013/14"))
+    base = Baseline(
+        Period(pd.Timestamp("2013-04-01").date(), pd.Timestamp("2014-03-31").date(), "2013/14")
+    )
     m = measure("financial_year", baseline=base, tier="improve")
     values = [1000.0, 1010.0, 990.0, 1000.0, 900.0]
     v = judge_series(m, series(values, "financial_year", start="2014-03-31", m=m))
     assert v.method == "count_year"
     assert v.count_test is not None and (v.count_test.current, v.count_test.previous) == (
-        900.0, 1000.0)
+        900.0,
+        1000.0,
+    )
     assert v.baseline_test is not None and v.baseline_test.previous == 1000.0
     assert "assumes Poisson variation" in v.count_test.sentence
     # 900 against 1,000: exact Poisson test p ≈ 0.026, a significant fall: improving
@@ -151,14 +168,24 @@ def test_financial_years_against_the_year_before_and_the_baseline() -> None:
 def test_a_rate_is_tested_as_counts_over_their_populations() -> None:
     # 12 months to June 2019: 6,300 crimes over 630,000 people (10.0 per 1,000), the year
     # before 6,000 over 600,000 (10.0): the rate is unchanged, not a rise of 300 crimes
-    m = measure("rolling_12_months", unit="rate_per_1000",
-                data=DataRef("recorded_crime", "offences", per_1000_population=True))
-    index = pd.DatetimeIndex([pd.Timestamp("2018-06-30"), pd.Timestamp("2019-06-30")],
-                             name="period_end")
-    s = MeasureSeries(m, "X", pd.Series([10.0, 10.0], index=index), None,
-                      "rolling_12_months", "test",
-                      rate_counts=pd.Series([6000.0, 6300.0], index=index),
-                      population=pd.Series([600000.0, 630000.0], index=index))
+    m = measure(
+        "rolling_12_months",
+        unit="rate_per_1000",
+        data=DataRef("recorded_crime", "offences", per_1000_population=True),
+    )
+    index = pd.DatetimeIndex(
+        [pd.Timestamp("2018-06-30"), pd.Timestamp("2019-06-30")], name="period_end"
+    )
+    s = MeasureSeries(
+        m,
+        "X",
+        pd.Series([10.0, 10.0], index=index),
+        None,
+        "rolling_12_months",
+        "test",
+        rate_counts=pd.Series([6000.0, 6300.0], index=index),
+        population=pd.Series([600000.0, 630000.0], index=index),
+    )
     v = judge_series(m, s)
     t = v.count_test
     assert t is not None and t.ratio == pytest.approx(1.0) and not t.significant
@@ -169,8 +196,9 @@ def test_a_rate_is_tested_as_counts_over_their_populations() -> None:
 def test_overlapping_rolling_figures_are_never_compared() -> None:
     m = measure("rolling_12_months")
     index = pd.DatetimeIndex([pd.Timestamp("2018-03-31"), pd.Timestamp("2018-06-30")])
-    s = MeasureSeries(m, "X", pd.Series([100.0, 110.0], index=index), None,
-                      "rolling_12_months", "test")
+    s = MeasureSeries(
+        m, "X", pd.Series([100.0, 110.0], index=index), None, "rolling_12_months", "test"
+    )
     v = judge_series(m, s)
     assert v.method == "none"
     assert "overlapping 12-month figures are never compared" in v.judgement.sentence
@@ -184,14 +212,16 @@ def test_few_snapshots_against_the_pledge_and_a_year_before() -> None:
     # change); the pledge "above 3,000" is met
     target = Target(">", 3000.0, "above 3,000")
     m = measure("snapshot", polarity="higher_is_better", unit="headcount", target=target)
-    v = judge_series(m, series([3010.0, 3000.0, 3020.0, 3035.0, 3050.0], "snapshot",
-                               start="2017-09-30", m=m))
+    v = judge_series(
+        m, series([3010.0, 3000.0, 3020.0, 3035.0, 3050.0], "snapshot", start="2017-09-30", m=m)
+    )
     assert v.method == "snapshot" and v.points == 2
     assert v.status.name == "stable" and v.judgement.name == "on track"
     assert "meets the pledge (above 3,000)" in v.status.sentence
     # a fall of more than 2% that misses the pledge
-    v = judge_series(m, series([3060.0, 3000.0, 3000.0, 3000.0, 2980.0], "snapshot",
-                               start="2017-09-30", m=m))
+    v = judge_series(
+        m, series([3060.0, 3000.0, 3000.0, 3000.0, 2980.0], "snapshot", start="2017-09-30", m=m)
+    )
     assert abs(2980 / 3060 - 1) > SNAPSHOT_MATERIAL
     assert v.status.name == "deteriorating" and v.judgement.name == "of concern"
     assert "misses the pledge" in v.status.sentence
@@ -210,23 +240,34 @@ def test_a_judgement_on_an_old_figure_says_it_is_stale() -> None:
     v = judged([40.0, 50.0, 60.0, 90.0], "quarter", plan_as_at=pd.Timestamp("2020-06-30"))
     # the latest quarter ends December 2019; one quarter later is March 2020 < June 2020
     assert v.stale and v.judgement.stale
-    assert v.judgement.sentence.startswith("Stale: the newest figure is for the quarter to "
-                                           "December 2019")
-    assert not judged([40.0, 50.0, 60.0, 90.0], "quarter",
-                      plan_as_at=pd.Timestamp("2020-03-31")).stale
+    assert v.judgement.sentence.startswith(
+        "Stale: the newest figure is for the quarter to December 2019"
+    )
+    assert not judged(
+        [40.0, 50.0, 60.0, 90.0], "quarter", plan_as_at=pd.Timestamp("2020-03-31")
+    ).stale
 
 
 def test_every_method_has_words() -> None:
-    assert set(METHODS) >= {"seasonal_spc", "count_year", "count_same_period",
-                            "count_recent", "p_chart", "proportion_test", "spc", "snapshot",
-                            "none"}
+    assert set(METHODS) >= {
+        "seasonal_spc",
+        "count_year",
+        "count_same_period",
+        "count_recent",
+        "p_chart",
+        "proportion_test",
+        "spc",
+        "snapshot",
+        "none",
+    }
 
 
 # --------------------------------------------------------------------------- simulation
 
 
-def _seasonal_counts(rng: np.random.Generator, n: int, mean: float, phi: float, amp: float,
-                     step: float) -> pd.Series:
+def _seasonal_counts(
+    rng: np.random.Generator, n: int, mean: float, phi: float, amp: float, step: float
+) -> pd.Series:
     """Negative binomial months (variance phi × mean) around a seasonal cycle; the last 12
     months multiplied by 1 + step."""
     index = pd.date_range("2019-01-31", periods=n, freq="ME", name="period_end")
@@ -241,8 +282,9 @@ SCENARIOS = [(150.0, 2.0, 0.3), (600.0, 3.0, 0.2), (2500.0, 4.0, 0.15), (8000.0,
 
 
 @pytest.mark.parametrize(("mean", "phi", "amp"), SCENARIOS)
-def test_stable_seasonal_overdispersed_months_rarely_signal(mean: float, phi: float,
-                                                            amp: float) -> None:
+def test_stable_seasonal_overdispersed_months_rarely_signal(
+    mean: float, phi: float, amp: float
+) -> None:
     rng = np.random.default_rng(int(mean))
     m = measure()
     calls = 0
@@ -255,8 +297,9 @@ def test_stable_seasonal_overdispersed_months_rarely_signal(mean: float, phi: fl
 
 
 @pytest.mark.parametrize(("mean", "phi", "amp"), SCENARIOS)
-def test_a_sustained_quarter_rise_over_the_last_year_is_of_concern(mean: float, phi: float,
-                                                                   amp: float) -> None:
+def test_a_sustained_quarter_rise_over_the_last_year_is_of_concern(
+    mean: float, phi: float, amp: float
+) -> None:
     rng = np.random.default_rng(int(mean) + 1)
     m = measure()
     found = 0
@@ -272,7 +315,8 @@ def test_a_sustained_quarter_rise_over_the_last_year_is_of_concern(mean: float, 
 
 
 def test_what_changed_lists_only_movements_the_method_calls_significant(
-        sample_store: Store) -> None:
+    sample_store: Store,
+) -> None:
     plan = load_shipped("durham-2018-21")
     area = "LOCAL:northmoor-constabulary"
     facts = PlanFacts.read(sample_store, plan.measures, [area])
@@ -300,8 +344,10 @@ def test_what_changed_lists_only_movements_the_method_calls_significant(
 
 
 @pytest.mark.realdata
+@pytest.mark.slow
 def test_every_real_measure_with_two_periods_is_judged_on_its_newest_period(
-        realdata_dir: Path, tmp_path: Path) -> None:
+    realdata_dir: Path, tmp_path: Path
+) -> None:
     files = sorted(p for p in realdata_dir.rglob("*") if p.is_file() and p.name != "README.md")
     store = Store(f"sqlite:///{tmp_path / 'real.sqlite'}")
     import_files(files, store, uploaded_by="tests")
@@ -324,7 +370,8 @@ def test_every_real_measure_with_two_periods_is_judged_on_its_newest_period(
         if sac is not None:
             # the full sum of its parts, or not judged naming the missing part
             assert sac.judgement.name != "not judged" or (
-                "Theft from a vehicle" in sac.judgement.sentence), sac.judgement.sentence
+                "Theft from a vehicle" in sac.judgement.sentence
+            ), sac.judgement.sentence
     assert judged_count >= 40
 
 

@@ -17,6 +17,8 @@ from benchmarks.national_store import build_store
 from pcp_data.report import build_report
 from pcp_data.store import Store
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard.py")
 PLAN = "durham-2018-21"
@@ -39,8 +41,9 @@ def counting() -> Iterator[list[str]]:
         sa.event.remove(sa.engine.Engine, "before_cursor_execute", count)
 
 
-def overview(db_url: str, monkeypatch: pytest.MonkeyPatch, **params: str) -> tuple[AppTest,
-                                                                                    list[str]]:
+def overview(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, **params: str
+) -> tuple[AppTest, list[str]]:
     monkeypatch.setenv("PCP_DATABASE_URL", db_url)
     at = AppTest.from_file(APP, default_timeout=300)
     at.query_params["plan"] = PLAN
@@ -64,7 +67,8 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def test_an_overview_sends_the_same_few_statements_whatever_the_store_size(
-        stores: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    stores: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     counts = {}
     for name, url in stores.items():
         Store(url)  # coverage made before the page runs, as a real store has it
@@ -77,20 +81,24 @@ def test_an_overview_sends_the_same_few_statements_whatever_the_store_size(
         # nothing scans the facts table for areas or months
         assert not any("GROUP BY facts" in s.replace("\n", " ") for s in cold), cold
     assert counts["small"] == counts["large"], counts
-    assert Store(stores["large"]).areas()["facts"].sum() > 2.5 * Store(
-        stores["small"]).areas()["facts"].sum()
+    assert (
+        Store(stores["large"]).areas()["facts"].sum()
+        > 2.5 * Store(stores["small"]).areas()["facts"].sum()
+    )
 
 
 def test_publishing_another_dataset_keeps_the_plan_assessment(
-        stores: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    stores: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     url = stores["small"]
     overview(url, monkeypatch)
     store = Store(url)
     before = store.revisions()
-    lines = ["As at 31 March...,Geo code,Force Name,Region,Gender,Rank description,"
-             "Worker type,Ethnicity,Ethnic group,Total (headcount),Total (FTE)",
-             "2030,E23000008,Durham,North East,Male,Constable,Police Officer,White,White,"
-             "1100,1090.5"]
+    lines = [
+        "As at 31 March...,Geo code,Force Name,Region,Gender,Rank description,"
+        "Worker type,Ethnicity,Ethnic group,Total (headcount),Total (FTE)",
+        "2030,E23000008,Durham,North East,Male,Constable,Police Officer,White,White,1100,1090.5",
+    ]
     path = tmp_path / "workforce.csv"
     path.write_text("\n".join(lines) + "\n")
     from pcp_data.importer import import_files
@@ -105,7 +113,8 @@ def test_publishing_another_dataset_keeps_the_plan_assessment(
 
 
 def test_a_page_and_the_report_rank_against_the_same_peers(
-        stores: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    stores: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = stores["small"]
     at, _ = overview(url, monkeypatch)
     ctx = at.session_state["ctx"]

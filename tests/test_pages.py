@@ -9,6 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from pcp_data.store import Store
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "dashboard.py")
 TIMEOUT = 120
@@ -21,11 +23,17 @@ def app(sample_store: Store, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
 
 def text_of(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [t.value for t in at.title] + [
-        h.value for h in at.header] + [s.value for s in at.subheader] + [
-        c.value for c in at.caption] + [w.value for w in at.warning] + [
-        i.value for i in at.info] + [str(m.value) for m in at.metric] + [
-        str(m.label) for m in at.metric]
+    parts = (
+        [m.value for m in at.markdown]
+        + [t.value for t in at.title]
+        + [h.value for h in at.header]
+        + [s.value for s in at.subheader]
+        + [c.value for c in at.caption]
+        + [w.value for w in at.warning]
+        + [i.value for i in at.info]
+        + [str(m.value) for m in at.metric]
+        + [str(m.label) for m in at.metric]
+    )
     return "\n".join(parts)
 
 
@@ -44,8 +52,11 @@ def test_overview_shows_the_plan_in_its_own_words(app: AppTest) -> None:
     assert "Synthetic sample data, not real figures" in text
     assert "figures for Northmoor Constabulary" in text
     assert "Key Performance Questions: how each is doing" in text
-    glance = {m.label: m.value for m in at.metric if m.label.split(" ", 1)[-1] in (
-        "of concern", "needs attention", "on track", "not judged")}
+    glance = {
+        m.label: m.value
+        for m in at.metric
+        if m.label.split(" ", 1)[-1] in ("of concern", "needs attention", "on track", "not judged")
+    }
     assert set(glance) == {"✖ of concern", "⚠ needs attention", "✔ on track", "– not judged"}
     assert sum(int(v.split(" of ")[0]) for v in glance.values()) == 8  # the 8 KPQs
     assert "What changed since the last Panel" in text
@@ -55,16 +66,19 @@ def test_overview_shows_the_plan_in_its_own_words(app: AppTest) -> None:
 @pytest.mark.parametrize(
     ("plan_id", "words"),
     [
-        ("durham-2018-21",
-         ["4 Outcomes", "12 Priorities", "How confident are people in the Police?"]),
+        (
+            "durham-2018-21",
+            ["4 Outcomes", "12 Priorities", "How confident are people in the Police?"],
+        ),
         ("devon-cornwall-2014-17", ["6 Priorities"]),
         ("durham-2015-17", ["4 Objectives", "14 Key areas of focus"]),
         ("dorset-2013-17", ["6 Priorities"]),
         ("cambridgeshire-2017-20", ["4 Themes"]),
     ],
 )
-def test_every_shipped_plan_renders_on_the_overview(app: AppTest, plan_id: str,
-                                                    words: list[str]) -> None:
+def test_every_shipped_plan_renders_on_the_overview(
+    app: AppTest, plan_id: str, words: list[str]
+) -> None:
     app.query_params["plan"] = plan_id
     at = app.run()
     no_errors(at)
@@ -98,7 +112,8 @@ def test_commentary_is_saved_and_shown_as_text(app: AppTest, sample_store: Store
     app.query_params["kpq"] = "kpq-safe"
     at = app.run()
     next(t for t in at.text_area if t.label == "Commentary").input(
-        "<script>alert(1)</script> Burglary fell after Operation Nightjar.")
+        "<script>alert(1)</script> Burglary fell after Operation Nightjar."
+    )
     next(t for t in at.text_input if t.label == "Your name").input("PCC office")
     next(b for b in at.button if b.label == "Save commentary").click()
     at.run()
@@ -132,8 +147,12 @@ def test_workforce_shows_the_latest_officer_fte(app: AppTest, sample_store: Stor
     at = app.run()
     at.switch_page("pages/workforce.py")
     at.run()
-    facts = sample_store.facts(dataset="workforce", area_codes=["LOCAL:northmoor-constabulary"],
-                               category="Police officers", measure="fte")
+    facts = sample_store.facts(
+        dataset="workforce",
+        area_codes=["LOCAL:northmoor-constabulary"],
+        category="Police officers",
+        measure="fte",
+    )
     latest = facts.sort_values("period_end").iloc[-1]["value"]
     metric = next(m for m in at.metric if m.label == "Police officers")
     assert metric.value == f"{latest:,.1f}"
@@ -162,18 +181,25 @@ def test_presentation_mode_steps_through_every_question(app: AppTest) -> None:
     assert "present" not in at.query_params
 
 
-def test_upload_page_refuses_a_bad_file_and_stores_nothing(app: AppTest,
-                                                           sample_store: Store) -> None:
+def test_upload_page_refuses_a_bad_file_and_stores_nothing(
+    app: AppTest, sample_store: Store
+) -> None:
     from tests.template_helpers import crime_rows, workbook
 
     before = sample_store.revision()
     at = app.run()
     at.switch_page("pages/upload.py")
     at.run()
-    bad = workbook({"Recorded crime": crime_rows(
-        ["2019-04", "Durham", "Robbery", "Robbery of personal property", "lots"])})
-    at.file_uploader[0].upload("bad.xlsx", bad,
-                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    bad = workbook(
+        {
+            "Recorded crime": crime_rows(
+                ["2019-04", "Durham", "Robbery", "Robbery of personal property", "lots"]
+            )
+        }
+    )
+    at.file_uploader[0].upload(
+        "bad.xlsx", bad, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     at.run()
     no_errors_except_report = [e.value for e in at.error]
     assert any("nothing from this file can be stored" in e for e in no_errors_except_report)
@@ -183,7 +209,8 @@ def test_upload_page_refuses_a_bad_file_and_stores_nothing(app: AppTest,
 
 
 def test_upload_page_shows_a_readers_bug_as_the_products_fault(
-        app: AppTest, sample_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    app: AppTest, sample_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tests.template_helpers import FAULT, break_template_reader, crime_rows, workbook
 
     before = sample_store.revision()
@@ -191,10 +218,16 @@ def test_upload_page_shows_a_readers_bug_as_the_products_fault(
     at = app.run()
     at.switch_page("pages/upload.py")
     at.run()
-    content = workbook({"Recorded crime": crime_rows(
-        ["2019-04", "Durham", "Robbery", "Robbery of personal property", 3])})
-    at.file_uploader[0].upload("april.xlsx", content,
-                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    content = workbook(
+        {
+            "Recorded crime": crime_rows(
+                ["2019-04", "Durham", "Robbery", "Robbery of personal property", 3]
+            )
+        }
+    )
+    at.file_uploader[0].upload(
+        "april.xlsx", content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     at.run()
     assert not at.exception, [e.value for e in at.exception]  # no traceback on the page
     [error] = [e.value for e in at.error]

@@ -20,8 +20,9 @@ APRIL = pd.Timestamp(2019, 4, 30)
 MAY = pd.Timestamp(2019, 5, 31)
 
 
-def peer_comparison(store: Store, measure: Measure, home: str, peers: tuple[str, ...],
-                    date: pd.Timestamp) -> PeerComparison | None:
+def peer_comparison(
+    store: Store, measure: Measure, home: str, peers: tuple[str, ...], date: pd.Timestamp
+) -> PeerComparison | None:
     """Read the facts once for the home force and its peers, as a page does, then compare."""
     facts = PlanFacts.read(store, [measure], (home, *peers))
     return compare_with_peers(facts, measure, home, peers, date)
@@ -33,17 +34,31 @@ def robbery(polarity: str) -> Measure:
 
 
 def publish(store: Store, figures: dict[str, dict[str, int]]) -> None:
-    rows = [[month, area, "Robbery", "Robbery of personal property", n]
-            for month, by_area in figures.items() for area, n in by_area.items()]
-    import_files([("x.xlsx", workbook({"Recorded crime": crime_rows(*rows)}))], store,
-                 uploaded_by="tests")
+    rows = [
+        [month, area, "Robbery", "Robbery of personal property", n]
+        for month, by_area in figures.items()
+        for area, n in by_area.items()
+    ]
+    import_files(
+        [("x.xlsx", workbook({"Recorded crime": crime_rows(*rows)}))], store, uploaded_by="tests"
+    )
 
 
 @pytest.fixture
 def four_forces(store: Store) -> Store:
     # April 2019: Durham 30, Cleveland 50, Northumbria 20, Cumbria 40; England and Wales 1,000
-    publish(store, {"2019-04": {"Durham": 30, "Cleveland": 50, "Northumbria": 20,
-                                "Cumbria": 40, "England and Wales": 1000}})
+    publish(
+        store,
+        {
+            "2019-04": {
+                "Durham": 30,
+                "Cleveland": 50,
+                "Northumbria": 20,
+                "Cumbria": 40,
+                "England and Wales": 1000,
+            }
+        },
+    )
     return store
 
 
@@ -58,8 +73,9 @@ def four_forces(store: Store) -> Store:
         ("neutral", [CLEVELAND, CUMBRIA, DURHAM, NORTHUMBRIA], 3, "1 = largest"),
     ],
 )
-def test_rank_by_polarity(four_forces: Store, polarity: str, order: list[str], rank: int,
-                          words: str) -> None:
+def test_rank_by_polarity(
+    four_forces: Store, polarity: str, order: list[str], rank: int, words: str
+) -> None:
     p = peer_comparison(four_forces, robbery(polarity), DURHAM, PEERS, APRIL)
     assert p is not None
     assert p.table["area_code"].tolist() == order
@@ -81,8 +97,9 @@ def test_england_and_wales_figure_when_held(four_forces: Store) -> None:
     p = peer_comparison(four_forces, robbery("lower_is_better"), DURHAM, PEERS, APRIL)
     assert p is not None and p.england_and_wales == 1000.0
     # England and Wales (or a region) is never ranked or averaged as a peer, even when named
-    p2 = peer_comparison(four_forces, robbery("lower_is_better"), DURHAM,
-                         (*PEERS, ENGLAND_AND_WALES), APRIL)
+    p2 = peer_comparison(
+        four_forces, robbery("lower_is_better"), DURHAM, (*PEERS, ENGLAND_AND_WALES), APRIL
+    )
     assert p2 is not None and ENGLAND_AND_WALES not in p2.table["area_code"].tolist()
     assert (p2.rank, p2.of) == (2, 4) and p2.peer_average == pytest.approx(110 / 3)
 
@@ -105,8 +122,13 @@ def test_ties_share_the_better_rank(store: Store) -> None:
 
 def test_peers_without_a_figure_at_the_date_are_left_out(store: Store) -> None:
     # May 2019: only Durham and Northumbria have a figure; Cleveland's is April only
-    publish(store, {"2019-04": {"Durham": 30, "Cleveland": 50, "Northumbria": 20},
-                    "2019-05": {"Durham": 35, "Northumbria": 25}})
+    publish(
+        store,
+        {
+            "2019-04": {"Durham": 30, "Cleveland": 50, "Northumbria": 20},
+            "2019-05": {"Durham": 35, "Northumbria": 25},
+        },
+    )
     p = peer_comparison(store, robbery("lower_is_better"), DURHAM, PEERS, MAY)
     assert p is not None
     assert p.table["area_code"].tolist() == [NORTHUMBRIA, DURHAM]

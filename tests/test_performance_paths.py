@@ -64,8 +64,9 @@ GOOD_ROWS = [
 
 def test_column_wise_path_gives_the_row_path_facts(monkeypatch: pytest.MonkeyPatch) -> None:
     rows = [r for r in GOOD_ROWS if len(r) == 5]
-    fast, slow = read_both_ways({"Recorded crime": [["Title"], [], CRIME_HEADER, *rows]},
-                                monkeypatch)
+    fast, slow = read_both_ways(
+        {"Recorded crime": [["Title"], [], CRIME_HEADER, *rows]}, monkeypatch
+    )
     assert fast.ok, fast.problems
     assert_same(fast, slow)
     assert fast.facts["value"].tolist() == [7.0, 1204.0, 2.0, 1.0, 0.0]  # Durham summed
@@ -75,15 +76,22 @@ def test_column_wise_path_gives_the_row_path_facts(monkeypatch: pytest.MonkeyPat
 def test_a_bad_cell_gives_the_row_path_problems_in_row_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    rows = [*GOOD_ROWS, ["2019-13", "Durham", "Robery", "x", "twelve"],
-            ["2019-04", "Durham", "Robbery", "Shoplifting", -1]]
+    rows = [
+        *GOOD_ROWS,
+        ["2019-13", "Durham", "Robery", "x", "twelve"],
+        ["2019-04", "Durham", "Robbery", "Shoplifting", -1],
+    ]
     fast, slow = read_both_ways({"Recorded crime": [CRIME_HEADER, *rows]}, monkeypatch)
     assert not fast.ok
     assert_same(fast, slow)
     assert [(p.row, p.column) for p in fast.problems] == [
-        (10, "C (Offence group)"), (10, "E (Offences)"),
-        (11, "A (Month)"), (11, "C (Offence group)"), (11, "E (Offences)"),
-        (12, "D (Offence subgroup)"), (12, "E (Offences)"),
+        (10, "C (Offence group)"),
+        (10, "E (Offences)"),
+        (11, "A (Month)"),
+        (11, "C (Offence group)"),
+        (11, "E (Offences)"),
+        (12, "D (Offence subgroup)"),
+        (12, "E (Offences)"),
     ]
 
 
@@ -91,9 +99,12 @@ def test_generated_style_sheet_many_rows_same_both_ways(monkeypatch: pytest.Monk
     from pcp_data import vocabulary
 
     subs = [(g, s) for g, ss in vocabulary.OFFENCE_GROUPS.items() for s in ss]
-    rows = [[f"2019-{m:02d}", force, g, s, (m * 7 + i) % 13]
-            for m in range(1, 4) for force in ("Durham", "Kent", "Dorset")
-            for i, (g, s) in enumerate(subs * 2)]
+    rows = [
+        [f"2019-{m:02d}", force, g, s, (m * 7 + i) % 13]
+        for m in range(1, 4)
+        for force in ("Durham", "Kent", "Dorset")
+        for i, (g, s) in enumerate(subs * 2)
+    ]
     fast, slow = read_both_ways({"Recorded crime": [CRIME_HEADER, *rows]}, monkeypatch)
     assert fast.ok
     assert_same(fast, slow)
@@ -105,24 +116,32 @@ def test_blank_subgroup_means_each_groups_own_only_subgroup(
 ) -> None:
     # The subgroup parse depends on the group, so its cache is keyed by both: a blank
     # subgroup must not give the first single-subgroup group's subgroup to the next.
-    rows = [["2019-04", "Durham", "Possession of weapons offences", "", 1],
-            ["2019-04", "Durham", "Public order offences", "", 2],
-            ["2019-04", "Durham", "Miscellaneous crimes", None, 3]]
+    rows = [
+        ["2019-04", "Durham", "Possession of weapons offences", "", 1],
+        ["2019-04", "Durham", "Public order offences", "", 2],
+        ["2019-04", "Durham", "Miscellaneous crimes", None, 3],
+    ]
     fast, slow = read_both_ways({"Recorded crime": [CRIME_HEADER, *rows]}, monkeypatch)
     assert_same(fast, slow)
     assert fast.facts["subcategory"].tolist() == [
-        "Possession of weapons offences", "Public order offences", "Miscellaneous crimes"]
+        "Possession of weapons offences",
+        "Public order offences",
+        "Miscellaneous crimes",
+    ]
 
 
 def test_subgroup_of_another_group_is_refused_even_after_it_was_valid(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    rows = [["2019-04", "Durham", "Theft offences", "Shoplifting", 1],
-            ["2019-04", "Durham", "Robbery", "Shoplifting", 2]]
+    rows = [
+        ["2019-04", "Durham", "Theft offences", "Shoplifting", 1],
+        ["2019-04", "Durham", "Robbery", "Shoplifting", 2],
+    ]
     fast, slow = read_both_ways({"Recorded crime": [CRIME_HEADER, *rows]}, monkeypatch)
     assert_same(fast, slow)
     assert [(p.row, p.column, p.message) for p in fast.problems] == [
-        (3, "D (Offence subgroup)", "Offence subgroup is not a known subgroup of Robbery")]
+        (3, "D (Offence subgroup)", "Offence subgroup is not a known subgroup of Robbery")
+    ]
 
 
 class _RowsSource:
@@ -138,10 +157,12 @@ class _RowsSource:
 
 
 def test_unhashable_cell_falls_back_to_the_row_by_row_filter() -> None:
-    rows = [CRIME_HEADER,
-            ["2019-04", "Durham", "Robbery", "Robbery of personal property", 3],
-            [["a list"], "Durham", "Robbery", "Robbery of personal property", 3],
-            ["Total", None, None, None, 6]]
+    rows = [
+        CRIME_HEADER,
+        ["2019-04", "Durham", "Robbery", "Robbery of personal property", 3],
+        [["a list"], "Durham", "Robbery", "Robbery of personal property", 3],
+        ["Total", None, None, None, 6],
+    ]
     parser = _Sheet(_RowsSource(rows), "Recorded crime", CRIME, "PCP template")  # type: ignore[arg-type]
     got = parser.read()
     assert got["value"] == [3.0]  # the good row (the reader then keeps nothing: a problem)
@@ -150,10 +171,12 @@ def test_unhashable_cell_falls_back_to_the_row_by_row_filter() -> None:
 
 
 def test_total_row_found_past_blank_first_cells() -> None:
-    rows = [CRIME_HEADER,
-            [None, " Grand total ", None, None, 6],
-            ["", "", "Robbery", "", ""],  # not blank, not a total: a row with problems
-            ["2019-04", "Durham", "Robbery", "Robbery of personal property", 3]]
+    rows = [
+        CRIME_HEADER,
+        [None, " Grand total ", None, None, 6],
+        ["", "", "Robbery", "", ""],  # not blank, not a total: a row with problems
+        ["2019-04", "Durham", "Robbery", "Robbery of personal property", 3],
+    ]
     parser = _Sheet(_RowsSource(rows), "Recorded crime", CRIME, "PCP template")  # type: ignore[arg-type]
     parser.read()
     assert [s.label for s in parser.set_aside] == ["Grand total"]
@@ -177,8 +200,12 @@ def reference_normalise(frame: pd.DataFrame) -> pd.DataFrame:
             out[col] = pd.Series(src, index=frame.index).fillna("").astype(str).astype(object)
     keys = [*KEY_COLUMNS, "area_name", "area_kind"]
     if out.duplicated(keys).any():
-        agg = {"value": "sum", "base": lambda s: s.sum(min_count=1), "sheet": "first",
-               "edition": "first"}
+        agg = {
+            "value": "sum",
+            "base": lambda s: s.sum(min_count=1),
+            "sheet": "first",
+            "edition": "first",
+        }
         out = out.groupby(keys, sort=False, as_index=False, dropna=False).agg(agg)
         out = out[list(FACT_COLUMNS)]
         for col in FACT_COLUMNS:
@@ -197,23 +224,25 @@ def facts_frame(n: int, seed: int, *, dates: str) -> pd.DataFrame:
         starts = [pd.Timestamp(d) for d in starts]
     base = rng.integers(1, 50, n).astype(float)
     base[rng.random(n) < 0.5] = np.nan
-    return pd.DataFrame({
-        "dataset": "recorded_crime",
-        "area_code": [f"E2300000{i}" for i in rng.integers(1, 4, n)],
-        "area_name": "Somewhere",
-        "area_kind": "force",
-        "period_start": starts,
-        "period_end": starts,
-        "period_type": "month",
-        "category": [f"Group {i}" for i in rng.integers(0, 3, n)],
-        "subcategory": ["", "Sub"] * (n // 2) + [""] * (n % 2),
-        "measure": "offences",
-        "value": rng.integers(0, 100, n) + rng.random(n).round(2),
-        "base": base,
-        "source": "PCP template",
-        "sheet": [f"Sheet {i}" for i in rng.integers(0, 2, n)],
-        "edition": None,
-    })
+    return pd.DataFrame(
+        {
+            "dataset": "recorded_crime",
+            "area_code": [f"E2300000{i}" for i in rng.integers(1, 4, n)],
+            "area_name": "Somewhere",
+            "area_kind": "force",
+            "period_start": starts,
+            "period_end": starts,
+            "period_type": "month",
+            "category": [f"Group {i}" for i in rng.integers(0, 3, n)],
+            "subcategory": ["", "Sub"] * (n // 2) + [""] * (n % 2),
+            "measure": "offences",
+            "value": rng.integers(0, 100, n) + rng.random(n).round(2),
+            "base": base,
+            "source": "PCP template",
+            "sheet": [f"Sheet {i}" for i in rng.integers(0, 2, n)],
+            "edition": None,
+        }
+    )
 
 
 @pytest.mark.parametrize("dates", ["dates", "text", "timestamps"])
@@ -265,8 +294,10 @@ def test_a_batch_failing_part_way_stores_nothing(store: Store) -> None:
     good = normalise_facts(facts_frame(50, 6, dates="dates"))
     bad = good.drop(columns=["measure"])
     with pytest.raises(StoreError, match="lack columns"):
-        store.publish_many([("good.xlsx", b"1", good, "test", {}),
-                            ("bad.xlsx", b"2", bad, "test", {})], uploaded_by="t")
+        store.publish_many(
+            [("good.xlsx", b"1", good, "test", {}), ("bad.xlsx", b"2", bad, "test", {})],
+            uploaded_by="t",
+        )
     with store.engine.connect() as conn:
         assert conn.execute(sa.text("select count(*) from facts")).scalar() == 0
         assert conn.execute(sa.text("select count(*) from uploads")).scalar() == 0
@@ -287,12 +318,19 @@ def test_diff_says_new_and_revised_after_a_fast_insert(store: Store) -> None:
 
 
 def crime_workbook() -> bytes:
-    return workbook({"Recorded crime": [
-        CRIME_HEADER, ["2019-04", "Durham", "Robbery", "Robbery of personal property", 3]]})
+    return workbook(
+        {
+            "Recorded crime": [
+                CRIME_HEADER,
+                ["2019-04", "Durham", "Robbery", "Robbery of personal property", 3],
+            ]
+        }
+    )
 
 
 def test_collection_resumes_after_import_and_after_a_failure(
-    store: Store, monkeypatch: pytest.MonkeyPatch,
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert gc.isenabled()
     import_files([("a.xlsx", crime_workbook())], store, uploaded_by="t")
@@ -315,4 +353,3 @@ def test_collection_left_off_when_it_was_off(store: Store) -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
-

@@ -27,17 +27,31 @@ _load_readers()
 HO_CSV = Path("recorded_crime/home_office_prc/prc-pfa-mar2013-onwards-tables201718.csv")
 ONS_DIR = Path("recorded_crime/ons_pfa_tables")
 ONS_EDITIONS = {
-    "policeforceareatablesyearendingmarch2018v2.xlsx": ("year ending March 2018",
-                                                        "2017-04-01", "2018-03-31"),
-    "policeforceareadatatablesyearendingjune2018corrected.xlsx": ("year ending June 2018",
-                                                                  "2017-07-01", "2018-06-30"),
-    "policeforceareatablesyearendingdecember2018.xlsx": ("year ending December 2018",
-                                                         "2018-01-01", "2018-12-31"),
-    "policeforceareatablesyearendingjune2019.xlsx": ("year ending June 2019",
-                                                     "2018-07-01", "2019-06-30"),
+    "policeforceareatablesyearendingmarch2018v2.xlsx": (
+        "year ending March 2018",
+        "2017-04-01",
+        "2018-03-31",
+    ),
+    "policeforceareadatatablesyearendingjune2018corrected.xlsx": (
+        "year ending June 2018",
+        "2017-07-01",
+        "2018-06-30",
+    ),
+    "policeforceareatablesyearendingdecember2018.xlsx": (
+        "year ending December 2018",
+        "2018-01-01",
+        "2018-12-31",
+    ),
+    "policeforceareatablesyearendingjune2019.xlsx": (
+        "year ending June 2019",
+        "2018-07-01",
+        "2019-06-30",
+    ),
 }
-HEADER = ("Financial Year,Financial Quarter,Force Name,Offence Description,Offence Group,"
-          "Offence Subgroup,Offence Code,Number of Offences")
+HEADER = (
+    "Financial Year,Financial Quarter,Force Name,Offence Description,Offence Group,"
+    "Offence Subgroup,Offence Code,Number of Offences"
+)
 
 
 def _read(path: Path):
@@ -45,6 +59,7 @@ def _read(path: Path):
 
 
 # --- Home Office open data: the real CSV ------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def ho(realdata_dir: Path):
@@ -72,14 +87,19 @@ def test_home_office_csv_is_recognised_and_clean(ho) -> None:
     assert set(facts["area_kind"]) == {"force"}
     assert facts["area_code"].nunique() == 43  # the 43 forces, nothing else
     assert sorted(set(facts["period_start"])) == [
-        "2017-04-01", "2017-07-01", "2017-10-01", "2018-01-01"]
+        "2017-04-01",
+        "2017-07-01",
+        "2017-10-01",
+        "2018-01-01",
+    ]
 
 
 @pytest.mark.realdata
 def test_durham_2017_18_is_the_sum_of_its_rows(ho, ho_rows) -> None:
     # independent arithmetic: every Durham row of the CSV, padded numbers stripped and summed
-    expected = sum(int(r["Number of Offences"].strip()) for r in ho_rows
-                   if r["Force Name"] == "Durham")
+    expected = sum(
+        int(r["Number of Offences"].strip()) for r in ho_rows if r["Force Name"] == "Durham"
+    )
     facts = ho[1].facts
     assert facts.loc[facts["area_name"] == "Durham", "value"].sum() == expected == 61150
 
@@ -89,34 +109,49 @@ def test_quarter_and_subgroup_sums_match_the_csv(ho, ho_rows) -> None:
     expected: dict[tuple[str, str, str], int] = defaultdict(int)
     for r in ho_rows:
         expected[(r["Force Name"], r["Financial Quarter"], r["Offence Subgroup"])] += int(
-            r["Number of Offences"])
+            r["Number of Offences"]
+        )
     facts = ho[1].facts
-    q1 = facts[(facts["area_name"] == "Durham") & (facts["period_start"] == "2017-04-01")
-               & (facts["subcategory"] == "Violence with injury")]
+    q1 = facts[
+        (facts["area_name"] == "Durham")
+        & (facts["period_start"] == "2017-04-01")
+        & (facts["subcategory"] == "Violence with injury")
+    ]
     assert len(q1) == 1  # several offence codes summed into one fact
     assert q1["value"].iloc[0] == expected[("Durham", "1", "Violence with injury")]
-    devon = facts[(facts["area_code"] == "E23000035") & (facts["period_start"] == "2018-01-01")
-                  & (facts["subcategory"] == "Shoplifting")]
+    devon = facts[
+        (facts["area_code"] == "E23000035")
+        & (facts["period_start"] == "2018-01-01")
+        & (facts["subcategory"] == "Shoplifting")
+    ]
     assert devon["value"].iloc[0] == expected[("Devon and Cornwall", "4", "Shoplifting")]
     city = facts[facts["area_code"] == "E23000034"]  # "London, City of" in the file
     assert set(city["area_name"]) == {"City of London"}
-    assert city["value"].sum() == sum(int(r["Number of Offences"]) for r in ho_rows
-                                      if r["Force Name"] == "London, City of")
+    assert city["value"].sum() == sum(
+        int(r["Number of Offences"]) for r in ho_rows if r["Force Name"] == "London, City of"
+    )
 
 
 @pytest.mark.realdata
 def test_non_forces_are_set_aside_with_reasons(ho, ho_rows) -> None:
     result = ho[1]
     aside = {s.label: s for s in result.set_aside}
-    assert set(aside) == {"Action Fraud", "CIFAS", "UK Finance", "Financial Fraud Action UK",
-                          "British Transport Police"}
+    assert set(aside) == {
+        "Action Fraud",
+        "CIFAS",
+        "UK Finance",
+        "Financial Fraud Action UK",
+        "British Transport Police",
+    }
     assert aside["British Transport Police"].rows == sum(
-        r["Force Name"] == "British Transport Police" for r in ho_rows)
+        r["Force Name"] == "British Transport Police" for r in ho_rows
+    )
     assert all(s.reason for s in result.set_aside)
     assert "Fraud offences" not in set(result.facts["category"])
 
 
 # --- Home Office open data: hand-made variants ------------------------------------------------
+
 
 def _csv(*lines: str, bom: bool = True) -> bytes:
     return (("\ufeff" if bom else "") + "\r\n".join((HEADER, *lines)) + "\r\n").encode()
@@ -132,12 +167,33 @@ def test_xlsx_with_several_year_sheets_and_a_notes_sheet() -> None:
         ws.append(["Police recorded crime by force"])
         ws.append([])
         ws.append(HEADER.split(","))
-        ws.append([fy, 1, "Devon & Cornwall", "Shoplifting", "Theft offences", "Shoplifting",
-                   "46", n])
-        ws.append([fy, 1, "Devon and Cornwall Police", "Shoplifting", "Theft offences",
-                   "Shoplifting", "46", " 1,000 "])
-        ws.append([fy, "2", "Durham", "Wildlife", "Miscellaneous crimes",
-                   "Miscellaneous crimes", "96", "-00"])
+        ws.append(
+            [fy, 1, "Devon & Cornwall", "Shoplifting", "Theft offences", "Shoplifting", "46", n]
+        )
+        ws.append(
+            [
+                fy,
+                1,
+                "Devon and Cornwall Police",
+                "Shoplifting",
+                "Theft offences",
+                "Shoplifting",
+                "46",
+                " 1,000 ",
+            ]
+        )
+        ws.append(
+            [
+                fy,
+                "2",
+                "Durham",
+                "Wildlife",
+                "Miscellaneous crimes",
+                "Miscellaneous crimes",
+                "96",
+                "-00",
+            ]
+        )
     buf = io.BytesIO()
     wb.save(buf)
     result = read_file("prc.xlsx", buf.getvalue())
@@ -154,8 +210,9 @@ def test_xlsx_with_several_year_sheets_and_a_notes_sheet() -> None:
 
 
 def test_fraud_for_a_force_is_kept_and_named_in_warnings() -> None:
-    result = read_file("x.csv", _csv(
-        "2017/18,1,Kent,Fraud,Fraud offences,Fraud: action fraud,AF, 12 "))
+    result = read_file(
+        "x.csv", _csv("2017/18,1,Kent,Fraud,Fraud offences,Fraud: action fraud,AF, 12 ")
+    )
     assert result.ok
     assert set(result.facts["category"]) == {"Fraud offences"}
     assert any("Fraud offences" in w for w in result.warnings)
@@ -164,33 +221,58 @@ def test_fraud_for_a_force_is_kept_and_named_in_warnings() -> None:
 @pytest.mark.parametrize(
     ("line", "row", "column", "value"),
     [
-        ("2017/18,1,Northmoor,Wildlife,Miscellaneous crimes,Miscellaneous crimes,96,3",
-         2, "C (Force Name)", "Northmoor"),
-        ("2017/18,1,Durham,Wildlife,Miscellaneous crimes,Miscellaneous crimes,96,three",
-         2, "H (Number of Offences)", "three"),
-        ("2017/18,5,Durham,Wildlife,Miscellaneous crimes,Miscellaneous crimes,96,3",
-         2, "B (Financial Quarter)", "5"),
-        ("2017,1,Durham,Wildlife,Miscellaneous crimes,Miscellaneous crimes,96,3",
-         2, "A (Financial Year)", "2017"),
-        ("2017/18,1,Durham,Wildlife,Miscellaneous crimes,Miscellaneous crimes,96,2.5",
-         2, "H (Number of Offences)", "2.5"),
+        (
+            "2017/18,1,Northmoor,Wildlife,Miscellaneous crimes,Miscellaneous crimes,96,3",
+            2,
+            "C (Force Name)",
+            "Northmoor",
+        ),
+        (
+            "2017/18,1,Durham,Wildlife,Miscellaneous crimes,Miscellaneous crimes,96,three",
+            2,
+            "H (Number of Offences)",
+            "three",
+        ),
+        (
+            "2017/18,5,Durham,Wildlife,Miscellaneous crimes,Miscellaneous crimes,96,3",
+            2,
+            "B (Financial Quarter)",
+            "5",
+        ),
+        (
+            "2017,1,Durham,Wildlife,Miscellaneous crimes,Miscellaneous crimes,96,3",
+            2,
+            "A (Financial Year)",
+            "2017",
+        ),
+        (
+            "2017/18,1,Durham,Wildlife,Miscellaneous crimes,Miscellaneous crimes,96,2.5",
+            2,
+            "H (Number of Offences)",
+            "2.5",
+        ),
     ],
 )
 def test_a_bad_cell_is_a_problem_naming_file_sheet_row_column(line, row, column, value) -> None:
-    result = read_file("bad.csv", _csv(
-        line, "2017/18,1,Durham,Wildlife,Miscellaneous crimes,Miscellaneous crimes,96,3"))
+    result = read_file(
+        "bad.csv",
+        _csv(line, "2017/18,1,Durham,Wildlife,Miscellaneous crimes,Miscellaneous crimes,96,3"),
+    )
     assert not result.ok
     assert result.facts.empty
     [p] = result.problems
-    assert (p.file, p.sheet, p.row, p.column, p.value) == ("bad.csv", "bad.csv", row, column,
-                                                           value)
+    assert (p.file, p.sheet, p.row, p.column, p.value) == ("bad.csv", "bad.csv", row, column, value)
     assert value in str(p)
 
 
 def test_not_available_marker_is_left_out_not_zero() -> None:
-    result = read_file("x.csv", _csv(
-        "2017/18,1,Durham,Wildlife,Miscellaneous crimes,Miscellaneous crimes,96,..",
-        "2017/18,1,Durham,Arson,Criminal damage and arson,Arson,56,4"))
+    result = read_file(
+        "x.csv",
+        _csv(
+            "2017/18,1,Durham,Wildlife,Miscellaneous crimes,Miscellaneous crimes,96,..",
+            "2017/18,1,Durham,Arson,Criminal damage and arson,Arson,56,4",
+        ),
+    )
     assert result.ok
     assert list(result.facts["subcategory"]) == ["Arson"]
     assert any("not available" in w for w in result.warnings)
@@ -204,19 +286,26 @@ def test_truncated_csv_without_its_header_is_not_recognised_as_home_office() -> 
 
 
 def test_negative_adjustments_are_kept() -> None:
-    result = read_file("x.csv", _csv(
-        "2017/18,1,Durham,Arson,Criminal damage and arson,Arson,56,-1 ",
-        "2017/18,1,Durham,Arson endangering life,Criminal damage and arson,Arson,56A,5"))
+    result = read_file(
+        "x.csv",
+        _csv(
+            "2017/18,1,Durham,Arson,Criminal damage and arson,Arson,56,-1 ",
+            "2017/18,1,Durham,Arson endangering life,Criminal damage and arson,Arson,56A,5",
+        ),
+    )
     assert result.ok
     assert list(result.facts["value"]) == [4.0]
 
 
 # --- ONS Police Force Area data tables: the four real editions --------------------------------
 
+
 @pytest.fixture(scope="module")
 def ons(realdata_dir: Path):
-    return {name: (realdata_dir / ONS_DIR / name, _read(realdata_dir / ONS_DIR / name))
-            for name in ONS_EDITIONS}
+    return {
+        name: (realdata_dir / ONS_DIR / name, _read(realdata_dir / ONS_DIR / name))
+        for name in ONS_EDITIONS
+    }
 
 
 def _openpyxl_row(path: Path, title_word: str, area_name: str) -> dict[str, object]:
@@ -230,7 +319,7 @@ def _openpyxl_row(path: Path, title_word: str, area_name: str) -> dict[str, obje
             header_i = next(i for i, r in enumerate(rows) if r and r[0] == "Area Code")
             upper, lower = rows[header_i - 1], rows[header_i]
             heads = [lower[j] or upper[j] for j in range(len(lower))]
-            for r in rows[header_i + 1:]:
+            for r in rows[header_i + 1 :]:
                 if r[1] and str(r[1]).rstrip("0123456789,").strip() == area_name:
                     return {str(h): v for h, v in zip(heads, r, strict=False) if h}
     finally:
@@ -257,7 +346,8 @@ def test_ons_edition_period_and_shape(ons, name) -> None:
     assert "K04000001" in set(crime["area_code"])  # England and Wales, for comparison
     crime_sheets = set(crime["sheet"])
     assert {s.label for s in result.set_aside if s.sheet in crime_sheets} == {
-        "British Transport Police"}
+        "British Transport Police"
+    }
     assert set(crime["measure"]) == {"offences", "rate_per_1000"}
     pop = f[f["dataset"] == "population"]
     assert set(pop["measure"]) == {"persons"} and set(pop["period_type"]) == {"snapshot"}
@@ -266,10 +356,12 @@ def test_ons_edition_period_and_shape(ons, name) -> None:
 @pytest.mark.realdata
 @pytest.mark.parametrize(
     ("name", "area"),
-    [("policeforceareadatatablesyearendingjune2018corrected.xlsx", "Durham"),
-     ("policeforceareatablesyearendingjune2019.xlsx", "Essex"),
-     ("policeforceareatablesyearendingmarch2018v2.xlsx", "Avon and Somerset"),
-     ("policeforceareatablesyearendingdecember2018.xlsx", "Lancashire")],
+    [
+        ("policeforceareadatatablesyearendingjune2018corrected.xlsx", "Durham"),
+        ("policeforceareatablesyearendingjune2019.xlsx", "Essex"),
+        ("policeforceareatablesyearendingmarch2018v2.xlsx", "Avon and Somerset"),
+        ("policeforceareatablesyearendingdecember2018.xlsx", "Lancashire"),
+    ],
 )
 def test_ons_counts_and_rates_match_openpyxl(ons, name, area) -> None:
     path, result = ons[name]
@@ -279,29 +371,35 @@ def test_ons_counts_and_rates_match_openpyxl(ons, name, area) -> None:
     total = next(v for k, v in counts.items() if k.startswith("Total recorded crime"))
     got = mine[(mine["category"] == "Total recorded crime") & (mine["measure"] == "offences")]
     assert got["value"].tolist() == [total]
-    vwi = mine[(mine["subcategory"] == "Violence with injury")
-               & (mine["measure"] == "offences")]
+    vwi = mine[(mine["subcategory"] == "Violence with injury") & (mine["measure"] == "offences")]
     assert vwi["value"].tolist() == [counts["Violence with injury"]]
-    theft = mine[(mine["category"] == "Theft offences") & (mine["subcategory"] == "")
-                 & (mine["measure"] == "offences")]
+    theft = mine[
+        (mine["category"] == "Theft offences")
+        & (mine["subcategory"] == "")
+        & (mine["measure"] == "offences")
+    ]
     assert theft["value"].tolist() == [counts["Theft offences"]]
     rates = _openpyxl_row(path, "rate of offences", area)
-    rate = mine[(mine["category"] == "Violence against the person")
-                & (mine["subcategory"] == "") & (mine["measure"] == "rate_per_1000")]
+    rate = mine[
+        (mine["category"] == "Violence against the person")
+        & (mine["subcategory"] == "")
+        & (mine["measure"] == "rate_per_1000")
+    ]
     assert rate["value"].tolist() == [pytest.approx(rates["Violence against the person"])]
     pop_head = next(k for k in rates if k.startswith("Population"))
     pop = mine[mine["dataset"] == "population"]
     year = int(pop_head.split("mid-")[1][:4])
-    assert pop.loc[pop["period_start"] == f"{year}-06-30", "value"].tolist() == [
-        rates[pop_head]]
+    assert pop.loc[pop["period_start"] == f"{year}-06-30", "value"].tolist() == [rates[pop_head]]
 
 
 @pytest.mark.realdata
 def test_ons_durham_june_2018_figures(ons) -> None:
     f = ons["policeforceareadatatablesyearendingjune2018corrected.xlsx"][1].facts
     durham = f[(f["area_code"] == "E23000008") & (f["measure"] == "offences")]
-    by = {(c, s): v for c, s, v in zip(durham["category"], durham["subcategory"],
-                                       durham["value"], strict=True)}
+    by = {
+        (c, s): v
+        for c, s, v in zip(durham["category"], durham["subcategory"], durham["value"], strict=True)
+    }
     assert by[("Total recorded crime", "")] == 61991
     assert by[("Violence against the person", "Stalking and harassment")] == 8563
     # single-subgroup groups are named like the Home Office figures
@@ -315,8 +413,10 @@ def test_ons_city_of_london_suppressed_rates_are_left_out(ons) -> None:
     result = ons["policeforceareatablesyearendingjune2019.xlsx"][1]
     f = result.facts
     city = f[f["area_code"] == "E23000034"]
-    assert set(city[city["measure"] == "rate_per_1000"]["category"]) <= {"Total recorded crime"} \
+    assert (
+        set(city[city["measure"] == "rate_per_1000"]["category"]) <= {"Total recorded crime"}
         or city[city["measure"] == "rate_per_1000"].empty
+    )
     assert not city[city["measure"] == "offences"].empty
     assert any("City of London" in w and "not available" in w for w in result.warnings)
 
@@ -348,6 +448,7 @@ def test_ons_population_table_of_mid_years(ons) -> None:
 
 
 # --- ONS: hand-made variants of a real edition ------------------------------------------------
+
 
 def _variant(path: Path, change) -> bytes:
     wb = openpyxl.load_workbook(path)
@@ -382,8 +483,9 @@ def test_ons_force_not_available_is_left_out_with_a_warning(realdata_dir: Path) 
     essex = f[(f["area_code"] == "E23000028") & (f["measure"] == "offences")]
     assert essex.empty  # never stored as zero
     assert not f[(f["area_code"] == "E23000028") & (f["measure"] == "rate_per_1000")].empty
-    assert any("Essex" in w and "year ending June 2019" in w and "left out" in w
-               for w in result.warnings)
+    assert any(
+        "Essex" in w and "year ending June 2019" in w and "left out" in w for w in result.warnings
+    )
 
 
 @pytest.mark.realdata
@@ -405,14 +507,23 @@ def test_ons_other_sheet_names_and_moved_header(realdata_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "column", "value", "words"),
     [
-        (lambda ws, r: setattr(ws.cell(r, 2), "value", "Northmoor"), "A (Area Code)",
-         "E23000099", "not a known"),
-        (lambda ws, r: setattr(ws.cell(r, 6), "value", "lots"), "F (Homicide)", "lots",
-         "not a number"),
+        (
+            lambda ws, r: setattr(ws.cell(r, 2), "value", "Northmoor"),
+            "A (Area Code)",
+            "E23000099",
+            "not a known",
+        ),
+        (
+            lambda ws, r: setattr(ws.cell(r, 6), "value", "lots"),
+            "F (Homicide)",
+            "lots",
+            "not a number",
+        ),
     ],
 )
-def test_ons_bad_cells_name_file_sheet_row_column(realdata_dir: Path, change, column, value,
-                                                  words) -> None:
+def test_ons_bad_cells_name_file_sheet_row_column(
+    realdata_dir: Path, change, column, value, words
+) -> None:
     path = realdata_dir / ONS_DIR / "policeforceareatablesyearendingjune2019.xlsx"
 
     def edit(wb) -> None:
@@ -426,11 +537,17 @@ def test_ons_bad_cells_name_file_sheet_row_column(realdata_dir: Path, change, co
     assert not result.ok
     [p] = result.problems
     wb = openpyxl.load_workbook(path, read_only=True)
-    row = next(i for i, r in enumerate(wb["Table P1"].iter_rows(values_only=True), 1)
-               if r[1] == "Durham")
+    row = next(
+        i for i, r in enumerate(wb["Table P1"].iter_rows(values_only=True), 1) if r[1] == "Durham"
+    )
     wb.close()
-    assert (p.file, p.sheet, p.row, p.column, p.value) == ("bad.xlsx", "Table P1", row, column,
-                                                           value)
+    assert (p.file, p.sheet, p.row, p.column, p.value) == (
+        "bad.xlsx",
+        "Table P1",
+        row,
+        column,
+        value,
+    )
     assert words in p.message
 
 
@@ -472,13 +589,31 @@ MARCH_2018 = "policeforceareatablesyearendingmarch2018v2.xlsx"
 )
 def test_ons_asb_incidents_by_financial_year(ons, area_code, start, end, incidents) -> None:
     f = ons[MARCH_2018][1].facts
-    asb = f[(f["dataset"] == "indicator") & (f["area_code"] == area_code)
-            & (f["period_start"] == start)]
+    asb = f[
+        (f["dataset"] == "indicator") & (f["area_code"] == area_code) & (f["period_start"] == start)
+    ]
     assert asb["value"].tolist() == [incidents]
-    assert asb[["period_end", "period_type", "category", "subcategory", "measure", "sheet",
-                "edition", "source"]].iloc[0].tolist() == [
-        end, "financial_year", "Anti-social behaviour", "", "value", "Table P7",
-        "year ending March 2018", ONS_SOURCE]
+    assert asb[
+        [
+            "period_end",
+            "period_type",
+            "category",
+            "subcategory",
+            "measure",
+            "sheet",
+            "edition",
+            "source",
+        ]
+    ].iloc[0].tolist() == [
+        end,
+        "financial_year",
+        "Anti-social behaviour",
+        "",
+        "value",
+        "Table P7",
+        "year ending March 2018",
+        ONS_SOURCE,
+    ]
 
 
 @pytest.mark.realdata
@@ -489,13 +624,17 @@ def test_ons_asb_table_shape_and_what_is_left_out(ons) -> None:
     # eleven years (2007/08 to 2017/18) for 43 forces, 10 regions/England, Wales, E&W
     assert asb.groupby("area_code")["period_start"].nunique().eq(11).all()
     assert asb.groupby("area_kind")["area_code"].nunique().to_dict() == {
-        "force": 43, "region": 9, "nation": 3}
+        "force": 43,
+        "region": 9,
+        "nation": 3,
+    }
     assert set(asb["measure"]) == {"value"}  # rates per 1,000 are not stored
     assert any("anti-social behaviour rates" in w for w in result.warnings)
     p7 = {(s.label, s.reason.split(" (")[0]) for s in result.set_aside if s.sheet == "Table P7"}
-    assert p7 == {("ENGLAND AND WALES (inc. BTP)", "includes British Transport Police"),
-                  ("British Transport Police", "British Transport Police is not a police "
-                                               "force area")}
+    assert p7 == {
+        ("ENGLAND AND WALES (inc. BTP)", "includes British Transport Police"),
+        ("British Transport Police", "British Transport Police is not a police force area"),
+    }
     # Table P6 (crime survey), P8 (ASB by category): no plan measure, listed as not read
     assert any("'Table P6'" in w and "'Table P8'" in w for w in result.warnings)
 
@@ -517,7 +656,12 @@ def test_ons_asb_heading_not_a_period_is_a_problem(realdata_dir: Path) -> None:
     assert not result.ok
     [p] = result.problems
     assert (p.file, p.sheet, p.row, p.column, p.value) == (
-        "asb.xlsx", "Table P7", 4, "E (Number of Incidents)", "Last year")
+        "asb.xlsx",
+        "Table P7",
+        4,
+        "E (Number of Incidents)",
+        "Last year",
+    )
     assert "Apr '17 to Mar '18" in p.expected
 
 
@@ -530,13 +674,20 @@ def test_ons_asb_heading_not_a_period_is_a_problem(realdata_dir: Path) -> None:
 ONS_SHEETS = {
     "policeforceareatablesyearendingmarch2018v2.xlsx": (
         ["Table P1", "Table P3", "Table P7", "Table P9"],
-        ["Notes", "Table P2", "Table P4", "Table P5", "Table P6", "Table P8", "Table P10"]),
+        ["Notes", "Table P2", "Table P4", "Table P5", "Table P6", "Table P8", "Table P10"],
+    ),
     "policeforceareadatatablesyearendingjune2018corrected.xlsx": (
-        ["Table P1", "Table P3"], ["Correction", "Notes", "Table P2", "Table P4", "Table P5"]),
+        ["Table P1", "Table P3"],
+        ["Correction", "Notes", "Table P2", "Table P4", "Table P5"],
+    ),
     "policeforceareatablesyearendingdecember2018.xlsx": (
-        ["Table P1", "Table P3"], ["Notes", "Table P2", "Table P4", "Table P5"]),
+        ["Table P1", "Table P3"],
+        ["Notes", "Table P2", "Table P4", "Table P5"],
+    ),
     "policeforceareatablesyearendingjune2019.xlsx": (
-        ["Table P1", "Table P3"], ["Notes", "Table P2", "Table P4", "Table P5"]),
+        ["Table P1", "Table P3"],
+        ["Notes", "Table P2", "Table P4", "Table P5"],
+    ),
 }
 
 
@@ -566,8 +717,13 @@ def test_ons_editions_hold_no_confidence_or_satisfaction_table(ons, name) -> Non
     survey = re.compile(r"confiden|satisf|excellent|good job|Crime Survey|CSEW", re.IGNORECASE)
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        found = {ws.title for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
-                 for c in row if isinstance(c, str) and survey.search(c)}
+        found = {
+            ws.title
+            for ws in wb.worksheets
+            for row in ws.iter_rows(values_only=True)
+            for c in row
+            if isinstance(c, str) and survey.search(c)
+        }
     finally:
         wb.close()
     assert found == ({"Notes", "Table P6"} if "march" in name else set())

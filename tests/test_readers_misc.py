@@ -29,6 +29,7 @@ def _read(path: Path):
 
 # --- population ----------------------------------------------------------------------------
 
+
 @pytest.mark.realdata
 def test_population_thousands_detected_and_stored_as_persons(realdata_dir: Path) -> None:
     path = realdata_dir / POPULATION
@@ -55,20 +56,24 @@ def test_population_thousands_detected_and_stored_as_persons(realdata_dir: Path)
 
 
 def test_population_in_persons_is_kept_and_said() -> None:
-    content = (b"Force,2018,2019\nDurham,630000,633500\nKent,1846500,1860100\n"
-               b"Essex,1832800,1846800\n")
+    content = (
+        b"Force,2018,2019\nDurham,630000,633500\nKent,1846500,1860100\nEssex,1832800,1846800\n"
+    )
     result = read_file("pop.csv", content)
     assert result.ok, result.problems
     assert any("in persons" in w for w in result.warnings)
     assert any("mid-year" in w for w in result.warnings)  # the header does not say "mid"
     f = result.facts
-    assert f.loc[(f["area_name"] == "Durham") & (f["period_start"] == "2019-06-30"),
-                 "value"].tolist() == [633500]
+    assert f.loc[
+        (f["area_name"] == "Durham") & (f["period_start"] == "2019-06-30"), "value"
+    ].tolist() == [633500]
 
 
 def test_population_header_saying_thousands_wins() -> None:
-    content = ("Population (thousands)\nForce,Mid 2018,Mid 2019\nDurham,630,633.5\n"
-               "Kent,1846.5,1860.1\nEssex,1832.8,1846.8\nTotal 43 forces,59000,59400\n")
+    content = (
+        "Population (thousands)\nForce,Mid 2018,Mid 2019\nDurham,630,633.5\n"
+        "Kent,1846.5,1860.1\nEssex,1832.8,1846.8\nTotal 43 forces,59000,59400\n"
+    )
     result = read_file("pop.csv", content.encode())
     assert result.ok, result.problems
     assert any("header says thousands" in w for w in result.warnings)
@@ -77,20 +82,22 @@ def test_population_header_saying_thousands_wins() -> None:
 
 @pytest.mark.parametrize(
     ("line", "column", "value", "words"),
-    [("Northmoor,700,710", "A (Force)", "Northmoor", "not a known"),
-     ("Durham,630,lots", "C (Mid 2019)", "lots", "not a number")],
+    [
+        ("Northmoor,700,710", "A (Force)", "Northmoor", "not a known"),
+        ("Durham,630,lots", "C (Mid 2019)", "lots", "not a number"),
+    ],
 )
 def test_population_bad_cells(line, column, value, words) -> None:
     content = f"Force,Mid 2018,Mid 2019\nKent,1846.5,1860.1\nEssex,1832.8,1846.8\n{line}\n"
     result = read_file("pop.csv", content.encode())
     assert not result.ok
     [p] = result.problems
-    assert (p.file, p.sheet, p.row, p.column, p.value) == ("pop.csv", "pop.csv", 4, column,
-                                                           value)
+    assert (p.file, p.sheet, p.row, p.column, p.value) == ("pop.csv", "pop.csv", 4, column, value)
     assert words in p.message
 
 
 # --- survey proportions (MOPAC PAS) ---------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def pas(realdata_dir: Path):
@@ -120,15 +127,24 @@ def test_pas_boroughs_are_other_areas_never_forces(pas) -> None:
 def test_pas_figures_are_percentages_of_the_decimal_comma_proportions(pas) -> None:
     rows, result = pas
     f = result.facts
-    row = next(r for r in rows if r["Borough"] == "Hackney" and r["Date"] == "30/6/2019"
-               and r["Measure"] == "Trust MPS")
+    row = next(
+        r
+        for r in rows
+        if r["Borough"] == "Hackney" and r["Date"] == "30/6/2019" and r["Measure"] == "Trust MPS"
+    )
     expected = float(row["Proportion"].replace(",", ".")) * 100
-    got = f[(f["area_name"] == "Hackney") & (f["period_end"] == "2019-06-30")
-            & (f["category"] == "Trust MPS")]
+    got = f[
+        (f["area_name"] == "Hackney")
+        & (f["period_end"] == "2019-06-30")
+        & (f["category"] == "Trust MPS")
+    ]
     assert got["value"].tolist() == [pytest.approx(expected)]
     assert got["period_start"].tolist() == ["2019-04-01"]
-    mps = f[(f["area_code"] == "E23000001") & (f["period_end"] == "2019-06-30")
-            & (f["category"] == "Trust MPS")]
+    mps = f[
+        (f["area_code"] == "E23000001")
+        & (f["period_end"] == "2019-06-30")
+        & (f["category"] == "Trust MPS")
+    ]
     assert mps["value"].tolist() == [pytest.approx(float(row["MPS"].replace(",", ".")) * 100)]
     assert len(boroughs := f[f["area_kind"] == "other"]) == len(rows)
     assert boroughs["value"].between(0, 100).all()
@@ -137,28 +153,39 @@ def test_pas_figures_are_percentages_of_the_decimal_comma_proportions(pas) -> No
 
 
 def test_semicolon_csv_with_decimal_commas() -> None:
-    content = (b"Date;Survey;Borough;Measure;Proportion\n"
-               b"31/3/2020;PAS;Camden;Trust MPS;0,81\n"
-               b"31/3/2020;PAS;Barnet;Trust MPS;..\n")
+    content = (
+        b"Date;Survey;Borough;Measure;Proportion\n"
+        b"31/3/2020;PAS;Camden;Trust MPS;0,81\n"
+        b"31/3/2020;PAS;Barnet;Trust MPS;..\n"
+    )
     result = read_file("pas.csv", content)
     assert result.format == "survey_proportions"
     assert result.ok, result.problems
     f = result.facts
     assert f[["area_name", "area_kind", "period_start", "value"]].values.tolist() == [
-        ["Camden", "other", "2020-01-01", pytest.approx(81.0)]]
+        ["Camden", "other", "2020-01-01", pytest.approx(81.0)]
+    ]
 
 
 def test_survey_text_in_value_column_is_a_problem() -> None:
-    content = (b"Date,Survey,Borough,Measure,Proportion,MPS\n"
-               b'31/3/2020,PAS,Camden,Trust MPS,"0,81","0,7"\n'
-               b'31/3/2020,PAS,Barnet,Trust MPS,high,"0,7"\n')
+    content = (
+        b"Date,Survey,Borough,Measure,Proportion,MPS\n"
+        b'31/3/2020,PAS,Camden,Trust MPS,"0,81","0,7"\n'
+        b'31/3/2020,PAS,Barnet,Trust MPS,high,"0,7"\n'
+    )
     result = read_file("pas.csv", content)
     [p] = result.problems
-    assert (p.file, p.sheet, p.row, p.column, p.value) == ("pas.csv", "pas.csv", 3,
-                                                           "E (Proportion)", "high")
+    assert (p.file, p.sheet, p.row, p.column, p.value) == (
+        "pas.csv",
+        "pas.csv",
+        3,
+        "E (Proportion)",
+        "high",
+    )
 
 
 # --- files that are not what they should be --------------------------------------------------
+
 
 def test_empty_file() -> None:
     result = read_file("empty.csv", b"")
@@ -174,8 +201,11 @@ def test_not_a_spreadsheet() -> None:
 
 @pytest.mark.realdata
 def test_truncated_workbook(realdata_dir: Path) -> None:
-    path = realdata_dir / "recorded_crime/ons_pfa_tables" / (
-        "policeforceareatablesyearendingjune2019.xlsx")
+    path = (
+        realdata_dir
+        / "recorded_crime/ons_pfa_tables"
+        / ("policeforceareatablesyearendingjune2019.xlsx")
+    )
     content = path.read_bytes()
     result = read_file("cut.xlsx", content[: len(content) // 2])
     assert not result.ok
@@ -183,16 +213,16 @@ def test_truncated_workbook(realdata_dir: Path) -> None:
 
 
 @pytest.mark.realdata
-def test_population_file_given_as_a_workbook_with_the_wrong_sheet_first(
-        realdata_dir: Path) -> None:
+def test_population_file_given_as_a_workbook_with_the_wrong_sheet_first(realdata_dir: Path) -> None:
     wb = openpyxl.Workbook()
     wb.active.title = "Notes"
     wb.active.append(["Population by police force area, in thousands"])
     ws = wb.create_sheet("Data ")
     with (realdata_dir / POPULATION).open(newline="", encoding="utf-8-sig") as fh:
         for row in csv.reader(fh):
-            ws.append([row[0], *[float(v) if v and row[0] != "Police Force" else v
-                                 for v in row[1:]]])
+            ws.append(
+                [row[0], *[float(v) if v and row[0] != "Police Force" else v for v in row[1:]]]
+            )
     buf = io.BytesIO()
     wb.save(buf)
     result = read_file("pop.xlsx", buf.getvalue())

@@ -24,13 +24,19 @@ from pcp_data.store import Store
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 DORSET = REALDATA / "recorded_crime" / "police_uk" / "2021-02-dorset-street.csv"
 
-STREET_HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
-                 "LSOA code,LSOA name,Crime type,Last outcome category,Context")
-OUTCOME_HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
-                  "LSOA code,LSOA name,Outcome type")
-STOP_HEADER = ("Type,Date,Part of a policing operation,Policing operation,Latitude,Longitude,"
-               "Gender,Age range,Self-defined ethnicity,Officer-defined ethnicity,Legislation,"
-               "Object of search,Outcome")
+STREET_HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
+    "LSOA code,LSOA name,Crime type,Last outcome category,Context"
+)
+OUTCOME_HEADER = (
+    "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,"
+    "LSOA code,LSOA name,Outcome type"
+)
+STOP_HEADER = (
+    "Type,Date,Part of a policing operation,Policing operation,Latitude,Longitude,"
+    "Gender,Age range,Self-defined ethnicity,Officer-defined ethnicity,Legislation,"
+    "Object of search,Outcome"
+)
 
 
 def real(path: Path) -> Path:
@@ -49,16 +55,24 @@ def facts_by_category(result: ReadResult, month: str = "2021-02-01") -> dict[str
     return dict(zip(f["category"], f["value"], strict=True))
 
 
-def street_row(month: str = "2021-02", force: str = "Dorset Police",
-               crime: str = "Burglary") -> str:
-    return (f"abc123,{month},{force},{force},-1.9,50.7,On or near Graycot Close,E01015301,"
-            f"Bournemouth 001A,{crime},Under investigation,")
+def street_row(
+    month: str = "2021-02", force: str = "Dorset Police", crime: str = "Burglary"
+) -> str:
+    return (
+        f"abc123,{month},{force},{force},-1.9,50.7,On or near Graycot Close,E01015301,"
+        f"Bournemouth 001A,{crime},Under investigation,"
+    )
 
 
-def outcome_row(month: str = "2021-02", force: str = "Dorset Police",
-                outcome: str = "Investigation complete; no suspect identified") -> str:
-    return (f"abc123,{month},{force},{force},-1.9,50.7,On or near Graycot Close,E01015301,"
-            f"Bournemouth 001A,{outcome}")
+def outcome_row(
+    month: str = "2021-02",
+    force: str = "Dorset Police",
+    outcome: str = "Investigation complete; no suspect identified",
+) -> str:
+    return (
+        f"abc123,{month},{force},{force},-1.9,50.7,On or near Graycot Close,E01015301,"
+        f"Bournemouth 001A,{outcome}"
+    )
 
 
 def csv_bytes(header: str, *rows: str) -> bytes:
@@ -110,8 +124,12 @@ def test_zip_of_month_folders(tmp_path):
     """A download: month folders, street and outcomes CSVs, and a stop-and-search CSV."""
     text = real(DORSET).read_text(encoding="utf-8-sig")
     march = text.replace(",2021-02,", ",2021-03,")
-    outcomes = csv_bytes(OUTCOME_HEADER, outcome_row(), outcome_row(),
-                         outcome_row(outcome="Offender given a caution"))
+    outcomes = csv_bytes(
+        OUTCOME_HEADER,
+        outcome_row(),
+        outcome_row(),
+        outcome_row(outcome="Offender given a caution"),
+    )
     path = tmp_path / "download.zip"
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("2021-02/", "")
@@ -122,9 +140,11 @@ def test_zip_of_month_folders(tmp_path):
     result = read_file(path.name, path.read_bytes())
     assert result.ok, result.problems
     assert result.format == "police_uk"
-    assert result.sheets == ["2021-02/2021-02-dorset-street.csv",
-                             "2021-02/2021-02-dorset-outcomes.csv",
-                             "2021-03/2021-03-dorset-street.csv"]
+    assert result.sheets == [
+        "2021-02/2021-02-dorset-street.csv",
+        "2021-02/2021-02-dorset-outcomes.csv",
+        "2021-03/2021-03-dorset-street.csv",
+    ]
     assert any("stop-and-search" in w for w in result.warnings)
     expected = {k: float(v) for k, v in dorset_counts().items()}
     street = result.facts[result.facts["source"] == STREET_SOURCE]
@@ -156,16 +176,29 @@ def test_truncated_street_csv_is_a_problem_at_the_cut_row():
 
 def test_several_files_each_read_with_their_own_force():
     kent = read_file("a.csv", csv_bytes(STREET_HEADER, street_row(force="Kent Police")))
-    devon = read_file("b.csv", csv_bytes(STREET_HEADER, street_row(force="Devon & Cornwall Police"),
-                                         street_row(force="Devon & Cornwall Police")))
+    devon = read_file(
+        "b.csv",
+        csv_bytes(
+            STREET_HEADER,
+            street_row(force="Devon & Cornwall Police"),
+            street_row(force="Devon & Cornwall Police"),
+        ),
+    )
     assert kent.facts["area_code"].tolist() == ["E23000032"]
     assert devon.facts[["area_code", "value"]].values.tolist() == [["E23000035", 2.0]]
 
 
 def test_outcomes_csv_counts_per_outcome_type():
-    result = read_file("o.csv", csv_bytes(
-        OUTCOME_HEADER, outcome_row(), outcome_row(month="2021-01"),
-        outcome_row(outcome="Local resolution"), outcome_row(outcome="Local resolution")))
+    result = read_file(
+        "o.csv",
+        csv_bytes(
+            OUTCOME_HEADER,
+            outcome_row(),
+            outcome_row(month="2021-01"),
+            outcome_row(outcome="Local resolution"),
+            outcome_row(outcome="Local resolution"),
+        ),
+    )
     assert result.ok, result.problems
     f = result.facts
     assert set(f["dataset"]) == {"indicator"}
@@ -179,13 +212,18 @@ def test_outcomes_csv_counts_per_outcome_type():
 
 
 def test_unknown_force_names_file_row_column_and_name():
-    result = read_file("s.csv", csv_bytes(STREET_HEADER, street_row(),
-                                          street_row(force="Atlantis Police"),
-                                          street_row(force="Atlantis Police")))
+    result = read_file(
+        "s.csv",
+        csv_bytes(
+            STREET_HEADER,
+            street_row(),
+            street_row(force="Atlantis Police"),
+            street_row(force="Atlantis Police"),
+        ),
+    )
     assert not result.ok
     (p,) = result.problems
-    assert (p.file, p.row, p.column, p.value) == ("s.csv", 3, "D (Falls within)",
-                                                  "Atlantis Police")
+    assert (p.file, p.row, p.column, p.value) == ("s.csv", 3, "D (Falls within)", "Atlantis Police")
     assert "Atlantis Police" in p.message and "2 rows" in p.message
     assert result.facts.empty
 
@@ -203,8 +241,10 @@ def test_empty_crime_type_is_a_problem():
 
 
 def test_british_transport_police_area_is_set_aside():
-    result = read_file("s.csv", csv_bytes(STREET_HEADER, street_row(),
-                                          street_row(force="British Transport Police")))
+    result = read_file(
+        "s.csv",
+        csv_bytes(STREET_HEADER, street_row(), street_row(force="British Transport Police")),
+    )
     assert result.ok
     assert result.facts["value"].tolist() == [1.0]
     (s,) = result.set_aside
@@ -242,8 +282,9 @@ def test_zip_without_police_uk_csvs_is_not_recognised(tmp_path):
 def test_truncated_zip_is_rejected():
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("2021-02/2021-02-dorset-street.csv",
-                   csv_bytes(STREET_HEADER, *[street_row()] * 200))
+        z.writestr(
+            "2021-02/2021-02-dorset-street.csv", csv_bytes(STREET_HEADER, *[street_row()] * 200)
+        )
     content = buf.getvalue()
     result = read_file("cut.zip", content[: len(content) // 2])
     assert not result.ok
@@ -255,8 +296,10 @@ def test_several_months_in_one_file_are_counted_per_month():
     """A multi-month file (the real February 2021 month with January rows added) gives one
     figure per month and crime type."""
     real_text = real(DORSET).read_bytes().decode("utf-8-sig").rstrip("\r\n")
-    extra = "\r\n".join(street_row(month="2021-01", crime=c) for c in
-                        ("Burglary", "Burglary", "Anti-social behaviour"))
+    extra = "\r\n".join(
+        street_row(month="2021-01", crime=c)
+        for c in ("Burglary", "Burglary", "Anti-social behaviour")
+    )
     result = read_file("dorset-two-months.csv", (real_text + "\r\n" + extra + "\r\n").encode())
     assert result.ok, result.problems[:3]
     jan = facts_by_category(result, "2021-01-01")
@@ -279,7 +322,7 @@ def month_copy(month: str, keep: int) -> bytes:
     with real(DORSET).open(newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
     j = rows[0].index("Month")
-    body = [[*r[:j], month, *r[j + 1:]] for r in rows[1: keep + 1]]
+    body = [[*r[:j], month, *r[j + 1 :]] for r in rows[1 : keep + 1]]
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows([rows[0], *body])
     return buf.getvalue().encode("utf-8")
@@ -314,8 +357,9 @@ def expected_series(category: str) -> dict[str, float]:
 
 
 def stored_series(store: Store, dataset: str, category: str) -> dict[str, float]:
-    f = store.facts(dataset=dataset, category=category, source=STREET_SOURCE,
-                    area_codes=["E23000039"])
+    f = store.facts(
+        dataset=dataset, category=category, source=STREET_SOURCE, area_codes=["E23000039"]
+    )
     assert not f.duplicated("period_end").any()
     assert set(f["period_type"]) == {"month"}
     return dict(zip(f["period_end"], f["value"], strict=True))
@@ -336,8 +380,9 @@ def test_several_months_import_as_one_monthly_series(tmp_path, as_zip):
     assert asb == expected_series("Anti-social behaviour")
     assert len(set(asb.values())) == 3  # three different counts: no month taken for another
     assert stored_series(store, "recorded_crime", "Burglary") == expected_series("Burglary")
-    assert (stored_series(store, "recorded_crime", "Violence and sexual offences")
-            == expected_series("Violence and sexual offences"))
+    assert stored_series(
+        store, "recorded_crime", "Violence and sexual offences"
+    ) == expected_series("Violence and sexual offences")
     # the Dorset plan's monthly measure sees the three months as one series
     series = measure_series(store, asb_measure(), "E23000039")
     assert series.frequency == "month"
@@ -357,4 +402,5 @@ def test_monthly_files_and_a_zip_of_them_agree(tmp_path):
     assert len(asb) == 3
     assert set(asb["edition"]) == {"December 2020 to February 2021"}
     assert dict(zip(asb["period_end"], asb["value"], strict=True)) == expected_series(
-        "Anti-social behaviour")
+        "Anti-social behaviour"
+    )

@@ -48,23 +48,37 @@ def read_real(path: Path) -> ReadResult:
 
 def fact(result: ReadResult, area: str, when: str, category: str, measure: str) -> float:
     f = result.facts
-    hit = f[(f["area_name"] == area) & (f["period_end"] == when) & (f["category"] == category)
-            & (f["measure"] == measure)]
+    hit = f[
+        (f["area_name"] == area)
+        & (f["period_end"] == when)
+        & (f["category"] == category)
+        & (f["measure"] == measure)
+    ]
     assert len(hit) == 1, f"{len(hit)} facts for {area} {when} {category} {measure}"
     return float(hit["value"].iloc[0])
 
 
-def cell_from_sheet(path: Path, sheet: str, label: str, when: dt.date,
-                    occurrence: int = 0) -> object:
+def cell_from_sheet(
+    path: Path, sheet: str, label: str, when: dt.date, occurrence: int = 0
+) -> object:
     """The cell at row ``label`` and the column whose header is the date ``when``,
     read with pandas (calamine) and nothing from the project."""
     frame = pd.read_excel(path, sheet_name=sheet, header=None, engine="calamine")
-    header = next(i for i in range(len(frame))
-                  if any(isinstance(v, (dt.datetime, pd.Timestamp)) for v in frame.iloc[i]))
-    col = next(j for j, v in enumerate(frame.iloc[header])
-               if isinstance(v, (dt.datetime, pd.Timestamp)) and v.date() == when)
-    rows = [i for i in range(header + 1, len(frame))
-            if isinstance(frame.iloc[i, 0], str) and frame.iloc[i, 0].strip() == label]
+    header = next(
+        i
+        for i in range(len(frame))
+        if any(isinstance(v, (dt.datetime, pd.Timestamp)) for v in frame.iloc[i])
+    )
+    col = next(
+        j
+        for j, v in enumerate(frame.iloc[header])
+        if isinstance(v, (dt.datetime, pd.Timestamp)) and v.date() == when
+    )
+    rows = [
+        i
+        for i in range(header + 1, len(frame))
+        if isinstance(frame.iloc[i, 0], str) and frame.iloc[i, 0].strip() == label
+    ]
     return frame.iloc[rows[occurrence], col]
 
 
@@ -78,43 +92,164 @@ def cell_from_sheet(path: Path, sheet: str, label: str, when: dt.date,
     ("file", "sheet", "label", "occurrence", "when", "area", "category", "measure"),
     [
         # the issue's figure: Durham's police officer FTE at 30 September 2018
-        ("police-workforce-sep18-tables.ods", "Table_1", "Durham", 0, "2018-09-30",
-         "Durham", "Police officers", "fte"),
+        (
+            "police-workforce-sep18-tables.ods",
+            "Table_1",
+            "Durham",
+            0,
+            "2018-09-30",
+            "Durham",
+            "Police officers",
+            "fte",
+        ),
         # a headcount table (special constables), at the March date
-        ("police-workforce-sep18-tables.ods", "Table_6", "Durham", 0, "2018-03-31",
-         "Durham", "Special constables", "headcount"),
-        ("police-workforce-sep18-tables.ods", "Table_2", "London, City of", 0, "2017-09-30",
-         "City of London", "Police staff", "fte"),
-        ("police-workforce-sep18-tables.ods", "Table_3", "Devon & Cornwall", 0, "2018-09-30",
-         "Devon and Cornwall", "Designated officers", "fte"),
-        ("police-workforce-sep18-tables.ods", "Table_5", "Dyfed-Powys", 0, "2018-03-31",
-         "Dyfed-Powys", "PCSOs", "fte"),
+        (
+            "police-workforce-sep18-tables.ods",
+            "Table_6",
+            "Durham",
+            0,
+            "2018-03-31",
+            "Durham",
+            "Special constables",
+            "headcount",
+        ),
+        (
+            "police-workforce-sep18-tables.ods",
+            "Table_2",
+            "London, City of",
+            0,
+            "2017-09-30",
+            "City of London",
+            "Police staff",
+            "fte",
+        ),
+        (
+            "police-workforce-sep18-tables.ods",
+            "Table_3",
+            "Devon & Cornwall",
+            0,
+            "2018-09-30",
+            "Devon and Cornwall",
+            "Designated officers",
+            "fte",
+        ),
+        (
+            "police-workforce-sep18-tables.ods",
+            "Table_5",
+            "Dyfed-Powys",
+            0,
+            "2018-03-31",
+            "Dyfed-Powys",
+            "PCSOs",
+            "fte",
+        ),
         # West Midlands: the region row (first, trailing space) and the force row
-        ("police-workforce-sep18-tables.ods", "Table_1", "West Midlands", 0, "2018-09-30",
-         "West Midlands region", "Police officers", "fte"),
-        ("police-workforce-sep18-tables.ods", "Table_1", "West Midlands", 1, "2018-09-30",
-         "West Midlands", "Police officers", "fte"),
-        ("police-workforce-sep18-tables.ods", "Table_1", "North East", 0, "2017-09-30",
-         "North East", "Police officers", "fte"),
-        ("police-workforce-sep18-tables.ods", "Table_1", "Wales", 0, "2018-09-30",
-         "Wales", "Police officers", "fte"),
-        ("police-workforce-tables-sep16.ods", "Table_3", "Durham", 0, "2016-09-30",
-         "Durham", "PCSOs", "fte"),
-        ("police-workforce-tables-sep16.ods", "Table_4", "Cleveland", 0, "2016-03-31",
-         "Cleveland", "Designated officers", "fte"),  # a real zero, kept
-        ("police-workforce-tables-sep16.ods", "Table_5", "Kent", 0, "2015-09-30",
-         "Kent", "Special constables", "headcount"),
+        (
+            "police-workforce-sep18-tables.ods",
+            "Table_1",
+            "West Midlands",
+            0,
+            "2018-09-30",
+            "West Midlands region",
+            "Police officers",
+            "fte",
+        ),
+        (
+            "police-workforce-sep18-tables.ods",
+            "Table_1",
+            "West Midlands",
+            1,
+            "2018-09-30",
+            "West Midlands",
+            "Police officers",
+            "fte",
+        ),
+        (
+            "police-workforce-sep18-tables.ods",
+            "Table_1",
+            "North East",
+            0,
+            "2017-09-30",
+            "North East",
+            "Police officers",
+            "fte",
+        ),
+        (
+            "police-workforce-sep18-tables.ods",
+            "Table_1",
+            "Wales",
+            0,
+            "2018-09-30",
+            "Wales",
+            "Police officers",
+            "fte",
+        ),
+        (
+            "police-workforce-tables-sep16.ods",
+            "Table_3",
+            "Durham",
+            0,
+            "2016-09-30",
+            "Durham",
+            "PCSOs",
+            "fte",
+        ),
+        (
+            "police-workforce-tables-sep16.ods",
+            "Table_4",
+            "Cleveland",
+            0,
+            "2016-03-31",
+            "Cleveland",
+            "Designated officers",
+            "fte",
+        ),  # a real zero, kept
+        (
+            "police-workforce-tables-sep16.ods",
+            "Table_5",
+            "Kent",
+            0,
+            "2015-09-30",
+            "Kent",
+            "Special constables",
+            "headcount",
+        ),
         # footnote digits glued to the label: Derbyshire1, Wiltshire2
-        ("police-workforce-tabs-30sep15.ods", "Table_1", "Derbyshire1", 0, "2015-03-31",
-         "Derbyshire", "Police officers", "fte"),
-        ("police-workforce-tabs-30sep15.ods", "Table_1", "Wiltshire2", 0, "2014-09-30",
-         "Wiltshire", "Police officers", "fte"),
-        ("police-workforce-tabs-30sep15.ods", "Table_2", "Durham", 0, "2015-09-30",
-         "Durham", "Police staff", "fte"),
+        (
+            "police-workforce-tabs-30sep15.ods",
+            "Table_1",
+            "Derbyshire1",
+            0,
+            "2015-03-31",
+            "Derbyshire",
+            "Police officers",
+            "fte",
+        ),
+        (
+            "police-workforce-tabs-30sep15.ods",
+            "Table_1",
+            "Wiltshire2",
+            0,
+            "2014-09-30",
+            "Wiltshire",
+            "Police officers",
+            "fte",
+        ),
+        (
+            "police-workforce-tabs-30sep15.ods",
+            "Table_2",
+            "Durham",
+            0,
+            "2015-09-30",
+            "Durham",
+            "Police staff",
+            "fte",
+        ),
     ],
 )
-def test_table_figures_match_the_file(file, sheet, label, occurrence, when, area, category,
-                                      measure):
+def test_table_figures_match_the_file(
+    file, sheet, label, occurrence, when, area, category, measure
+):
     path = real(TABLES / file)
     expected = cell_from_sheet(path, sheet, label, dt.date.fromisoformat(when), occurrence)
     result = read_real(path)
@@ -150,8 +285,12 @@ def test_every_edition_reads_every_force_at_three_dates(file):
     assert len(regions) == 9 and all(c.startswith("E12") for c in regions)
     assert set(f.loc[f["area_kind"] == "nation", "area_name"]) == {"Wales"}
     set_aside = {s.label for s in result.set_aside}
-    assert {"Total 43 forces", "Central Service Secondments", "British Transport Police",
-            "Total"} <= set_aside
+    assert {
+        "Total 43 forces",
+        "Central Service Secondments",
+        "British Transport Police",
+        "Total",
+    } <= set_aside
     assert not f["area_name"].str.contains("Total|Transport|Secondment").any()
 
 
@@ -161,18 +300,31 @@ def test_every_edition_reads_every_force_at_three_dates(file):
 # support volunteers, a table of no worker type a plan measures.
 EDITION_TABLES = {
     "police-workforce-tabs-30sep15.ods": {
-        "Table_1": ("Police officers", "fte"), "Table_2": ("Police staff", "fte"),
-        "Table_3": ("PCSOs", "fte"), "Table_4": ("Designated officers", "fte"),
-        "Table_5": ("Special constables", "headcount"), "Table_6": (None, "fte")},
+        "Table_1": ("Police officers", "fte"),
+        "Table_2": ("Police staff", "fte"),
+        "Table_3": ("PCSOs", "fte"),
+        "Table_4": ("Designated officers", "fte"),
+        "Table_5": ("Special constables", "headcount"),
+        "Table_6": (None, "fte"),
+    },
     "police-workforce-tables-sep16.ods": {
-        "Table_1": ("Police officers", "fte"), "Table_2": ("Police staff", "fte"),
-        "Table_3": ("PCSOs", "fte"), "Table_4": ("Designated officers", "fte"),
-        "Table_5": ("Special constables", "headcount"), "Table_6": (None, "fte")},
+        "Table_1": ("Police officers", "fte"),
+        "Table_2": ("Police staff", "fte"),
+        "Table_3": ("PCSOs", "fte"),
+        "Table_4": ("Designated officers", "fte"),
+        "Table_5": ("Special constables", "headcount"),
+        "Table_6": (None, "fte"),
+    },
     "police-workforce-sep18-tables.ods": {
-        "Table_1": ("Police officers", "fte"), "Table_2": ("Police staff", "fte"),
-        "Table_3": ("Designated officers", "fte"), "Table_4": (None, "fte"),
-        "Table_5": ("PCSOs", "fte"), "Table_6": ("Special constables", "headcount"),
-        "Table_7": (None, "headcount"), "Table_8": (None, "fte")},
+        "Table_1": ("Police officers", "fte"),
+        "Table_2": ("Police staff", "fte"),
+        "Table_3": ("Designated officers", "fte"),
+        "Table_4": (None, "fte"),
+        "Table_5": ("PCSOs", "fte"),
+        "Table_6": ("Special constables", "headcount"),
+        "Table_7": (None, "headcount"),
+        "Table_8": (None, "fte"),
+    },
 }
 
 
@@ -180,10 +332,12 @@ def counted_as(path: Path) -> dict[str, str]:
     """Each table sheet's unit ("fte" or "headcount"), from the words above its header of
     dates, read with pandas (calamine)."""
     out = {}
-    for sheet, frame in pd.read_excel(path, sheet_name=None, header=None,
-                                      engine="calamine").items():
-        words = " ".join(str(v) for i in range(min(6, len(frame))) for v in frame.iloc[i]
-                         if isinstance(v, str)).lower()
+    for sheet, frame in pd.read_excel(
+        path, sheet_name=None, header=None, engine="calamine"
+    ).items():
+        words = " ".join(
+            str(v) for i in range(min(6, len(frame))) for v in frame.iloc[i] if isinstance(v, str)
+        ).lower()
         if "headcount" in words:
             out[sheet] = "headcount"
         elif "full-time equivalent" in words:
@@ -199,11 +353,15 @@ def test_each_edition_tables_and_units_are_read_as_published(file):
     assert counted_as(path) == {sheet: unit for sheet, (_, unit) in tables.items()}
     result = read_real(path)
     f = result.facts
-    got = {sheet: (rows["category"].iloc[0], rows["measure"].iloc[0])
-           for sheet, rows in f.groupby("sheet")}
+    got = {
+        sheet: (rows["category"].iloc[0], rows["measure"].iloc[0])
+        for sheet, rows in f.groupby("sheet")
+    }
     assert got == {sheet: kind for sheet, kind in tables.items() if kind[0] is not None}
-    assert all(len(set(zip(rows["category"], rows["measure"], strict=True))) == 1
-               for _, rows in f.groupby("sheet"))
+    assert all(
+        len(set(zip(rows["category"], rows["measure"], strict=True))) == 1
+        for _, rows in f.groupby("sheet")
+    )
     skipped = next(w for w in result.warnings if w.startswith("tables not read"))
     for sheet, (kind, _) in tables.items():
         assert (f"'{sheet}'" in skipped) == (kind is None)
@@ -235,12 +393,17 @@ def test_xlsx_edition_reads_like_the_ods(tmp_path):
     path = real(TABLES / "police-workforce-sep18-tables.ods")
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    for name, frame in pd.read_excel(path, sheet_name=None, header=None,
-                                     engine="calamine").items():
+    for name, frame in pd.read_excel(path, sheet_name=None, header=None, engine="calamine").items():
         ws = wb.create_sheet(name)
         for row in frame.itertuples(index=False):
-            ws.append([None if pd.isna(v) else (v.to_pydatetime()
-                       if isinstance(v, pd.Timestamp) else v) for v in row])
+            ws.append(
+                [
+                    None
+                    if pd.isna(v)
+                    else (v.to_pydatetime() if isinstance(v, pd.Timestamp) else v)
+                    for v in row
+                ]
+            )
     out = io.BytesIO()
     wb.save(out)
     from_xlsx = read_file("police-workforce-sep18-tables.xlsx", out.getvalue())
@@ -266,9 +429,13 @@ def workbook(*sheets: tuple[str, list[list[object]]]) -> bytes:
     return out.getvalue()
 
 
-def table(title: str, rows: list[list[object]], *, measure: str = "Headcount",
-          dates: tuple[object, ...] = (dt.datetime(2022, 3, 31), dt.datetime(2023, 3, 31)),
-          ) -> list[list[object]]:
+def table(
+    title: str,
+    rows: list[list[object]],
+    *,
+    measure: str = "Headcount",
+    dates: tuple[object, ...] = (dt.datetime(2022, 3, 31), dt.datetime(2023, 3, 31)),
+) -> list[list[object]]:
     return [
         [title],
         [],
@@ -296,8 +463,9 @@ def test_hand_made_table_reads_and_sets_aside():
         ["Total 43 forces", 20, 24, 4, 20.0],
         ["British Transport Police", 1, 1, 0, 0.0],
     ]
-    result = read_file("wf.xlsx", workbook(("Notes", [["Notes"], ["1. x"]]),
-                                           ("Table 2 ", table(OFFICERS, rows))))
+    result = read_file(
+        "wf.xlsx", workbook(("Notes", [["Notes"], ["1. x"]]), ("Table 2 ", table(OFFICERS, rows)))
+    )
     assert result.ok, result.problems
     f = result.facts
     assert len(f) == 12
@@ -337,20 +505,34 @@ def test_header_dates(cell, expected):
 @pytest.mark.parametrize(
     ("title", "kind"),
     [
-        ("Table 1: Police officers by police force area, England and Wales, 30 September 2018",
-         "Police officers"),
-        ("Table 3: Designated officers (s.38, s.391) by police force area, England and Wales",
-         "Designated officers"),
-        ("Table 5: Police community support officers by police force area, English region",
-         "PCSOs"),
-        ("Table 6: Special constables by police force area, England and Wales, 20181",
-         "Special constables"),
+        (
+            "Table 1: Police officers by police force area, England and Wales, 30 September 2018",
+            "Police officers",
+        ),
+        (
+            "Table 3: Designated officers (s.38, s.391) by police force area, England and Wales",
+            "Designated officers",
+        ),
+        (
+            "Table 5: Police community support officers by police force area, English region",
+            "PCSOs",
+        ),
+        (
+            "Table 6: Special constables by police force area, England and Wales, 20181",
+            "Special constables",
+        ),
         ("Table 2: Police staff by police force area, English region and Wales", "Police staff"),
-        ("Table 4: Police staff and designated officers (s.38, s.39) combined by police force "
-         "area", None),
+        (
+            "Table 4: Police staff and designated officers (s.38, s.39) combined by police force "
+            "area",
+            None,
+        ),
         ("Table 7: Police support volunteers by police force area, England and Wales", None),
-        ("Table 8: Police officers1, police staff, designated officers, England and Wales2, "
-         "30 September 2006 to 2018", None),
+        (
+            "Table 8: Police officers1, police staff, designated officers, England and Wales2, "
+            "30 September 2006 to 2018",
+            None,
+        ),
         ("Table 3: Police officers by rank and police force area, 31 March 2019", None),
         ("Table 9: Police officer joiners by police force area, 2018/19", None),
     ],
@@ -406,8 +588,9 @@ def test_markers_and_thousands_separators():
     assert fact(result, "Durham", "2022-03-31", "Police officers", "headcount") == 1141
     assert fact(result, "Kent", "2022-03-31", "Police officers", "headcount") == 0
     assert len(f) == 2  # '..' and '[x]' are not stored
-    assert any("Durham at 31 March 2023" in w and "Kent at 31 March 2023" in w
-               for w in result.warnings)
+    assert any(
+        "Durham at 31 March 2023" in w and "Kent at 31 March 2023" in w for w in result.warnings
+    )
 
 
 def test_table_without_dates_header_is_a_problem_naming_the_sheet():
@@ -474,8 +657,9 @@ def open_data_sum(code: str, year: int, column: str) -> float:
         ("W15000004", "Dyfed-Powys", 2006),
     ],
 )
-@pytest.mark.parametrize(("measure", "column"),
-                         [("fte", "Total (FTE)"), ("headcount", "Total (headcount)")])
+@pytest.mark.parametrize(
+    ("measure", "column"), [("fte", "Total (FTE)"), ("headcount", "Total (headcount)")]
+)
 def test_open_data_sums_match_the_file(code, area, year, measure, column):
     result = read_real(OPEN_DATA)
     assert result.ok, result.problems
@@ -502,8 +686,10 @@ def test_open_data_shape():
 # Open data table, hand-made variants
 # ------------------------------------------------------------------------------------------
 
-OPEN_HEADER = ("As at 31 March...,Geo code,Force Name,Region,Gender,Rank description,"
-               "Worker type,Total (headcount),Total (FTE)")
+OPEN_HEADER = (
+    "As at 31 March...,Geo code,Force Name,Region,Gender,Rank description,"
+    "Worker type,Total (headcount),Total (FTE)"
+)
 
 
 def open_csv(*lines: str) -> bytes:
@@ -513,7 +699,7 @@ def open_csv(*lines: str) -> bytes:
 def test_open_data_sums_breakdowns_and_maps_worker_types():
     content = open_csv(
         "2020,E23000039,Dorset,South West,Female,Constable,Police Officer, 10 , 9.5",
-        "2020,E23000039,Dorset,South West,Male,Constable,Police Officer,\" 1,020 \",1000.25",
+        '2020,E23000039,Dorset,South West,Male,Constable,Police Officer," 1,020 ",1000.25',
         "2020,,Devon & Cornwall,South West,Male,Sergeant,Police Officer, -, -",
         "2020,E23000039,Dorset,South West,Male,,Police Community Support Officer,5,4.5",
         "2020,E23000039,Dorset,South West,Male,,Special Constable,7,",
@@ -568,9 +754,22 @@ def test_open_data_header_only_is_a_problem():
 
 def test_open_data_in_a_workbook_below_title_rows():
     header = OPEN_HEADER.split(",")
-    rows = [["Police workforce open data table"], [], header,
-            [2021, "E23000008", "Durham", "North East", "Male", "Constable", "Police Officer",
-             100, 99.5]]
+    rows = [
+        ["Police workforce open data table"],
+        [],
+        header,
+        [
+            2021,
+            "E23000008",
+            "Durham",
+            "North East",
+            "Male",
+            "Constable",
+            "Police Officer",
+            100,
+            99.5,
+        ],
+    ]
     result = read_file("open.xlsx", workbook(("Notes", [["Notes"]]), ("Data ", rows)))
     assert result.ok, result.problems
     assert fact(result, "Durham", "2021-03-31", "Police officers", "fte") == 99.5

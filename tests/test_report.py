@@ -17,14 +17,22 @@ from pcp_data.plan import load_shipped, shipped_plans
 from pcp_data.report import build_report, format_report
 from pcp_data.store import Store
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = "durham-2018-21"
 NORTHMOOR = "LOCAL:northmoor-constabulary"
 
 
 def report_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pcp_data", "report", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "pcp_data", "report", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def all_measures(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -38,8 +46,13 @@ def check_every_measure_explained(report: dict[str, Any]) -> None:
     assert {m["id"] for m in measures} == {m.id for m in plan.measures}
     for m in measures:
         status, judgement = m["status"], m["judgement"]
-        assert status["name"] in ("improving", "stable", "changed", "deteriorating",
-                                  "not enough data"), m["id"]
+        assert status["name"] in (
+            "improving",
+            "stable",
+            "changed",
+            "deteriorating",
+            "not enough data",
+        ), m["id"]
         assert status["sentence"].strip().endswith("."), (m["id"], status["sentence"])
         assert judgement["sentence"].strip() and status["sentence"] in judgement["sentence"]
         assert judgement["icon"] and judgement["words"]
@@ -125,7 +138,8 @@ def test_report_as_at_a_month(sample_store: Store) -> None:
     assert by_id["violence-with-injury"]["latest"]["period_words"] == "March 2025"
     assert by_id["sat-kept-informed"]["latest"]["period_words"] == "12 months to March 2025"
     assert by_id["domestic-burglary"]["comparisons"][0]["sentence"].startswith(
-        "March 2025 against February 2025:")
+        "March 2025 against February 2025:"
+    )
 
 
 @pytest.mark.parametrize(
@@ -137,9 +151,9 @@ def test_report_as_at_a_month(sample_store: Store) -> None:
         (("--plan", PLAN, "--period", "2025-13"), "period must be a month written YYYY-MM"),
     ],
 )
-def test_report_refuses_unknown_choices_and_lists_valid_ones(sample_store: Store,
-                                                             args: tuple[str, ...],
-                                                             words: str) -> None:
+def test_report_refuses_unknown_choices_and_lists_valid_ones(
+    sample_store: Store, args: tuple[str, ...], words: str
+) -> None:
     run = report_cli(*args, "--db", sample_store.url)
     assert run.returncode == 1
     assert words in run.stderr
@@ -157,8 +171,11 @@ def test_plan_from_a_yaml_file_and_area_by_name(sample_store: Store) -> None:
     path = shipped_plans()["durham-2015-17"]
     report = build_report(sample_store, str(path), area="eastwold")
     assert report["plan"]["id"] == "durham-2015-17"
-    assert report["area"] == {"code": "LOCAL:eastwold-police", "name": "Eastwold Police",
-                              "why": "the area asked for"}
+    assert report["area"] == {
+        "code": "LOCAL:eastwold-police",
+        "name": "Eastwold Police",
+        "why": "the area asked for",
+    }
     # the group is the home force and its peers, less the area reported on
     assert "LOCAL:eastwold-police" not in report["peers"]["codes"]
     assert NORTHMOOR in report["peers"]["codes"]
@@ -189,22 +206,29 @@ def test_plan_with_kpqs_rolls_up_each_priority_too(sample_store: Store) -> None:
 def test_default_area_is_the_first_force_without_plan_force_or_home_area(store: Store) -> None:
     from tests.template_helpers import crime_rows, workbook
 
-    rows = [["2019-04", area, "Robbery", "Robbery of personal property", 3]
-            for area in ("Kent", "Essex")]
-    import_files([("x.xlsx", workbook({"Recorded crime": crime_rows(*rows)}))], store,
-                 uploaded_by="tests")
+    rows = [
+        ["2019-04", area, "Robbery", "Robbery of personal property", 3]
+        for area in ("Kent", "Essex")
+    ]
+    import_files(
+        [("x.xlsx", workbook({"Recorded crime": crime_rows(*rows)}))], store, uploaded_by="tests"
+    )
     report = build_report(store, PLAN)
     assert report["area"]["name"] == "Essex"
     assert report["area"]["why"].startswith("the first force in the store")
     assert report["peers"]["codes"] == []
-    assert report["peers"]["why"] == ("the plan sets no peer group and the store names no "
-                                      "peer areas")
+    assert report["peers"]["why"] == (
+        "the plan sets no peer group and the store names no peer areas"
+    )
     check_every_measure_explained(report)
     # an area outside the plan's peer group is not compared with Durham's peers
-    rows = [["2019-04", area, "Robbery", "Robbery of personal property", 3]
-            for area in ("Durham", "Cleveland")]
-    import_files([("y.xlsx", workbook({"Recorded crime": crime_rows(*rows)}))], store,
-                 uploaded_by="tests")
+    rows = [
+        ["2019-04", area, "Robbery", "Robbery of personal property", 3]
+        for area in ("Durham", "Cleveland")
+    ]
+    import_files(
+        [("y.xlsx", workbook({"Recorded crime": crime_rows(*rows)}))], store, uploaded_by="tests"
+    )
     assert build_report(store, PLAN)["peers"]["codes"] == ["E23000013"]
     kent = build_report(store, PLAN, area="Kent Police")
     assert kent["area"]["code"] == "E23000032" and kent["peers"]["codes"] == []
@@ -222,9 +246,11 @@ def test_empty_store_says_how_to_load_data(store: Store) -> None:
 @pytest.mark.realdata
 def test_report_on_real_files_for_durham(realdata_dir: Path, tmp_path: Path) -> None:
     crime = realdata_dir / "recorded_crime"
-    files = [crime / "home_office_prc" / "prc-pfa-mar2013-onwards-tables201718.csv",
-             *sorted((crime / "ons_pfa_tables").glob("*.xlsx")),
-             *sorted((realdata_dir / "workforce" / "home_office_tables").glob("*.ods"))]
+    files = [
+        crime / "home_office_prc" / "prc-pfa-mar2013-onwards-tables201718.csv",
+        *sorted((crime / "ons_pfa_tables").glob("*.xlsx")),
+        *sorted((realdata_dir / "workforce" / "home_office_tables").glob("*.ods")),
+    ]
     store = Store(f"sqlite:///{tmp_path / 'real.sqlite'}")
     import_files(files, store, uploaded_by="tests")
     report = build_report(store, PLAN, area="Durham")
@@ -240,8 +266,11 @@ def test_report_on_real_files_for_durham(realdata_dir: Path, tmp_path: Path) -> 
     assert rate["latest"]["period_words"] == "12 months to June 2019"
     assert rate["source"].startswith("ONS Crime in England and Wales")
     facts = store.facts(dataset="recorded_crime", area_codes=["E23000008"])
-    total = facts[(facts["category"] == "Total recorded crime")
-                  & (facts["period_end"] == "2019-06-30") & (facts["source"] == rate["source"])]
+    total = facts[
+        (facts["category"] == "Total recorded crime")
+        & (facts["period_end"] == "2019-06-30")
+        & (facts["source"] == rate["source"])
+    ]
     by_measure = total.set_index("measure")["value"]
     assert set(by_measure.index) >= {"offences", "rate_per_1000"}
     assert rate["latest"]["value"] == pytest.approx(by_measure["rate_per_1000"], rel=0.005)
@@ -258,13 +287,15 @@ def test_report_on_real_files_for_durham(realdata_dir: Path, tmp_path: Path) -> 
     assert "it assumes Poisson variation" in judgement["sentence"]
     comparisons = {c["label"]: c for c in rate["comparisons"]}
     assert comparisons["12 months against the 12 months before"]["sentence"].startswith(
-        "12 months to June 2019 against 12 months to June 2018:")
+        "12 months to June 2019 against 12 months to June 2018:"
+    )
 
     # monthly measures: the files hold the quarters of 2017/18 and rolling years to June 2019,
     # so they are shown and judged on the rolling years, the newest figures, and say so
     burglary = by_id["domestic-burglary"]
-    assert burglary["notes"][0].startswith("Shown as rolling 12-month figures: they reach a "
-                                           "later period")
+    assert burglary["notes"][0].startswith(
+        "Shown as rolling 12-month figures: they reach a later period"
+    )
     assert burglary["latest"]["period_words"] == "12 months to June 2019"
     assert burglary["judgement"]["method"] == "count_year"
     text = format_report(report)

@@ -50,17 +50,27 @@ STREET = Path("recorded_crime/police_uk/2021-02-dorset-street.csv")
 PAS = Path("surveys/PAS_Dashboard_Borough.csv")
 POPULATION = Path("population/population-police-force.csv")
 
-FACT_KEY = ("dataset", "area_code", "period_start", "period_end", "category", "subcategory",
-            "measure")
+FACT_KEY = (
+    "dataset",
+    "area_code",
+    "period_start",
+    "period_end",
+    "category",
+    "subcategory",
+    "measure",
+)
 
 
 # --- helpers ----------------------------------------------------------------------------------
 
+
 def _sheets(path: Path) -> list[tuple[str, list[list[object]]]]:
     """Every sheet of a real workbook as (name, rows), read with calamine."""
     wb = python_calamine.CalamineWorkbook.from_path(str(path))
-    return [(name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
-            for name in wb.sheet_names]
+    return [
+        (name, wb.get_sheet_by_name(name).to_python(skip_empty_area=False))
+        for name in wb.sheet_names
+    ]
 
 
 def _xlsx(sheets: list[tuple[str, list[list[object]]]]) -> bytes:
@@ -79,8 +89,9 @@ def _csv_text(path: Path) -> list[list[str]]:
         return [list(r) for r in csv.reader(fh)]
 
 
-def _csv_bytes(rows: list[list[object]], *, delimiter: str = ",", crlf: bool = False,
-               bom: bool = False) -> bytes:
+def _csv_bytes(
+    rows: list[list[object]], *, delimiter: str = ",", crlf: bool = False, bom: bool = False
+) -> bytes:
     buf = io.StringIO()
     csv.writer(buf, delimiter=delimiter, lineterminator="\r\n" if crlf else "\n").writerows(rows)
     return (("\ufeff" if bom else "") + buf.getvalue()).encode()
@@ -150,8 +161,17 @@ def _ons_new_edition(path: Path, month_year: str) -> bytes:
     ``[note n]`` markers in the title, labels and area names; ``[c]`` for ``+``; other
     spellings of five forces."""
     out: list[tuple[str, list[list[object]]]] = [
-        ("Cover", [["Crime in England and Wales: Police Force Area data tables"], [],
-                   [f"Year ending {month_year}"], ["Contents"], ["Notes"], ["P1"]]),
+        (
+            "Cover",
+            [
+                ["Crime in England and Wales: Police Force Area data tables"],
+                [],
+                [f"Year ending {month_year}"],
+                ["Contents"],
+                ["Notes"],
+                ["P1"],
+            ],
+        ),
     ]
     for name, rows in _sheets(path):
         kind = _ons_table_kind(rows)
@@ -161,23 +181,31 @@ def _ons_new_edition(path: Path, month_year: str) -> bytes:
             continue
         rows = [list(r) for r in rows]
         what = "number of offences" if kind == "counts" else "rate of offences"
-        title = (f"Table {name.split()[-1]}: Police recorded crime by offence group and police "
-                 f"force area, English regions and Wales, {what}, year ending {month_year} "
-                 "[note 1][note 2]")
+        title = (
+            f"Table {name.split()[-1]}: Police recorded crime by offence group and police "
+            f"force area, English regions and Wales, {what}, year ending {month_year} "
+            "[note 1][note 2]"
+        )
         h = _header_index(rows)
         body = []
-        for r in rows[h - 1:]:
+        for r in rows[h - 1 :]:
             r = [_note_markers(v) for v in r]
             if isinstance(r[1], str) and r[1].strip() in ONS_RENAMES:
                 r[1] = ONS_RENAMES[r[1].strip()]
             r = ["[c]" if v == "+" else v for v in r]
             body.append(r)
         width = len(rows[h])
-        notes = [[title] + [""] * (width - 1),
-                 ["This worksheet contains one table. Some cells refer to notes which can be "
-                  "found in the notes worksheet."],
-                 ["Unit: see the header of each column"],
-                 ["Figures marked [c] are suppressed; [x] not available."], [], []]
+        notes = [
+            [title] + [""] * (width - 1),
+            [
+                "This worksheet contains one table. Some cells refer to notes which can be "
+                "found in the notes worksheet."
+            ],
+            ["Unit: see the header of each column"],
+            ["Figures marked [c] are suppressed; [x] not available."],
+            [],
+            [],
+        ]
         out.append((new_name, notes + body))
     return _xlsx(out)
 
@@ -197,23 +225,28 @@ def ons_read(realdata_dir: Path):
 
 @pytest.mark.realdata
 @pytest.mark.parametrize("name", list(ONS_EDITIONS))
-def test_ons_new_layout_gives_the_same_figures(realdata_dir: Path, ons_read, tmp_path: Path,
-                                               name: str) -> None:
+def test_ons_new_layout_gives_the_same_figures(
+    realdata_dir: Path, ons_read, tmp_path: Path, name: str
+) -> None:
     variant = tmp_path / f"pfa-{name}"
     variant.write_bytes(_ons_new_edition(realdata_dir / ONS_DIR / name, ONS_EDITIONS[name]))
     result = _ok(read_file(variant.name, variant.read_bytes()))
     original = _ok(ons_read(name))
     assert result.format == "ons_pfa"
-    assert [s.strip() for s in result.sheets] == [s.replace("Table ", "").strip()
-                                                  for s in original.sheets]
+    assert [s.strip() for s in result.sheets] == [
+        s.replace("Table ", "").strip() for s in original.sheets
+    ]
     assert _values(result) == pytest.approx(_values(original))
     assert set(result.facts["edition"]) == {f"year ending {ONS_EDITIONS[name]}"}
     # the source cell, read independently: Devon and Cornwall's total, under its new name
     rows = dict(_sheets(realdata_dir / ONS_DIR / name))["Table P1"]
     devon = next(r for r in rows if r[0] == "E23000035")
     f = result.facts
-    got = f[(f["area_code"] == "E23000035") & (f["category"] == "Total recorded crime")
-            & (f["measure"] == "offences")]["value"].tolist()
+    got = f[
+        (f["area_code"] == "E23000035")
+        & (f["category"] == "Total recorded crime")
+        & (f["measure"] == "offences")
+    ]["value"].tolist()
     assert got == [devon[2]]
     # suppressed rates ([c]) are left out, never zero
     city = f[(f["area_code"] == "E23000034") & (f["measure"] == "rate_per_1000")]
@@ -221,27 +254,36 @@ def test_ons_new_layout_gives_the_same_figures(realdata_dir: Path, ons_read, tmp
     assert any("City of London" in w and "not available" in w for w in result.warnings)
 
 
-def _flat_ons(rows: list[list[object]], *, move_block: bool, extra: str | None,
-              area_first: bool) -> list[list[object]]:
+def _flat_ons(
+    rows: list[list[object]], *, move_block: bool, extra: str | None, area_first: bool
+) -> list[list[object]]:
     """A one-row header (as newer ONS tables have): each column's lower label or, where that
     is blank, its upper one; spacer columns and the unit row dropped; optionally the 'other
     crimes against society' block moved before the victim-based one, Area Name before Area
     Code, and an extra column of figures no edition had."""
     h = _header_index(rows)
     upper, lower = rows[h - 1], rows[h]
-    body = [r for r in rows[h + 2:]]
+    body = [r for r in rows[h + 2 :]]
     width = len(lower)
-    cols = [j for j in range(width)
-            if not (not lower[j] and not upper[j]
-                    and all(j >= len(r) or r[j] in ("", None) for r in body))]
+    cols = [
+        j
+        for j in range(width)
+        if not (
+            not lower[j] and not upper[j] and all(j >= len(r) or r[j] in ("", None) for r in body)
+        )
+    ]
     label = {j: _note_markers(lower[j] or upper[j]) for j in cols}
     figures = [j for j in cols if j > 1]
     if move_block:
         start = next(j for j in figures if str(label[j]).startswith("Drug offences"))
         figures = [j for j in figures if j >= start] + [j for j in figures if j < start]
     order = ([1, 0] if area_first else [0, 1]) + figures
-    out = [[rows[0][0]], [], ["Area codes are ONS codes for police force areas [note 4]"],
-           [label[j] for j in order] + ([extra] if extra else [])]
+    out = [
+        [rows[0][0]],
+        [],
+        ["Area codes are ONS codes for police force areas [note 4]"],
+        [label[j] for j in order] + ([extra] if extra else []),
+    ]
     for i, r in enumerate(body):
         line = [r[j] if j < len(r) else "" for j in order]
         if extra:
@@ -252,15 +294,20 @@ def _flat_ons(rows: list[list[object]], *, move_block: bool, extra: str | None,
 
 
 @pytest.mark.realdata
-def test_ons_one_row_header_moved_columns_and_an_extra_column(realdata_dir: Path, ons_read,
-                                                              tmp_path: Path) -> None:
+def test_ons_one_row_header_moved_columns_and_an_extra_column(
+    realdata_dir: Path, ons_read, tmp_path: Path
+) -> None:
     name = "policeforceareatablesyearendingjune2019.xlsx"
     sheets = []
     for sheet, rows in _sheets(realdata_dir / ONS_DIR / name):
         kind = _ons_table_kind(rows)
         if kind is not None:
-            rows = _flat_ons(rows, move_block=True, area_first=True,
-                             extra="Hate crime flagged [note 9]" if kind == "counts" else None)
+            rows = _flat_ons(
+                rows,
+                move_block=True,
+                area_first=True,
+                extra="Hate crime flagged [note 9]" if kind == "counts" else None,
+            )
         sheets.append((sheet, rows))
     variant = tmp_path / "pfa-flat.xlsx"
     variant.write_bytes(_xlsx(sheets))
@@ -299,8 +346,7 @@ def test_ons_a_whole_force_marked_x_is_left_out(realdata_dir: Path, tmp_path: Pa
     ("code", "column", "named"),
     [("", "B (Area Name)", "'Wessex'"), ("E23000099", "A (Area Code)", "E23000099")],
 )
-def test_ons_unknown_force_is_named(realdata_dir: Path, code: str, column: str,
-                                    named: str) -> None:
+def test_ons_unknown_force_is_named(realdata_dir: Path, code: str, column: str, named: str) -> None:
     name = "policeforceareadatatablesyearendingjune2018corrected.xlsx"
     sheets = []
     where = 0
@@ -320,11 +366,14 @@ def test_ons_unknown_force_is_named(realdata_dir: Path, code: str, column: str,
 @pytest.mark.realdata
 @pytest.mark.parametrize(
     ("j", "heading", "column", "missing"),
-    [(0, "Geography identifier", "A (Geography identifier)", "Area Code"),
-     (1, "Locality", "B (Locality)", "Area Name")],
+    [
+        (0, "Geography identifier", "A (Geography identifier)", "Area Code"),
+        (1, "Locality", "B (Locality)", "Area Name"),
+    ],
 )
-def test_ons_renamed_area_column_is_named(realdata_dir: Path, j: int, heading: str,
-                                          column: str, missing: str) -> None:
+def test_ons_renamed_area_column_is_named(
+    realdata_dir: Path, j: int, heading: str, column: str, missing: str
+) -> None:
     name = "policeforceareatablesyearendingjune2019.xlsx"
     sheets = []
     header = 0
@@ -339,28 +388,40 @@ def test_ons_renamed_area_column_is_named(realdata_dir: Path, j: int, heading: s
     assert result.format == "ons_pfa"
     assert {p.sheet for p in result.problems} == {"Table P1", "Table P3"}
     for p in result.problems:
-        assert (p.file, p.row, p.column, p.value) == ("renamed.xlsx", header + 1, column,
-                                                      heading)
+        assert (p.file, p.row, p.column, p.value) == ("renamed.xlsx", header + 1, column, heading)
         assert f"no {missing} column" in p.message and f"'{heading}'" in p.message
         assert missing in (p.expected or "")
 
 
 # --- Home Office police recorded crime open data ----------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def prc_rows(realdata_dir: Path) -> list[list[str]]:
     return _csv_text(realdata_dir / HO_CSV)
 
 
-_PRC_ORDER = ("Force Name", "Financial Year", "Financial Quarter", "Offence Group",
-              "Offence Subgroup", "Offence Description", "Offence Code", "Number of Offences")
+_PRC_ORDER = (
+    "Force Name",
+    "Financial Year",
+    "Financial Quarter",
+    "Offence Group",
+    "Offence Subgroup",
+    "Offence Description",
+    "Offence Code",
+    "Number of Offences",
+)
 
 
 def _prc_sheet(rows: list[list[str]], year: str, keep=None, number=None) -> list[list[object]]:
     head = rows[0]
     idx = [head.index(c) for c in _PRC_ORDER]
-    out: list[list[object]] = [["Police recorded crime by police force area, " + year],
-                               ["Source: Home Office"], [], list(_PRC_ORDER)]
+    out: list[list[object]] = [
+        ["Police recorded crime by police force area, " + year],
+        ["Source: Home Office"],
+        [],
+        list(_PRC_ORDER),
+    ]
     for r in rows[1:]:
         if keep is not None and not keep(r):
             continue
@@ -379,18 +440,24 @@ def _prc_sums(rows: list[list[str]], force: str) -> dict[int, int]:
     for r in rows[1:]:
         if r[head.index("Force Name")] == force:
             out[int(r[head.index("Financial Quarter")])] += int(
-                r[head.index("Number of Offences")].strip())
+                r[head.index("Number of Offences")].strip()
+            )
     return dict(out)
 
 
 @pytest.mark.realdata
-def test_prc_xlsx_two_year_sheets_notes_first_reordered_text_numbers(prc_rows,
-                                                                      tmp_path: Path) -> None:
+def test_prc_xlsx_two_year_sheets_notes_first_reordered_text_numbers(
+    prc_rows, tmp_path: Path
+) -> None:
     durham_dorset = {"Durham", "Dorset"}
     sheets = [
         ("Notes", [["Police recorded crime open data tables: notes"], ["1. Fraud is ..."]]),
-        ("2016-17 ", _prc_sheet(prc_rows, "2016/17",
-                                keep=lambda r: r[2] in durham_dorset, number=lambda n: n + 1)),
+        (
+            "2016-17 ",
+            _prc_sheet(
+                prc_rows, "2016/17", keep=lambda r: r[2] in durham_dorset, number=lambda n: n + 1
+            ),
+        ),
         ("2017-18", _prc_sheet(prc_rows, "2017/18")),
     ]
     variant = tmp_path / "prc-pfa-tables.xlsx"
@@ -438,6 +505,7 @@ def test_prc_unknown_force_is_named(prc_rows) -> None:
 
 # --- Home Office police workforce tables --------------------------------------------------------
 
+
 def _text_date(d: object) -> object:
     if isinstance(d, dt.datetime | dt.date):
         return f"{d.day} {d:%B %Y}"
@@ -459,21 +527,25 @@ def _workforce_new_edition(path: Path) -> tuple[bytes, dict[str, str]]:
         names[new] = name
         rows = [list(r) for r in rows]
         rows[0][0] = re.sub(r"^Table \d+", f"Table F{n}", str(rows[0][0]))
-        rows = [rows[0], ["This worksheet contains one table."], ["[x] = not available"],
-                *rows[1:]]
-        rows = [[_text_date(v) if not isinstance(v, float | int) else v for v in r]
-                for r in rows]
+        rows = [rows[0], ["This worksheet contains one table."], ["[x] = not available"], *rows[1:]]
+        rows = [[_text_date(v) if not isinstance(v, float | int) else v for v in r] for r in rows]
         rows = [["[x]" if v == ".." else v for v in r] for r in rows]
         out.append((new, rows))
     return _xlsx(out), names
 
 
 @pytest.mark.realdata
-@pytest.mark.parametrize("name", ["police-workforce-tabs-30sep15.ods",
-                                  "police-workforce-tables-sep16.ods",
-                                  "police-workforce-sep18-tables.ods"])
-def test_workforce_new_edition_text_dates_other_numbering(realdata_dir: Path,
-                                                          tmp_path: Path, name: str) -> None:
+@pytest.mark.parametrize(
+    "name",
+    [
+        "police-workforce-tabs-30sep15.ods",
+        "police-workforce-tables-sep16.ods",
+        "police-workforce-sep18-tables.ods",
+    ],
+)
+def test_workforce_new_edition_text_dates_other_numbering(
+    realdata_dir: Path, tmp_path: Path, name: str
+) -> None:
     path = realdata_dir / WORKFORCE_DIR / name
     content, names = _workforce_new_edition(path)
     variant = tmp_path / "workforce.xlsx"
@@ -490,14 +562,18 @@ def test_workforce_new_edition_text_dates_other_numbering(realdata_dir: Path,
     last = max(j for j, v in enumerate(rows[h]) if isinstance(v, dt.datetime))
     durham = next(r for r in rows if r[0] == "Durham")
     f = result.facts
-    got = f[(f["area_code"] == "E23000008") & (f["category"] == "Police officers")
-            & (f["period_end"] == rows[h][last].date().isoformat())
-            & (f["measure"] == "fte")]["value"].tolist()
+    got = f[
+        (f["area_code"] == "E23000008")
+        & (f["category"] == "Police officers")
+        & (f["period_end"] == rows[h][last].date().isoformat())
+        & (f["measure"] == "fte")
+    ]["value"].tolist()
     assert got == [pytest.approx(durham[last])]
 
 
-def _with_headcount_tables(path: Path) -> tuple[list[tuple[str, list[list[object]]]],
-                                                 dict[str, str]]:
+def _with_headcount_tables(
+    path: Path,
+) -> tuple[list[tuple[str, list[list[object]]]], dict[str, str]]:
     """The real workbook plus, after each table in full-time equivalents, the same table in
     headcount (as other editions publish both): sheet ``Table_H1`` after ``Table_1``, title
     ``Table H1: ...``, "Headcount" for "Full-time equivalents", each date column's figure
@@ -509,17 +585,19 @@ def _with_headcount_tables(path: Path) -> tuple[list[tuple[str, list[list[object
         words = " ".join(str(v) for r in rows[:6] for v in r if isinstance(v, str))
         if not name.startswith("Table_") or "Full-time equivalents" not in words:
             continue
-        h = next((i for i, r in enumerate(rows)
-                  if sum(isinstance(v, dt.datetime) for v in r) >= 2), None)
+        h = next(
+            (i for i, r in enumerate(rows) if sum(isinstance(v, dt.datetime) for v in r) >= 2), None
+        )
         if h is None:  # a national time series, by year
             continue
         n = name.split("_")[1]
         dates = [j for j, v in enumerate(rows[h]) if isinstance(v, dt.datetime)]
         copy = [list(r) for r in rows]
         copy[0][0] = re.sub(r"^Table \d+", f"Table H{n}", str(copy[0][0]))
-        copy[:h] = [["Headcount" if v == "Full-time equivalents" else v for v in r]
-                    for r in copy[:h]]
-        for r in copy[h + 1:]:
+        copy[:h] = [
+            ["Headcount" if v == "Full-time equivalents" else v for v in r] for r in copy[:h]
+        ]
+        for r in copy[h + 1 :]:
             for j in dates:
                 if j < len(r) and isinstance(r[j], float | int) and not isinstance(r[j], bool):
                     r[j] = math.ceil(round(r[j], 6))
@@ -529,11 +607,17 @@ def _with_headcount_tables(path: Path) -> tuple[list[tuple[str, list[list[object
 
 
 @pytest.mark.realdata
-@pytest.mark.parametrize("name", ["police-workforce-tabs-30sep15.ods",
-                                  "police-workforce-tables-sep16.ods",
-                                  "police-workforce-sep18-tables.ods"])
-def test_workforce_headcount_tables_beside_fte_tables(realdata_dir: Path, tmp_path: Path,
-                                                      name: str) -> None:
+@pytest.mark.parametrize(
+    "name",
+    [
+        "police-workforce-tabs-30sep15.ods",
+        "police-workforce-tables-sep16.ods",
+        "police-workforce-sep18-tables.ods",
+    ],
+)
+def test_workforce_headcount_tables_beside_fte_tables(
+    realdata_dir: Path, tmp_path: Path, name: str
+) -> None:
     """An edition with a headcount table beside each FTE table gives each worker type both
     measures at the same three dates, the headcount figures as their cells say, with the
     regions, set-aside rows and '..' forces handled as in the FTE tables."""
@@ -544,7 +628,8 @@ def test_workforce_headcount_tables_beside_fte_tables(realdata_dir: Path, tmp_pa
     f, o = result.facts, original.facts
     fte = f[f["measure"] == "fte"]
     assert _values(ReadResult("", "", "", fte)) == pytest.approx(
-        _values(ReadResult("", "", "", o[o["measure"] == "fte"])))
+        _values(ReadResult("", "", "", o[o["measure"] == "fte"]))
+    )
     by_sheet = dict(sheets)
     for new, old in added.items():
         if old not in original.sheets:  # a table of several or no worker types: skipped too
@@ -560,16 +645,23 @@ def test_workforce_headcount_tables_beside_fte_tables(realdata_dir: Path, tmp_pa
         # first, with its trailing space, then the force), column by date
         rows = by_sheet[new]
         h = next(i for i, r in enumerate(rows) if sum(isinstance(v, dt.datetime) for v in r) >= 2)
-        body = rows[h + 1:]
+        body = rows[h + 1 :]
         wm = [r for r in body if str(r[0]).strip() == "West Midlands"]
-        checked = [(next(r for r in body if r[0] == label), code)
-                   for label, code in (("Durham", "E23000008"), ("London, City of", "E23000034"),
-                                       ("Devon & Cornwall", "E23000035"),
-                                       ("North East ", "E12000001"), ("Wales", "W92000004"))]
+        checked = [
+            (next(r for r in body if r[0] == label), code)
+            for label, code in (
+                ("Durham", "E23000008"),
+                ("London, City of", "E23000034"),
+                ("Devon & Cornwall", "E23000035"),
+                ("North East ", "E12000001"),
+                ("Wales", "W92000004"),
+            )
+        ]
         for row, code in [*checked, (wm[0], "E12000005"), (wm[1], "E23000014")]:
             for j, when in ((j, v) for j, v in enumerate(rows[h]) if isinstance(v, dt.datetime)):
-                got = head[(head["area_code"] == code)
-                           & (head["period_end"] == when.date().isoformat())]["value"]
+                got = head[
+                    (head["area_code"] == code) & (head["period_end"] == when.date().isoformat())
+                ]["value"]
                 assert got.tolist() == ([] if row[j] == ".." else [row[j]]), (new, code, when)
     set_aside = {s.label for s in result.set_aside if s.sheet.startswith("Table_H")}
     assert {"Total 43 forces", "British Transport Police", "Total"} <= set_aside
@@ -577,13 +669,16 @@ def test_workforce_headcount_tables_beside_fte_tables(realdata_dir: Path, tmp_pa
     # the Durham plan's officer headcount measure then has the three dates
     store = Store(f"sqlite:///{tmp_path / 'pcp.sqlite'}")
     import_files([("headcount.xlsx", _xlsx(sheets))], store, uploaded_by="tests")
-    measure = next(m for m in load_shipped("durham-2015-17").measures
-                   if m.id == "police-officers")
+    measure = next(m for m in load_shipped("durham-2015-17").measures if m.id == "police-officers")
     series = measure_series(store, measure, "E23000008")
-    officers = f[(f["area_code"] == "E23000008") & (f["category"] == "Police officers")
-                 & (f["measure"] == "headcount")]
+    officers = f[
+        (f["area_code"] == "E23000008")
+        & (f["category"] == "Police officers")
+        & (f["measure"] == "headcount")
+    ]
     assert {k.date().isoformat(): v for k, v in series.values.dropna().items()} == dict(
-        zip(officers["period_end"], officers["value"], strict=True))
+        zip(officers["period_end"], officers["value"], strict=True)
+    )
     assert len(series.values.dropna()) == 3
 
 
@@ -612,8 +707,9 @@ def _retitled(path: Path, titles: dict[str, str]) -> list[tuple[str, list[list[o
     for name, rows in _sheets(path):
         if name in titles:
             rows = [list(r) for r in rows]
-            rows[0][0] = re.sub(r"(?<=: ).*?(?= by police force area)", titles[name],
-                                str(rows[0][0]))
+            rows[0][0] = re.sub(
+                r"(?<=: ).*?(?= by police force area)", titles[name], str(rows[0][0])
+            )
         sheets.append((name, rows))
     return sheets
 
@@ -621,11 +717,17 @@ def _retitled(path: Path, titles: dict[str, str]) -> list[tuple[str, list[list[o
 @pytest.mark.realdata
 def test_workforce_titles_worded_otherwise_are_read(realdata_dir: Path) -> None:
     path = realdata_dir / WORKFORCE_DIR / "police-workforce-sep18-tables.ods"
-    sheets = _retitled(path, {"Table_1": "Police officer numbers",
-                              "Table_2": "Number of police staff in post",
-                              "Table_6": "Special constable headcount"})
+    sheets = _retitled(
+        path,
+        {
+            "Table_1": "Police officer numbers",
+            "Table_2": "Number of police staff in post",
+            "Table_6": "Special constable headcount",
+        },
+    )
     assert dict(sheets)["Table_1"][0][0].startswith(
-        "Table 1: Police officer numbers by police force area")
+        "Table 1: Police officer numbers by police force area"
+    )
     result = _ok(read_file("retitled.xlsx", _xlsx(sheets)))
     original = _ok(read_file(path.name, path.read_bytes()))
     assert result.format == "home_office_workforce_tables"
@@ -637,21 +739,29 @@ def test_workforce_titles_worded_otherwise_are_read(realdata_dir: Path) -> None:
     last = max(j for j, v in enumerate(rows[h]) if isinstance(v, dt.datetime))
     durham = next(r for r in rows if r[0] == "Durham")
     f = result.facts
-    got = f[(f["area_code"] == "E23000008") & (f["category"] == "Police officers")
-            & (f["period_end"] == rows[h][last].date().isoformat())
-            & (f["measure"] == "fte")]["value"].tolist()
+    got = f[
+        (f["area_code"] == "E23000008")
+        & (f["category"] == "Police officers")
+        & (f["period_end"] == rows[h][last].date().isoformat())
+        & (f["measure"] == "fte")
+    ]["value"].tolist()
     assert got == [pytest.approx(durham[last])]
 
 
 @pytest.mark.realdata
 @pytest.mark.parametrize(
     ("subject", "named"),
-    [("Civilian workforce", "'Civilian workforce' names no worker type"),
-     ("Police officers seconded in", "names Police officers with words not recognised: "
-                                     "'seconded'")],
+    [
+        ("Civilian workforce", "'Civilian workforce' names no worker type"),
+        (
+            "Police officers seconded in",
+            "names Police officers with words not recognised: 'seconded'",
+        ),
+    ],
 )
-def test_workforce_title_not_naming_a_worker_type_is_named(realdata_dir: Path, subject: str,
-                                                           named: str) -> None:
+def test_workforce_title_not_naming_a_worker_type_is_named(
+    realdata_dir: Path, subject: str, named: str
+) -> None:
     path = realdata_dir / WORKFORCE_DIR / "police-workforce-tables-sep16.ods"
     sheets = _retitled(path, {"Table_2": subject})
     result = read_file("retitled.xlsx", _xlsx(sheets))
@@ -666,18 +776,34 @@ def test_workforce_title_not_naming_a_worker_type_is_named(realdata_dir: Path, s
 
 # --- Home Office workforce open data --------------------------------------------------------------
 
+
 @pytest.mark.realdata
 def test_workforce_open_data_as_xlsx_reordered_with_a_title(realdata_dir: Path) -> None:
     rows = _csv_text(realdata_dir / OPEN_DATA)
     head = rows[0]
-    order = [head.index(c) for c in ("Force Name", "Geo code", "Worker type",
-                                     "As at 31 March...", "Total (FTE)", "Total (headcount)",
-                                     "Gender", "Rank description", "Ethnicity")]
-    sheet = [["Police workforce open data: officers by rank, gender and ethnicity"], [],
-             [head[j] for j in order]]
+    order = [
+        head.index(c)
+        for c in (
+            "Force Name",
+            "Geo code",
+            "Worker type",
+            "As at 31 March...",
+            "Total (FTE)",
+            "Total (headcount)",
+            "Gender",
+            "Rank description",
+            "Ethnicity",
+        )
+    ]
+    sheet = [
+        ["Police workforce open data: officers by rank, gender and ethnicity"],
+        [],
+        [head[j] for j in order],
+    ]
     sheet += [[r[j] for j in order] for r in rows[1:]]
-    result = _ok(read_file("open.xlsx", _xlsx([("Notes", [["About this table"]]),
-                                                ("Data", sheet)])))
+    result = _ok(
+        read_file("open.xlsx", _xlsx([("Notes", [["About this table"]]), ("Data", sheet)]))
+    )
     original = _ok(read_file(OPEN_DATA.name, (realdata_dir / OPEN_DATA).read_bytes()))
     assert result.format == "home_office_workforce_open_data"
     assert _values(result) == pytest.approx(_values(original))
@@ -688,8 +814,9 @@ def test_workforce_open_data_as_xlsx_reordered_with_a_title(realdata_dir: Path) 
         if r[head.index("Geo code")] == "E23000008" and r[0] == "2004":
             v = r[fte].strip()
             want += 0.0 if v in ("-", "") else float(v.replace(",", ""))
-    got = _values(result)[("workforce", "E23000008", "2004-03-31", "2004-03-31",
-                           "Police officers", "", "fte")]
+    got = _values(result)[
+        ("workforce", "E23000008", "2004-03-31", "2004-03-31", "Police officers", "", "fte")
+    ]
     assert got == pytest.approx(want)
 
 
@@ -706,6 +833,7 @@ def test_workforce_open_data_renamed_worker_type_column_is_named(realdata_dir: P
 
 
 # --- data.police.uk -----------------------------------------------------------------------------
+
 
 @pytest.mark.realdata
 def test_police_uk_csv_with_crlf_and_bom(realdata_dir: Path) -> None:
@@ -762,26 +890,34 @@ def test_police_uk_zip_with_falls_within_renamed_names_the_member(realdata_dir: 
     result = read_file("download.zip", buf.getvalue())
     _one_problem(result)
     p = result.problems[0]
-    assert (p.sheet, p.row, p.column) == ("2021-03/2021-03-dorset-street.csv", 1,
-                                          "D (Policing area)")
+    assert (p.sheet, p.row, p.column) == (
+        "2021-03/2021-03-dorset-street.csv",
+        1,
+        "D (Policing area)",
+    )
 
 
 # --- MOPAC Public Attitude Survey --------------------------------------------------------------
+
 
 @pytest.mark.realdata
 def test_pas_with_comma_separator_and_dot_decimals(realdata_dir: Path) -> None:
     rows = _csv_text(realdata_dir / PAS)
     original = _ok(read_file(PAS.name, (realdata_dir / PAS).read_bytes()))
-    dots = [[c.replace(",", ".") if re.fullmatch(r"-?\d*,\d+", c) else c for c in r[:6]]
-            for r in rows]
+    dots = [
+        [c.replace(",", ".") if re.fullmatch(r"-?\d*,\d+", c) else c for c in r[:6]] for r in rows
+    ]
     result = _ok(read_file("pas.csv", _csv_bytes(dots, crlf=True)))
     assert result.format == "survey_proportions"
     assert _values(result) == pytest.approx(_values(original))
     # the first figure, from the source cell: a proportion stored as a percentage
     first = rows[1]
     f = result.facts
-    hit = f[(f["area_name"] == first[2]) & (f["category"] == _clean(first[3]))
-            & (f["period_end"] == "2014-12-31")]["value"].tolist()
+    hit = f[
+        (f["area_name"] == first[2])
+        & (f["category"] == _clean(first[3]))
+        & (f["period_end"] == "2014-12-31")
+    ]["value"].tolist()
     assert hit == [pytest.approx(float(first[4].replace(",", ".")) * 100)]
 
 
@@ -790,6 +926,7 @@ def _clean(text: str) -> str:
 
 
 # --- population -----------------------------------------------------------------------------------
+
 
 @pytest.mark.realdata
 def test_population_in_persons_with_separators(realdata_dir: Path) -> None:
@@ -812,8 +949,15 @@ def test_population_in_persons_with_separators(realdata_dir: Path) -> None:
     for force, code in (("Durham", "E23000008"), ("Devon and Cornwall", "E23000035")):
         for j in years:
             year = int(head[j].split()[-1])
-            key = ("population", code, f"{year}-06-30", f"{year}-06-30", "All persons", "",
-                   "persons")
+            key = (
+                "population",
+                code,
+                f"{year}-06-30",
+                f"{year}-06-30",
+                "All persons",
+                "",
+                "persons",
+            )
             assert got[key] == round(float(by_name[force][j]) * 1000)
     assert sum(1 for k in got if k[2] == "2005-06-30") == 43
 
@@ -846,8 +990,13 @@ def test_population_renamed_area_column_is_named(realdata_dir: Path, workbook: b
     text = _one_problem(result)
     assert result.format == "population_by_force"
     p = result.problems[0]
-    assert (p.file, p.sheet, p.row, p.column, p.value) == (name, sheet, row, "A (Constabulary)",
-                                                           "Constabulary")
+    assert (p.file, p.sheet, p.row, p.column, p.value) == (
+        name,
+        sheet,
+        row,
+        "A (Constabulary)",
+        "Constabulary",
+    )
     assert "'Constabulary'" in text and "area column" in text
     assert "Police Force" in (p.expected or "")
 

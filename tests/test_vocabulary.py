@@ -63,8 +63,9 @@ def test_figures_words(kind: str, words: str) -> None:
         ("snapshot", None, None),
     ],
 )
-def test_frequency_steps_and_seasons(frequency: str, step_months: int | None,
-                                     seasons: int | None) -> None:
+def test_frequency_steps_and_seasons(
+    frequency: str, step_months: int | None, seasons: int | None
+) -> None:
     assert FREQUENCIES[frequency].step_months == step_months
     assert FREQUENCIES[frequency].seasons == seasons
 
@@ -95,8 +96,13 @@ def test_every_worker_type_has_its_own_name_among_the_names_files_give() -> None
 
 @pytest.mark.parametrize(
     ("op", "met", "missed"),
-    [(">=", 3000, 2999), (">", 3001, 3000), ("<=", 3000, 3001), ("<", 2999, 3000),
-     ("==", 3000, 3001)],
+    [
+        (">=", 3000, 2999),
+        (">", 3001, 3000),
+        ("<=", 3000, 3001),
+        ("<", 2999, 3000),
+        ("==", 3000, 3001),
+    ],
 )
 def test_target_met_by(op: str, met: float, missed: float) -> None:
     target = Target(op, 3000.0)

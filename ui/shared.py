@@ -68,13 +68,21 @@ class Revisions:
     def key(self, *parts: str) -> str:
         """``url#recorded_crime=3,settings=1`` for the parts named."""
         found = dict(self.values)
-        return self.url + "#" + ",".join(f"{p}={found.get(f'revision:{p}', 0)}"
-                                         for p in sorted(set(parts)))
+        return (
+            self.url
+            + "#"
+            + ",".join(f"{p}={found.get(f'revision:{p}', 0)}" for p in sorted(set(parts)))
+        )
 
     def data_key(self) -> str:
         """Every dataset's revision (what the coverage table summarises)."""
-        return self.key(*(k.removeprefix("revision:") for k, _ in self.values
-                          if k.removeprefix("revision:") in DATASETS))
+        return self.key(
+            *(
+                k.removeprefix("revision:")
+                for k, _ in self.values
+                if k.removeprefix("revision:") in DATASETS
+            )
+        )
 
 
 def revisions() -> Revisions:
@@ -122,9 +130,13 @@ def areas(cov: pd.DataFrame) -> pd.DataFrame:
     if cov.empty:
         return pd.DataFrame(columns=["area_code", "area_name", "area_kind", "facts"])
     table = cov.groupby("area_code", sort=False).agg(
-        area_name=("area_name", "max"), area_kind=("area_kind", "max"), facts=("facts", "sum"))
-    return table.reset_index().sort_values(["facts", "area_code"], ascending=[False, True],
-                                           kind="stable").reset_index(drop=True)
+        area_name=("area_name", "max"), area_kind=("area_kind", "max"), facts=("facts", "sum")
+    )
+    return (
+        table.reset_index()
+        .sort_values(["facts", "area_code"], ascending=[False, True], kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def months(cov: pd.DataFrame, area_code: str | None = None) -> list[str]:
@@ -155,8 +167,9 @@ def _plan_key(revs: Revisions, plan: Plan) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def plan_facts(key: str, plan_id: str, custom: str | None, area_code: str,
-               peers: tuple[str, ...]) -> PlanFacts:
+def plan_facts(
+    key: str, plan_id: str, custom: str | None, area_code: str, peers: tuple[str, ...]
+) -> PlanFacts:
     """The plan's facts for the area and its peers, read once; its series are made once
     and shared by every "as at" asked of it (the Overview and "what changed")."""
     plan = _plan(plan_id, custom)
@@ -164,8 +177,14 @@ def plan_facts(key: str, plan_id: str, custom: str | None, area_code: str,
 
 
 @st.cache_resource(show_spinner="Working out the figures…", max_entries=16)
-def plan_assessment(key: str, plan_id: str, custom: str | None, area_code: str,
-                    as_at: str | None, peers: tuple[str, ...]) -> assess_mod.PlanAssessment:
+def plan_assessment(
+    key: str,
+    plan_id: str,
+    custom: str | None,
+    area_code: str,
+    as_at: str | None,
+    peers: tuple[str, ...],
+) -> assess_mod.PlanAssessment:
     """The whole plan assessed (shared between sessions: read, never changed)."""
     plan = _plan(plan_id, custom)
     when = dt.date.fromisoformat(as_at) if as_at else None
@@ -174,17 +193,30 @@ def plan_assessment(key: str, plan_id: str, custom: str | None, area_code: str,
 
 
 @st.cache_resource(show_spinner="Working out the figures…", max_entries=64)
-def measure_assessment(key: str, plan_id: str, custom: str | None, measure_id: str,
-                       area_code: str, as_at: str | None, peers: tuple[str, ...],
-                       latest: tuple[tuple[str, str], ...]) -> assess_mod.Assessment:
+def measure_assessment(
+    key: str,
+    plan_id: str,
+    custom: str | None,
+    measure_id: str,
+    area_code: str,
+    as_at: str | None,
+    peers: tuple[str, ...],
+    latest: tuple[tuple[str, str], ...],
+) -> assess_mod.Assessment:
     """One measure, and its peers, alone: what the Measure page needs."""
     plan = _plan(plan_id, custom)
     measure = plan.measure(measure_id)
     when = dt.date.fromisoformat(as_at) if as_at else None
     facts = PlanFacts.read(store(), [measure], (area_code, *peers))
     return assess_mod.assess_measure(
-        facts, plan, measure, area_code, as_at=when, peer_codes=peers,
-        plan_as_at=assess_mod.plan_as_at(dict(latest), plan, when))
+        facts,
+        plan,
+        measure,
+        area_code,
+        as_at=when,
+        peer_codes=peers,
+        plan_as_at=assess_mod.plan_as_at(dict(latest), plan, when),
+    )
 
 
 @st.cache_data(show_spinner=False)
@@ -207,15 +239,30 @@ class Context:
     coverage: pd.DataFrame | None = field(default=None, compare=False, hash=False)
 
     def assessment(self) -> assess_mod.PlanAssessment:
-        return plan_assessment(_plan_key(self.revs, self.plan), self.plan_id, self.custom,
-                               self.area_code, self.as_at, self.peers)
+        return plan_assessment(
+            _plan_key(self.revs, self.plan),
+            self.plan_id,
+            self.custom,
+            self.area_code,
+            self.as_at,
+            self.peers,
+        )
 
     def measure(self, measure_id: str) -> assess_mod.Assessment:
         cov = self.coverage if self.coverage is not None else pd.DataFrame()
-        latest = tuple(sorted(latest_by_dataset(cov, self.area_code).items())) \
-            if not cov.empty else ()
-        return measure_assessment(_plan_key(self.revs, self.plan), self.plan_id, self.custom,
-                                  measure_id, self.area_code, self.as_at, self.peers, latest)
+        latest = (
+            tuple(sorted(latest_by_dataset(cov, self.area_code).items())) if not cov.empty else ()
+        )
+        return measure_assessment(
+            _plan_key(self.revs, self.plan),
+            self.plan_id,
+            self.custom,
+            measure_id,
+            self.area_code,
+            self.as_at,
+            self.peers,
+            latest,
+        )
 
     def months(self) -> list[str]:
         """Month ends this area has figures for, newest first."""
@@ -249,9 +296,13 @@ def sidebar() -> Context | None:
     plan_ids = list(options)
     wanted_plan = params.get("plan", DEFAULT_PLAN)
     with st.sidebar:
-        plan_id = _choose("Police and Crime Plan", "plan_id", plan_ids,
-                          wanted_plan if wanted_plan in plan_ids else plan_ids[0],
-                          format_func=lambda pid: _plan_label(pid, options))
+        plan_id = _choose(
+            "Police and Crime Plan",
+            "plan_id",
+            plan_ids,
+            wanted_plan if wanted_plan in plan_ids else plan_ids[0],
+            format_func=lambda pid: _plan_label(pid, options),
+        )
         try:
             plan = _plan(plan_id, options.get(plan_id))
         except PCPError as exc:
@@ -266,21 +317,31 @@ def sidebar() -> Context | None:
         names = dict(zip(table["area_code"], table["area_name"], strict=True))
         kinds = dict(zip(table["area_code"], table["area_kind"], strict=True))
         codes = [c for c in table["area_code"] if kinds[c] == "force"] + [
-            c for c in table["area_code"] if kinds[c] != "force"]
+            c for c in table["area_code"] if kinds[c] != "force"
+        ]
         wanted_area = params.get("area")
         default = default_area(plan, table, stored.get("home_area"))
-        area_code = _choose("Area", "area_code", codes,
-                            wanted_area if wanted_area in codes
-                            else default.code if default is not None else codes[0],
-                            format_func=lambda c: f"{names[c]}" + (
-                                "" if kinds[c] == "force" else f" ({kinds[c]})"))
+        area_code = _choose(
+            "Area",
+            "area_code",
+            codes,
+            wanted_area
+            if wanted_area in codes
+            else default.code
+            if default is not None
+            else codes[0],
+            format_func=lambda c: f"{names[c]}" + ("" if kinds[c] == "force" else f" ({kinds[c]})"),
+        )
         choices = ["latest", *months(cov, area_code)]
         wanted_month = params.get("as_at", "latest")
-        month = _choose("Figures as at", "as_at", choices,
-                        wanted_month if wanted_month in choices else "latest",
-                        format_func=lambda m: "Latest figures" if m == "latest"
-                        else month_words(m),
-                        help="Judge the plan as it stood at the end of this month.")
+        month = _choose(
+            "Figures as at",
+            "as_at",
+            choices,
+            wanted_month if wanted_month in choices else "latest",
+            format_func=lambda m: "Latest figures" if m == "latest" else month_words(m),
+            help="Judge the plan as it stood at the end of this month.",
+        )
     as_at = None if month == "latest" else month
     params["plan"] = plan_id
     params["area"] = area_code
@@ -288,12 +349,23 @@ def sidebar() -> Context | None:
         params["as_at"] = as_at
     else:
         params.pop("as_at", None)
-    group = peer_group(plan, area_code, table, home=stored.get("home_area"),
-                       peer_setting=stored.get("peer_areas"))
+    group = peer_group(
+        plan, area_code, table, home=stored.get("home_area"), peer_setting=stored.get("peer_areas")
+    )
     sources = cov.loc[cov["area_code"] == area_code, "sources"]
     synthetic = any(SYNTHETIC_WORD in str(src).lower() for found in sources for src in found)
-    return Context(plan, plan_id, area_code, names[area_code], as_at, group.codes, synthetic,
-                   revs, options.get(plan_id), cov)
+    return Context(
+        plan,
+        plan_id,
+        area_code,
+        names[area_code],
+        as_at,
+        group.codes,
+        synthetic,
+        revs,
+        options.get(plan_id),
+        cov,
+    )
 
 
 def _plan_label(plan_id: str, options: dict[str, str | None]) -> str:
@@ -309,7 +381,9 @@ def synthetic_banner(ctx: Context) -> None:
     if ctx.synthetic:
         st.warning(
             f"**Synthetic sample data, not real figures.** {ctx.area_name} and its peers are "
-            "imaginary forces made up to demonstrate the dashboard.", icon="⚠️")
+            "imaginary forces made up to demonstrate the dashboard.",
+            icon="⚠️",
+        )
 
 
 def status_badge(icon: str, words: str, colour: str) -> str:
@@ -323,8 +397,14 @@ def status_text(icon: str, words: str, colour: str) -> str:
 
 
 def _streamlit_colour(colour: str) -> str:
-    return {"#28A197": "blue", "#12436D": "blue", "#F46A25": "orange", "#801650": "red",
-            "#3D3D3D": "gray", "#A285D1": "violet"}.get(colour, "gray")
+    return {
+        "#28A197": "blue",
+        "#12436D": "blue",
+        "#F46A25": "orange",
+        "#801650": "red",
+        "#3D3D3D": "gray",
+        "#A285D1": "violet",
+    }.get(colour, "gray")
 
 
 def rollup_words(rollup: RollUp) -> str:

@@ -34,8 +34,7 @@ def chart_for(a: Assessment, *, height: int = 320, legend: bool = True) -> objec
     if a.series.counts is not None and a.series.base is not None:
         index = values.dropna().index
         rows = interval_frame(a.series.counts.reindex(index), a.series.base.reindex(index))
-        return charts.interval_chart(rows, y_title=y_title, height=height,
-                                     x_title=x_title)
+        return charts.interval_chart(rows, y_title=y_title, height=height, x_title=x_title)
     raw = None
     if a.spc is not None and m.frequency != "rolling_12_months":
         data = a.spc.data
@@ -47,14 +46,21 @@ def chart_for(a: Assessment, *, height: int = 320, legend: bool = True) -> objec
         data = pd.DataFrame({"date": values.index, "value": values.to_numpy()})
     baseline = None
     if m.baseline is not None:
-        baseline = (pd.Timestamp(m.baseline.start), pd.Timestamp(m.baseline.end),
-                    m.baseline.label)
+        baseline = (pd.Timestamp(m.baseline.start), pd.Timestamp(m.baseline.end), m.baseline.label)
     target = m.target.value if m.target else None
-    return charts.spc_chart(data, y_title=y_title, target=target,
-                            target_label=m.target.label if m.target else None,
-                            baseline=baseline, height=height, value_format=fmt,
-                            x_title=x_title, legend=legend, raw=raw,
-                            provisional=a.spc is not None and a.spc.provisional)
+    return charts.spc_chart(
+        data,
+        y_title=y_title,
+        target=target,
+        target_label=m.target.label if m.target else None,
+        baseline=baseline,
+        height=height,
+        value_format=fmt,
+        x_title=x_title,
+        legend=legend,
+        raw=raw,
+        provisional=a.spc is not None and a.spc.provisional,
+    )
 
 
 def chart_table(a: Assessment) -> pd.DataFrame:
@@ -63,11 +69,14 @@ def chart_table(a: Assessment) -> pd.DataFrame:
     if a.as_at is not None:
         t = t[t["period_end"] <= pd.Timestamp(a.as_at)]
     t = t.dropna(subset=["value"]).copy()
-    out = pd.DataFrame({
-        "Period ending": t["period_end"].dt.strftime("%d %B %Y"),
-        axis_title(a.measure, a.series): t["value"].map(
-            lambda v: format_value(v, a.measure.unit)),
-    })
+    out = pd.DataFrame(
+        {
+            "Period ending": t["period_end"].dt.strftime("%d %B %Y"),
+            axis_title(a.measure, a.series): t["value"].map(
+                lambda v: format_value(v, a.measure.unit)
+            ),
+        }
+    )
     if "base" in t and t["base"].notna().any():
         out["Respondents / base"] = t["base"].map(lambda v: f"{v:,.0f}" if pd.notna(v) else "")
     if a.spc is not None and a.measure.frequency != "rolling_12_months":
@@ -80,15 +89,18 @@ def chart_table(a: Assessment) -> pd.DataFrame:
     return out.iloc[::-1].reset_index(drop=True)
 
 
-def measure_block(a: Assessment, *, show_details: bool = True,
-                  height: int = 320) -> None:
+def measure_block(a: Assessment, *, show_details: bool = True, height: int = 320) -> None:
     """A measure: status in icon and words, the sentence, figures, chart, table, peers."""
     m = a.measure
     j = a.judgement
     st.markdown(f"#### {m.title}")
     if show_details and not st.query_params.get("measure"):
-        st.page_link("pages/measure.py", label="Open this measure", icon=":material/open_in_full:",
-                     query_params={"measure": m.id})
+        st.page_link(
+            "pages/measure.py",
+            label="Open this measure",
+            icon=":material/open_in_full:",
+            query_params={"measure": m.id},
+        )
     st.markdown(f"{status_badge(j.icon, j.words, j.colour)} &nbsp; {j.sentence}")
     if a.verdict.method != "none":
         st.caption(judged_by(a))
@@ -97,10 +109,12 @@ def measure_block(a: Assessment, *, show_details: bool = True,
     yb = a.year_before
     if yb is not None and yb.available and yb.change is not None:
         # coloured good or bad only when the measure's own method finds a change
-        cols[1].metric(f"A year before ({yb.previous_period_words})",
-                       format_value(yb.previous, m.unit), delta=change_words(a),
-                       delta_color=_delta_colour(m.polarity) if a.verdict.significant
-                       else "off")
+        cols[1].metric(
+            f"A year before ({yb.previous_period_words})",
+            format_value(yb.previous, m.unit),
+            delta=change_words(a),
+            delta_color=_delta_colour(m.polarity) if a.verdict.significant else "off",
+        )
     else:
         cols[1].metric("A year before", "no figure")
     if m.target is not None:
@@ -116,8 +130,10 @@ def measure_block(a: Assessment, *, show_details: bool = True,
     else:
         st.altair_chart(chart, width="stretch", theme=None)
         if a.verdict.method == "seasonal_spc":
-            st.caption("Dark line: the figures with the season taken out, as judged; thin grey "
-                       "line: the figures as recorded.")
+            st.caption(
+                "Dark line: the figures with the season taken out, as judged; thin grey "
+                "line: the figures as recorded."
+            )
     if not show_details:
         return
     facts_line = [f"Source: {a.series.source or 'none'}"]
@@ -135,25 +151,37 @@ def measure_block(a: Assessment, *, show_details: bool = True,
         for c in a.comparisons:
             st.markdown(f"- {c.sentence}")
         if a.survey is not None:
-            st.markdown(f"- Latest survey figure: {a.survey.words}"
-                        + (f" — {a.survey.warning}" if a.survey.warning else ""))
+            st.markdown(
+                f"- Latest survey figure: {a.survey.words}"
+                + (f" — {a.survey.warning}" if a.survey.warning else "")
+            )
         for note in a.notes:
             st.markdown(f"- {note}")
         st.dataframe(chart_table(a), hide_index=True)
     if a.peers is not None:
         with st.expander(f"Peers: {a.peers.sentence}"):
             table = a.peers.table.assign(
-                label=lambda d: d["area_name"] + d["is_home"].map({True: " (this area)",
-                                                                   False: ""}))
-            st.altair_chart(charts.bar_chart(
-                table, category="label", value="value", x_title=axis_title(m, a.series),
-                highlight=table.loc[table["is_home"], "label"].iloc[0],
-                value_format=unit_of(m.unit).tick), width="stretch", theme=None)
+                label=lambda d: d["area_name"] + d["is_home"].map({True: " (this area)", False: ""})
+            )
+            st.altair_chart(
+                charts.bar_chart(
+                    table,
+                    category="label",
+                    value="value",
+                    x_title=axis_title(m, a.series),
+                    highlight=table.loc[table["is_home"], "label"].iloc[0],
+                    value_format=unit_of(m.unit).tick,
+                ),
+                width="stretch",
+                theme=None,
+            )
             avg = format_value(a.peers.peer_average, m.unit)
-            st.dataframe(table.assign(value=table["value"].map(
-                lambda v: format_value(v, m.unit)))[["rank", "label", "value"]].rename(
-                columns={"rank": "Rank", "label": "Area", "value": "Figure"}),
-                hide_index=True)
+            st.dataframe(
+                table.assign(value=table["value"].map(lambda v: format_value(v, m.unit)))[
+                    ["rank", "label", "value"]
+                ].rename(columns={"rank": "Rank", "label": "Area", "value": "Figure"}),
+                hide_index=True,
+            )
             text = f"Simple average of the peers: **{avg}**."
             if a.peers.england_and_wales is not None:
                 ew = format_value(a.peers.england_and_wales, m.unit)
@@ -191,11 +219,13 @@ def question_summary(qa: QuestionAssessment) -> pd.DataFrame:
     rows = []
     for a in qa.measures:
         change = change_words(a) or "no figure a year before"
-        rows.append({
-            "Measure": a.measure.title,
-            "Latest": f"{a.latest_text} ({a.period_words})",
-            "Change on a year before": change,
-            "Status": f"{a.judgement.icon} {a.judgement.words}",
-            "Why": a.judgement.sentence,
-        })
+        rows.append(
+            {
+                "Measure": a.measure.title,
+                "Latest": f"{a.latest_text} ({a.period_words})",
+                "Change on a year before": change,
+                "Status": f"{a.judgement.icon} {a.judgement.words}",
+                "Why": a.judgement.sentence,
+            }
+        )
     return pd.DataFrame(rows)

@@ -92,8 +92,12 @@ class ReadResult:
         }
 
 
-def finish(result: ReadResult, records: list[dict[str, Any]], empty: Problem,
-           edition: Callable[[pd.DataFrame], str] | None = None) -> ReadResult:
+def finish(
+    result: ReadResult,
+    records: list[dict[str, Any]],
+    empty: Problem,
+    edition: Callable[[pd.DataFrame], str] | None = None,
+) -> ReadResult:
     """A reader's ``result`` with the facts of the ``records`` it read: left as it is when it
     has problems, given the problem ``empty`` when there are no records. ``edition`` names
     the edition of the facts, from them, where the file does not say."""
@@ -133,16 +137,20 @@ class Produces:
     template: bool = False
     """The product's own template (named after every public file)."""
 
-    def gives(self, dataset: str, measure: str, category: str | None,
-              subcategory: str | None = None) -> bool:
+    def gives(
+        self, dataset: str, measure: str, category: str | None, subcategory: str | None = None
+    ) -> bool:
         if dataset != self.dataset or measure not in self.measures:
             return False
         if self.categories is None:
             return True
         if category is None:
             return bool(self.categories)
-        return (subcategory in self.categories if subcategory is not None
-                else category in self.categories)
+        return (
+            subcategory in self.categories
+            if subcategory is not None
+            else category in self.categories
+        )
 
 
 class Reader(Protocol):

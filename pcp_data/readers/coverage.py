@@ -16,13 +16,15 @@ from pcp_data import vocabulary
 from pcp_data.readers import READERS, Produces, _load_readers
 
 
-def sources_for(dataset: str, measure: str, category: str | None,
-                subcategory: str | None = None) -> list[Produces]:
+def sources_for(
+    dataset: str, measure: str, category: str | None, subcategory: str | None = None
+) -> list[Produces]:
     """The declarations that give the selection: public files first (in the registry's
     order), the template's sheet last; each file named once."""
     _load_readers()
-    found = [p for r in READERS for p in r.produces
-             if p.gives(dataset, measure, category, subcategory)]
+    found = [
+        p for r in READERS for p in r.produces if p.gives(dataset, measure, category, subcategory)
+    ]
     out: list[Produces] = []
     for p in sorted(found, key=lambda p: p.template):  # stable: registry order kept
         if p.where not in {q.where for q in out}:
@@ -30,8 +32,9 @@ def sources_for(dataset: str, measure: str, category: str | None,
     return out
 
 
-def where_to_get(dataset: str, measure: str, category: str | None,
-                 subcategory: str | None = None) -> str:
+def where_to_get(
+    dataset: str, measure: str, category: str | None, subcategory: str | None = None
+) -> str:
     """The sentence a measure with no figures shows: which file or template sheet gives it.
 
     Parameters
@@ -56,21 +59,25 @@ none of them can be read from those tables alone."
         sentence = _either(public + template)
         sentence = sentence[0].upper() + sentence[1:] + " would give this measure figures."
     elif template:
-        sentence = ("No public file the product reads holds this measure: "
-                    f"{_either(template)} would give it figures.")
+        sentence = (
+            "No public file the product reads holds this measure: "
+            f"{_either(template)} would give it figures."
+        )
     else:
         return "No file the product reads gives this measure."
     # a part published only inside a larger heading by a public table: say why that
     # table does not give it (the first such heading; the others say the same)
-    renamed = any((c.category, c.name) == (category, subcategory)
-                  for c in vocabulary.CLASSIFICATION_CHANGES)
-    combined = (vocabulary.combined_headings(category, subcategory)
-                if subcategory and not renamed else ())
+    renamed = any(
+        (c.category, c.name) == (category, subcategory) for c in vocabulary.CLASSIFICATION_CHANGES
+    )
+    combined = (
+        vocabulary.combined_headings(category, subcategory) if subcategory and not renamed else ()
+    )
     if combined:
         sentence += f" {combined[0].words}."
     return sentence
 
 
 def _either(names: list[str]) -> str:
-    """"a", "a or b", "a, b or c"."""
+    """ "a", "a or b", "a, b or c"."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]

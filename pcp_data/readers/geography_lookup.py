@@ -57,23 +57,38 @@ class GeographyLookupReader:
             if key in checked:
                 continue
             checked[key] = i
-            where = {"file": source.name, "sheet": sheet, "row": i + 1}
             try:
                 area = resolve_code_and_name(code, name)
             except AreaMismatch as exc:
-                result.problems.append(Problem(
-                    message=str(exc), column=f"{column_letter(name_col)} ({header[name_col]})",
-                    value=name, expected="the name of the force with that code", **where))
+                result.problems.append(
+                    Problem(
+                        source.name,
+                        str(exc),
+                        sheet,
+                        i + 1,
+                        column=f"{column_letter(name_col)} ({header[name_col]})",
+                        value=name,
+                        expected="the name of the force with that code",
+                    )
+                )
                 continue
             if area is None or area.kind != "force":
-                result.problems.append(Problem(
-                    message="not a known police force area code",
-                    column=f"{column_letter(code_col)} ({header[code_col]})", value=code,
-                    expected="an E23 or W15 code of one of the 43 forces", **where))
+                result.problems.append(
+                    Problem(
+                        source.name,
+                        "not a known police force area code",
+                        sheet,
+                        i + 1,
+                        column=f"{column_letter(code_col)} ({header[code_col]})",
+                        value=code,
+                        expected="an E23 or W15 code of one of the 43 forces",
+                    )
+                )
         if not result.problems:
             result.warnings.append(
                 f"a geography lookup: {len(checked)} police force areas checked against the "
-                "canonical list; it holds no figures, so only the file itself is kept")
+                "canonical list; it holds no figures, so only the file itself is kept"
+            )
         return result
 
 

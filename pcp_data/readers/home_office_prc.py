@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
 import pandas as pd
 
 from pcp_data.cleaning import (
     MISSING,
+    Missing,
     NotANumber,
     clean_label,
     header_key,
@@ -78,15 +78,20 @@ def _header(source: Source, sheet: str) -> tuple[int, dict[str, int]] | None:
 
 _recognise = spellings_matcher(COLUMNS)
 
+# (area code, quarter start, quarter end, offence group, offence subgroup)
+_Key = tuple[str, dt.date, dt.date, str, str]
+
 
 def _near_miss(source: Source, sheet: str) -> tuple[int, dict[str, int], list[str]] | None:
     """A header with all but one or two of the needed columns (one was renamed)."""
-    return near_miss_header(source.rows(sheet), _recognise, REQUIRED,
-                            at_least=len(REQUIRED) - 2, scan=30)
+    return near_miss_header(
+        source.rows(sheet), _recognise, REQUIRED, at_least=len(REQUIRED) - 2, scan=30
+    )
 
 
-def _near_miss_problem(source: Source, sheet: str,
-                       near: tuple[int, dict[str, int], list[str]]) -> Problem:
+def _near_miss_problem(
+    source: Source, sheet: str, near: tuple[int, dict[str, int], list[str]]
+) -> Problem:
     """What a header that nearly matches lacks, naming the columns it did not recognise."""
     i, found, missing = near
     row = source.rows(sheet)[i]
@@ -94,16 +99,31 @@ def _near_miss_problem(source: Source, sheet: str,
     wanted = ", ".join(HEADER_NAMES[c] for c in missing)
     message = f"the header has no {wanted} column"
     if others:
-        message += " (columns not recognised: " + ", ".join(
-            f"'{clean_label(row[j])}'" for j in others) + ")"
-    column = (f"{column_letter(others[0])} ({clean_label(row[others[0]])})"
-              if len(others) == 1 else None)
+        message += (
+            " (columns not recognised: "
+            + ", ".join(f"'{clean_label(row[j])}'" for j in others)
+            + ")"
+        )
+    column = (
+        f"{column_letter(others[0])} ({clean_label(row[others[0]])})" if len(others) == 1 else None
+    )
     expected = "; ".join(
-        f"a column headed {HEADER_NAMES[c]} (or " + ", ".join(
-            dict.fromkeys(s for s in COLUMNS[c] if header_key(s) != header_key(HEADER_NAMES[c])))
-        + ")" for c in missing)
-    return Problem(source.name, message, sheet, i + 1, column,
-                   row[others[0]] if len(others) == 1 else None, expected)
+        f"a column headed {HEADER_NAMES[c]} (or "
+        + ", ".join(
+            dict.fromkeys(s for s in COLUMNS[c] if header_key(s) != header_key(HEADER_NAMES[c]))
+        )
+        + ")"
+        for c in missing
+    )
+    return Problem(
+        source.name,
+        message,
+        sheet,
+        i + 1,
+        column,
+        row[others[0]] if len(others) == 1 else None,
+        expected,
+    )
 
 
 _QUARTER = re.compile(r"^(?:q|qtr|quarter)?\s*(\d+(?:\.0*)?)$", re.IGNORECASE)
@@ -129,19 +149,27 @@ def _year(value: object) -> dt.date:
 class HomeOfficePRCReader:
     format = "home_office_prc"
     label = "Home Office police recorded crime open data table (by police force area)"
-    produces = (Produces("recorded_crime", ("offences",), None,
-                         "the Home Office police recorded crime open data tables"),)
+    produces: tuple[Produces, ...] = (
+        Produces(
+            "recorded_crime",
+            ("offences",),
+            None,
+            "the Home Office police recorded crime open data tables",
+        ),
+    )
 
     def sniff(self, source: Source) -> bool:
         if source.kind not in ("csv", "xlsx", "xls", "ods"):
             return False
-        return any(_header(source, s) is not None or _near_miss(source, s) is not None
-                   for s in source.sheet_names)
+        return any(
+            _header(source, s) is not None or _near_miss(source, s) is not None
+            for s in source.sheet_names
+        )
 
     def read(self, source: Source) -> ReadResult:
         result = ReadResult(source.name, self.format, self.label)
-        sums: dict[tuple, float] = {}
-        meta: dict[tuple, tuple[Area, str]] = {}
+        sums: dict[_Key, float] = {}
+        meta: dict[_Key, tuple[Area, str]] = {}
         years: set[dt.date] = set()
         unknown_labels: dict[str, int] = {}
         missing_cells = 0
@@ -153,8 +181,9 @@ class HomeOfficePRCReader:
                     result.problems.append(_near_miss_problem(source, sheet, near))
                 continue
             result.sheets.append(sheet)
-            missing_cells += self._sheet(source, sheet, found, result, sums, meta, years,
-                                         unknown_labels)
+            missing_cells += self._sheet(
+                source, sheet, found, result, sums, meta, years, unknown_labels
+            )
         if missing_cells:
             result.warnings.append(
                 f"{missing_cells} cell(s) of Number of Offences were marked not available "
@@ -176,22 +205,42 @@ class HomeOfficePRCReader:
         for key, value in sums.items():
             area, sheet = meta[key]
             start, end, group, sub = key[1:]
-            records.append({
-                "dataset": "recorded_crime", "area_code": area.code, "area_name": area.name,
-                "area_kind": area.kind, "period_start": start, "period_end": end,
-                "period_type": "quarter", "category": group, "subcategory": sub,
-                "measure": "offences", "value": value, "base": float("nan"),
-                "source": SOURCE, "sheet": sheet, "edition": edition,
-            })
+            records.append(
+                {
+                    "dataset": "recorded_crime",
+                    "area_code": area.code,
+                    "area_name": area.name,
+                    "area_kind": area.kind,
+                    "period_start": start,
+                    "period_end": end,
+                    "period_type": "quarter",
+                    "category": group,
+                    "subcategory": sub,
+                    "measure": "offences",
+                    "value": value,
+                    "base": float("nan"),
+                    "source": SOURCE,
+                    "sheet": sheet,
+                    "edition": edition,
+                }
+            )
         if records:
             result.facts = normalise_facts(pd.DataFrame.from_records(records))
         elif not result.problems:
             result.warnings.append("no figures for any police force area were found")
         return result
 
-    def _sheet(self, source: Source, sheet: str, found: tuple[int, dict[str, int]],
-               result: ReadResult, sums: dict[tuple, float], meta: dict[tuple, Any],
-               years: set[dt.date], unknown_labels: dict[str, int]) -> int:
+    def _sheet(
+        self,
+        source: Source,
+        sheet: str,
+        found: tuple[int, dict[str, int]],
+        result: ReadResult,
+        sums: dict[_Key, float],
+        meta: dict[_Key, tuple[Area, str]],
+        years: set[dt.date],
+        unknown_labels: dict[str, int],
+    ) -> int:
         rows = source.rows(sheet)
         header_row, cols = found
         c_year, c_q, c_force = cols["year"], cols["quarter"], cols["force"]
@@ -200,7 +249,7 @@ class HomeOfficePRCReader:
         periods: dict[tuple[object, object], tuple[dt.date, dt.date] | BadInput] = {}
         areas: dict[object, Area | str | BadInput] = {}
         offences: dict[tuple[object, object], tuple[str, str]] = {}
-        numbers: dict[object, Any] = {}
+        numbers: dict[object, float | Missing | BadInput] = {}
         aside: dict[tuple[str, str], int] = {}
         missing = 0
         problems = result.problems
@@ -211,8 +260,17 @@ class HomeOfficePRCReader:
                 return
             shown = None if is_blank(value) else value
             msg = f"{name} {bad.message}" if shown is not None else f"{name} is empty"
-            problems.append(Problem(source.name, msg, sheet, i + 1,
-                                    f"{column_letter(col)} ({name})", shown, bad.expected))
+            problems.append(
+                Problem(
+                    source.name,
+                    msg,
+                    sheet,
+                    i + 1,
+                    f"{column_letter(col)} ({name})",
+                    shown,
+                    bad.expected,
+                )
+            )
 
         for i in range(header_row + 1, len(rows)):
             row = rows[i]
@@ -220,10 +278,18 @@ class HomeOfficePRCReader:
                 if all(is_blank(v) for v in row):
                     continue
                 row = list(row) + [""] * (width - len(row))
-            y, q, f, g, s, n = row[c_year], row[c_q], row[c_force], row[c_group], row[c_sub], \
-                row[c_num]
-            if is_blank(f) and is_blank(n) and (
-                all(is_blank(v) for v in row) or is_footer(row[0]) or is_footer(y)
+            y, q, f, g, s, n = (
+                row[c_year],
+                row[c_q],
+                row[c_force],
+                row[c_group],
+                row[c_sub],
+                row[c_num],
+            )
+            if (
+                is_blank(f)
+                and is_blank(n)
+                and (all(is_blank(v) for v in row) or is_footer(row[0]) or is_footer(y))
             ):
                 continue
             if is_footer(y) and is_blank(n):
@@ -241,9 +307,11 @@ class HomeOfficePRCReader:
                 elif hit is not None:
                     area = f"a {hit.kind} total, not a police force area"
                 else:
-                    area = BadInput("is not a known police force area",
-                                "one of the 43 forces of England and Wales (or a body such as "
-                                "Action Fraud, which is set aside)")
+                    area = BadInput(
+                        "is not a known police force area",
+                        "one of the 43 forces of England and Wales (or a body such as "
+                        "Action Fraud, which is set aside)",
+                    )
                 areas[f] = area
             if isinstance(area, BadInput):
                 problem(i, c_force, "Force Name", f, area)
@@ -269,8 +337,11 @@ class HomeOfficePRCReader:
                         problem(i, c_q, "Financial Quarter", q, bad)
                 periods[(y, q)] = period
             elif isinstance(period, BadInput):
-                col, name = (c_year, "Financial Year") if "year" in period.message else (
-                    c_q, "Financial Quarter")
+                col, name = (
+                    (c_year, "Financial Year")
+                    if "year" in period.message
+                    else (c_q, "Financial Quarter")
+                )
                 problem(i, col, name, y if col == c_year else q, period)
             # the offence group and subgroup
             names = offences.get((g, s))
@@ -305,8 +376,9 @@ class HomeOfficePRCReader:
                     value = BadInput("is empty", "a whole number of offences")
                 elif isinstance(value, float) and not value.is_integer():
                     # negative counts are real: offences reclassified or cancelled later
-                    value = BadInput("is not a whole number of offences",
-                                 "a whole number of offences")
+                    value = BadInput(
+                        "is not a whole number of offences", "a whole number of offences"
+                    )
                 if isinstance(n, str | float | int):
                     numbers[n] = value
             if isinstance(value, BadInput):
@@ -323,8 +395,13 @@ class HomeOfficePRCReader:
                 meta[key] = (area, sheet)
         overflow = len(problems) - start_problems
         if overflow >= MAX_PROBLEMS:
-            problems.append(Problem(source.name, f"more than {MAX_PROBLEMS} problems in this "
-                                    "sheet; only the first are listed", sheet))
+            problems.append(
+                Problem(
+                    source.name,
+                    f"more than {MAX_PROBLEMS} problems in this sheet; only the first are listed",
+                    sheet,
+                )
+            )
         for (label, reason), n_rows in aside.items():
             result.set_aside.append(SetAside(sheet, label, reason, n_rows))
         return missing

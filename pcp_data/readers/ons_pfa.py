@@ -98,8 +98,14 @@ TOTAL = "Total recorded crime"
 # (`vocabulary.CLASSIFICATION_CHANGES`: Residential burglary is Domestic burglary).
 ONS_CATEGORIES: tuple[str, ...] = (
     *OFFENCE_GROUPS,
-    "Homicide", "Violence with injury", "Violence without injury", "Stalking and harassment",
-    "Theft from the person", "Bicycle theft", "Shoplifting", "Other theft offences",
+    "Homicide",
+    "Violence with injury",
+    "Violence without injury",
+    "Stalking and harassment",
+    "Theft from the person",
+    "Bicycle theft",
+    "Shoplifting",
+    "Other theft offences",
     *(c.name for c in CLASSIFICATION_CHANGES if c.publication == SOURCE),
 )
 
@@ -109,15 +115,19 @@ AREA_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 _TITLE_CRIME = re.compile(r"police force area", re.IGNORECASE)
-_TITLE_SUBJECT = re.compile(r"recorded crime|offences|population|anti-social behaviour incidents",
-                            re.IGNORECASE)
+_TITLE_SUBJECT = re.compile(
+    r"recorded crime|offences|population|anti-social behaviour incidents", re.IGNORECASE
+)
 # "Apr '07 to Mar '083": a financial year, footnote 3 glued to the end year
-_SPAN = re.compile(r"([A-Za-z]{3})[a-z]*\s*'?(\d{4}|\d{2})\s*to\s*"
-                   r"([A-Za-z]{3})[a-z]*\s*'?(\d{4}|\d{2})")
+_SPAN = re.compile(
+    r"([A-Za-z]{3})[a-z]*\s*'?(\d{4}|\d{2})\s*to\s*"
+    r"([A-Za-z]{3})[a-z]*\s*'?(\d{4}|\d{2})"
+)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # an England and Wales row that includes British Transport Police, beside one without it
-_INCLUDES_BTP = re.compile(r"\binc(?:l|\.|luding)?\b.*\b(?:BTP|British Transport Police)\b",
-                           re.IGNORECASE)
+_INCLUDES_BTP = re.compile(
+    r"\binc(?:l|\.|luding)?\b.*\b(?:BTP|British Transport Police)\b", re.IGNORECASE
+)
 
 
 def _span(text: object) -> tuple[dt.date, dt.date] | None:
@@ -169,9 +179,13 @@ def _code_cells(rows: list[list[object]], j: int) -> float:
 
 
 def _name_cells(rows: list[list[object]], j: int) -> float:
-    cells = [r[j] for r in rows if j < len(r) and isinstance(r[j], str) and r[j].strip()]
-    return (sum(1 for c in cells if resolve_area(clean_label(c)) is not None) / len(cells)
-            if cells else 0.0)
+    column = (r[j] for r in rows if j < len(r))
+    cells = [c for c in column if isinstance(c, str) and c.strip()]
+    return (
+        sum(1 for c in cells if resolve_area(clean_label(c)) is not None) / len(cells)
+        if cells
+        else 0.0
+    )
 
 
 def _without_header(rows: list[list[object]], sheet: str) -> _Table | None:
@@ -181,22 +195,37 @@ def _without_header(rows: list[list[object]], sheet: str) -> _Table | None:
     low = title.lower()
     if not (_TITLE_CRIME.search(title) and re.search(r"recorded crime|offences", low)):
         return None
-    kind = ("rates" if "rate of offences" in low or "rates of offences" in low
-            else "counts" if "number of offences" in low else None)
+    kind = (
+        "rates"
+        if "rate of offences" in low or "rates of offences" in low
+        else "counts"
+        if "number of offences" in low
+        else None
+    )
     if kind is None:
         return None
-    first_code = next((i for i, r in enumerate(rows[:60])
-                       if any(isinstance(c, str) and _CODE.match(c.strip()) for c in r[:4])),
-                      None)
+    first_code = next(
+        (
+            i
+            for i, r in enumerate(rows[:60])
+            if any(isinstance(c, str) and _CODE.match(c.strip()) for c in r[:4])
+        ),
+        None,
+    )
     if first_code is None:
         return None  # a contents or notes sheet naming the table, not the table
     near = near_miss_header(rows[:first_code], _recognise_area, ("code", "name"), at_least=1)
     if near is not None:
         return _Table(sheet, kind, title, near[0], near[1], near[2])
     # neither column is named: the header is the last text row above the first code
-    header = next((i for i in range(first_code - 1, -1, -1)
-                   if sum(isinstance(c, str) and bool(c.strip()) for c in rows[i]) >= 2),
-                  max(first_code - 1, 0))
+    header = next(
+        (
+            i
+            for i in range(first_code - 1, -1, -1)
+            if sum(isinstance(c, str) and bool(c.strip()) for c in rows[i]) >= 2
+        ),
+        max(first_code - 1, 0),
+    )
     return _Table(sheet, kind, title, header, {}, ["code", "name"])
 
 
@@ -213,15 +242,15 @@ def _classify(source: Source, sheet: str) -> _Table | None:
     if not (_TITLE_CRIME.search(title) and _TITLE_SUBJECT.search(title)):
         return None
     low = title.lower()
-    below = " ".join(
-        str(c).lower() for r in rows[header_row + 1: header_row + 2] for c in r if c
-    )
+    below = " ".join(str(c).lower() for r in rows[header_row + 1 : header_row + 2] for c in r if c)
     header = {header_key(c) for c in rows[header_row] if not is_blank(c)}
-    if ("anti-social behaviour incidents" in low and "category of incident" not in low
-            and "number of incidents" in header):
+    if (
+        "anti-social behaviour incidents" in low
+        and "category of incident" not in low
+        and "number of incidents" in header
+    ):
         kind = "asb_incidents"
-    elif ("percentage change" in low or "knife" in low or "anti-social" in low
-            or "household" in low):
+    elif "percentage change" in low or "knife" in low or "anti-social" in low or "household" in low:
         kind = "other"
     elif "mid-year population" in low or "population estimates" in low:
         kind = "population"
@@ -246,14 +275,26 @@ def _edition(end: dt.date) -> str:
 class ONSPFAReader:
     format = "ons_pfa"
     label = "ONS Crime in England and Wales: Police Force Area data tables"
-    produces = (
-        Produces("recorded_crime", ("offences", "rate_per_1000"), ONS_CATEGORIES,
-                 "the ONS Police Force Area data tables (Tables P1 and P3)"),
-        Produces("population", ("persons",), ("All persons",),
-                 "the ONS Police Force Area data tables (Table P3 or P9)"),
-        Produces("indicator", ("value",), (ANTI_SOCIAL_BEHAVIOUR,),
-                 "the ONS Police Force Area data tables for a year ending March (Table P7, "
-                 "anti-social behaviour incidents)"),
+    produces: tuple[Produces, ...] = (
+        Produces(
+            "recorded_crime",
+            ("offences", "rate_per_1000"),
+            ONS_CATEGORIES,
+            "the ONS Police Force Area data tables (Tables P1 and P3)",
+        ),
+        Produces(
+            "population",
+            ("persons",),
+            ("All persons",),
+            "the ONS Police Force Area data tables (Table P3 or P9)",
+        ),
+        Produces(
+            "indicator",
+            ("value",),
+            (ANTI_SOCIAL_BEHAVIOUR,),
+            "the ONS Police Force Area data tables for a year ending March (Table P7, "
+            "anti-social behaviour incidents)",
+        ),
     )
 
     def sniff(self, source: Source) -> bool:
@@ -302,9 +343,13 @@ class ONSPFAReader:
             )
         if result.problems or not records:
             if not records and not result.problems:
-                result.problems.append(Problem(
-                    source.name, "no figures were found in the police force area tables",
-                    expected="rows of areas with codes and figures under the header"))
+                result.problems.append(
+                    Problem(
+                        source.name,
+                        "no figures were found in the police force area tables",
+                        expected="rows of areas with codes and figures under the header",
+                    )
+                )
             return result
         frame = pd.DataFrame.from_records(records)
         if editions:  # a population table names no rolling year: it belongs to the edition
@@ -332,7 +377,7 @@ def _missing_columns_problem(source: Source, t: _Table) -> Problem:
     rows = source.rows(t.sheet)
     header = rows[t.header_row] if 0 <= t.header_row < len(rows) else []
     body = []
-    for r in rows[t.header_row + 1: t.header_row + 80]:
+    for r in rows[t.header_row + 1 : t.header_row + 80]:
         if r and (is_footer(r[0]) or (len(r) > 1 and is_footer(r[1]))):
             break  # the notes under the table
         body.append(r)
@@ -343,23 +388,31 @@ def _missing_columns_problem(source: Source, t: _Table) -> Problem:
     used = set(t.cols.values())
     for c in missing:
         score = _code_cells if c == "code" else _name_cells
-        hits = [j for j in range(max((len(r) for r in body), default=0))
-                if j not in used and score(body, j) >= 0.8]
+        hits = [
+            j
+            for j in range(max((len(r) for r in body), default=0))
+            if j not in used and score(body, j) >= 0.8
+        ]
         if not hits:
             continue
         j = hits[0]
         used.add(j)
         label = clean_label(header[j]) if j < len(header) and not is_blank(header[j]) else ""
         what = "area codes" if c == "code" else "area names"
-        message += (f"; column {column_letter(j)} holds {what} but its heading "
-                    f"'{label}' is not recognised" if label else
-                    f"; column {column_letter(j)} holds {what} but has no heading")
+        message += (
+            f"; column {column_letter(j)} holds {what} but its heading '{label}' is not recognised"
+            if label
+            else f"; column {column_letter(j)} holds {what} but has no heading"
+        )
         if column is None:
             column = column_letter(j) + (f" ({label})" if label else "")
             value = header[j] if label else None
     expected = "; ".join(
         f"a column headed {_AREA_NAMES[c]} (or "
-        + ", ".join(x for x in AREA_COLUMNS[c] if x != _AREA_NAMES[c]) + ")" for c in missing)
+        + ", ".join(x for x in AREA_COLUMNS[c] if x != _AREA_NAMES[c])
+        + ")"
+        for c in missing
+    )
     return Problem(source.name, message, t.sheet, t.header_row + 1, column, value, expected)
 
 
@@ -372,18 +425,35 @@ class _SheetReader:
         self.periods: dict[int, tuple[dt.date, dt.date]] = {}
         """Each column's own period, where the columns are periods (anti-social behaviour)."""
 
-    def problem(self, message: str, row: int | None = None, col: int | None = None,
-                value: object = None, expected: str | None = None) -> None:
+    def problem(
+        self,
+        message: str,
+        row: int | None = None,
+        col: int | None = None,
+        value: object = None,
+        expected: str | None = None,
+    ) -> None:
         column = None
         if col is not None:
             column = column_letter(col)
-            label = self.rows[self.table.header_row][col] if col < len(
-                self.rows[self.table.header_row]) else ""
+            label = (
+                self.rows[self.table.header_row][col]
+                if col < len(self.rows[self.table.header_row])
+                else ""
+            )
             if not is_blank(label):
                 column += f" ({clean_label(label)})"
-        self.result.problems.append(Problem(
-            self.source.name, message, self.table.sheet, None if row is None else row + 1,
-            column, value, expected))
+        self.result.problems.append(
+            Problem(
+                self.source.name,
+                message,
+                self.table.sheet,
+                None if row is None else row + 1,
+                column,
+                value,
+                expected,
+            )
+        )
 
     def asb_columns(self) -> list[tuple[int, str, str, str]]:
         """The incident-count columns of an anti-social behaviour table, each with its period
@@ -411,20 +481,26 @@ class _SheetReader:
             if "number" not in key and "incident" not in key:
                 self.result.warnings.append(
                     f"sheet '{t.sheet.strip()}' column {column_letter(j)} "
-                    f"('{clean_label(lower[j])}') is not a number of incidents: not read")
+                    f"('{clean_label(lower[j])}') is not a number of incidents: not read"
+                )
                 continue
             if span is None:
-                self.problem("the period of this column was not recognised", row=h - 1, col=j,
-                             value=heading if not is_blank(heading) else None,
-                             expected="a heading such as \"Apr '17 to Mar '18\" above the "
-                                      "number of incidents")
+                self.problem(
+                    "the period of this column was not recognised",
+                    row=h - 1,
+                    col=j,
+                    value=heading if not is_blank(heading) else None,
+                    expected="a heading such as \"Apr '17 to Mar '18\" above the "
+                    "number of incidents",
+                )
                 continue
             self.periods[j] = span
             out.append((j, "value", ANTI_SOCIAL_BEHAVIOUR, ""))
         if rates:
             self.result.warnings.append(
                 f"sheet '{t.sheet.strip()}': {rates} column(s) of anti-social behaviour rates "
-                "per 1,000 population not stored (the incidents are)")
+                "per 1,000 population not stored (the incidents are)"
+            )
         return out
 
     def columns(self) -> list[tuple[int, str, str, str]]:
@@ -444,28 +520,34 @@ class _SheetReader:
         for j in range(width):
             if j in area_cols or j in spacers:
                 continue
-            raw = lower[j] if j < len(lower) and not is_blank(lower[j]) else (
-                upper[j] if j < len(upper) else "")
+            raw = (
+                lower[j]
+                if j < len(lower) and not is_blank(lower[j])
+                else (upper[j] if j < len(upper) else "")
+            )
             label = clean_label(raw) if not is_blank(raw) else ""
             key = header_key(raw) if label else ""
             if not label:
                 self.result.warnings.append(
                     f"sheet '{t.sheet.strip()}' column {column_letter(j)} has figures but no "
-                    "heading: not read")
+                    "heading: not read"
+                )
                 continue
             if t.kind == "population":
                 year = year_of(raw)
                 if year is None:
                     self.result.warnings.append(
                         f"sheet '{t.sheet.strip()}' column {column_letter(j)} ('{label}') is "
-                        "not a year: not read")
+                        "not a year: not read"
+                    )
                     continue
                 out.append((j, "persons", "All persons", str(year)))
                 continue
             if "household" in key:
                 self.result.warnings.append(
                     f"sheet '{t.sheet.strip()}' column {column_letter(j)} ('{label}') is per "
-                    "household, not population: not stored")
+                    "household, not population: not stored"
+                )
                 continue
             if "population" in key:
                 year = mid_year(raw)
@@ -497,10 +579,17 @@ class _SheetReader:
         t, rows = self.table, self.rows
         end = year_ending(t.title) if t.kind != "asb_incidents" else None
         if end is None and t.kind not in ("population", "asb_incidents"):
-            self.result.problems.append(Problem(
-                self.source.name, "the period was not found in the sheet's title",
-                t.sheet, 1, "A", t.title[:200] or None,
-                "a title naming the rolling year, such as 'year ending June 2018'"))
+            self.result.problems.append(
+                Problem(
+                    self.source.name,
+                    "the period was not found in the sheet's title",
+                    t.sheet,
+                    1,
+                    "A",
+                    t.title[:200] or None,
+                    "a title naming the rolling year, such as 'year ending June 2018'",
+                )
+            )
             return []
         if end is not None:
             start, end = _rolling_year(end)
@@ -510,8 +599,11 @@ class _SheetReader:
         if len(self.result.problems) > problems:
             return []
         if not columns:
-            self.problem("no figure columns were found under the header", row=t.header_row,
-                         expected="offence groups, rates, population or incident columns")
+            self.problem(
+                "no figure columns were found under the header",
+                row=t.header_row,
+                expected="offence groups, rates, population or incident columns",
+            )
             return []
         c_code, c_name = t.cols["code"], t.cols["name"]
         out: list[dict[str, Any]] = []
@@ -530,9 +622,13 @@ class _SheetReader:
                 continue  # a heading row inside the table (a unit line, a banner)
             label = clean_label(name) if not is_blank(name) else clean_label(code)
             if _INCLUDES_BTP.search(label):
-                self.result.set_aside.append(SetAside(
-                    t.sheet, label, "includes British Transport Police (the figure without it "
-                    "is kept)"))
+                self.result.set_aside.append(
+                    SetAside(
+                        t.sheet,
+                        label,
+                        "includes British Transport Police (the figure without it is kept)",
+                    )
+                )
                 continue
             reason = classify_non_area(label)
             if reason is not None and is_blank(code):
@@ -541,16 +637,24 @@ class _SheetReader:
             try:
                 area = resolve_code_and_name(code if not is_blank(code) else None, label)
             except AreaMismatch as exc:
-                self.problem(f"the area code and name disagree: {exc}", row=i, col=c_code,
-                             value=code, expected="a code and name of the same area")
+                self.problem(
+                    f"the area code and name disagree: {exc}",
+                    row=i,
+                    col=c_code,
+                    value=code,
+                    expected="a code and name of the same area",
+                )
                 continue
             if area is None:
                 self.problem(
                     f"'{label}' ({clean_label(code) or 'no code'}) is not a known police force "
-                    "area, region or nation", row=i, col=c_name if is_blank(code) else c_code,
+                    "area, region or nation",
+                    row=i,
+                    col=c_name if is_blank(code) else c_code,
                     value=code if not is_blank(code) else name,
                     expected="an E23/W15 force, E12 region, E92/W92 nation or K04 code, or "
-                             "one of the 43 forces' names")
+                    "one of the 43 forces' names",
+                )
                 continue
             values: list[tuple[tuple[int, str, str, str], float]] = []
             missing = 0
@@ -559,8 +663,13 @@ class _SheetReader:
                 try:
                     n = parse_number(v)
                 except NotANumber:
-                    self.problem("the figure is not a number", row=i, col=col[0], value=v,
-                                 expected="a number, or a marker such as '..'")
+                    self.problem(
+                        "the figure is not a number",
+                        row=i,
+                        col=col[0],
+                        value=v,
+                        expected="a number, or a marker such as '..'",
+                    )
                     bad = True
                     continue
                 if n is None or n is MISSING:
@@ -572,40 +681,72 @@ class _SheetReader:
             if not values:
                 self.result.warnings.append(
                     f"{area.name} has no figures (not available) in sheet '{t.sheet.strip()}' "
-                    f"for the {edition or 'table'}: left out of that edition, not stored as zero")
+                    f"for the {edition or 'table'}: left out of that edition, not stored as zero"
+                )
                 continue
             if missing:
                 self.result.warnings.append(
                     f"{area.name}: {missing} figure(s) not available in sheet "
-                    f"'{t.sheet.strip()}' ({edition or 'table'}): left out, not stored as zero")
+                    f"'{t.sheet.strip()}' ({edition or 'table'}): left out, not stored as zero"
+                )
             for (j, measure, category, sub), n in values:
                 rec = {
-                    "area_code": area.code, "area_name": area.name, "area_kind": area.kind,
-                    "base": float("nan"), "source": SOURCE, "sheet": base_sheet,
-                    "edition": edition, "value": n, "measure": measure,
+                    "area_code": area.code,
+                    "area_name": area.name,
+                    "area_kind": area.kind,
+                    "base": float("nan"),
+                    "source": SOURCE,
+                    "sheet": base_sheet,
+                    "edition": edition,
+                    "value": n,
+                    "measure": measure,
                 }
                 if measure == "persons":
                     year = int(sub) if sub else None
                     day = end if year is None else dt.date(year, 6, 30)
-                    out.append({**rec, "dataset": "population", "period_start": day,
-                                "period_end": day, "period_type": "snapshot",
-                                "category": category, "subcategory": ""})
+                    out.append(
+                        {
+                            **rec,
+                            "dataset": "population",
+                            "period_start": day,
+                            "period_end": day,
+                            "period_type": "snapshot",
+                            "category": category,
+                            "subcategory": "",
+                        }
+                    )
                     continue
                 if j in self.periods:
                     first, last = self.periods[j]
                     fy = first.month == 4 and last.month == 3 and last.year == first.year + 1
-                    out.append({**rec, "dataset": "indicator", "period_start": first,
-                                "period_end": last,
-                                "period_type": "financial_year" if fy else "rolling_year",
-                                "category": category, "subcategory": sub})
+                    out.append(
+                        {
+                            **rec,
+                            "dataset": "indicator",
+                            "period_start": first,
+                            "period_end": last,
+                            "period_type": "financial_year" if fy else "rolling_year",
+                            "category": category,
+                            "subcategory": sub,
+                        }
+                    )
                     continue
-                out.append({**rec, "dataset": "recorded_crime", "period_start": start,
-                            "period_end": end, "period_type": "rolling_year",
-                            "category": category, "subcategory": sub})
+                out.append(
+                    {
+                        **rec,
+                        "dataset": "recorded_crime",
+                        "period_start": start,
+                        "period_end": end,
+                        "period_type": "rolling_year",
+                        "category": category,
+                        "subcategory": sub,
+                    }
+                )
         if any(m == "persons" and not s for _, m, _, s in columns) and t.kind != "population":
             self.result.warnings.append(
                 f"sheet '{t.sheet.strip()}': the population column does not say which mid-year "
-                "estimate it is; stored at the end of the period")
+                "estimate it is; stored at the end of the period"
+            )
         return out
 
 

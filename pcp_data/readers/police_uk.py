@@ -65,7 +65,8 @@ OUTCOME_PREFIX = "Outcome: "
 # The vocabulary's names the street-level files give: the crime types named as the
 # vocabulary names them, and those it calls otherwise (`vocabulary.CLASSIFICATION_CHANGES`).
 POLICE_UK_CATEGORIES: tuple[str, ...] = (
-    "Robbery", "Criminal damage and arson",
+    "Robbery",
+    "Criminal damage and arson",
     *(c.name for c in vocabulary.CLASSIFICATION_CHANGES if c.publication == STREET_SOURCE),
 )
 
@@ -109,8 +110,12 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "context": ("Context",),
 }
 _KEYS = ("crime id", "month", "falls within", "type")
-_KEY_NAMES = {"crime id": "Crime ID", "month": "Month", "falls within": "Falls within",
-              "type": "Crime type (or Outcome type)"}
+_KEY_NAMES = {
+    "crime id": "Crime ID",
+    "month": "Month",
+    "falls within": "Falls within",
+    "type": "Crime type (or Outcome type)",
+}
 _recognise = spellings_matcher(_COLUMNS)
 
 
@@ -129,8 +134,9 @@ def near_miss(text: str) -> tuple[list[str], dict[str, int], list[str]] | None:
     return row, found, missing
 
 
-def _near_miss_problem(file: str, sheet: str | None, text: str,
-                       near: tuple[list[str], dict[str, int], list[str]]) -> Problem:
+def _near_miss_problem(
+    file: str, sheet: str | None, text: str, near: tuple[list[str], dict[str, int], list[str]]
+) -> Problem:
     """What a header that is nearly a data.police.uk one lacks, at the column renamed."""
     row, found, missing = near
     others = unrecognised_cells(list(row), found)
@@ -153,12 +159,17 @@ def _guess(text: str, candidates: list[int], missing: str) -> int | None:
         return candidates[0] if candidates else None
     with damaged_content("file", _CSV):
         body = list(itertools.islice(csv.reader(io.StringIO(text)), 1, 201))
-    looks = {"falls within": lambda v: resolve_area(v) is not None,
-             "month": lambda v: parse_month(v) is not None}.get(missing)
+    looks = {
+        "falls within": lambda v: resolve_area(v) is not None,
+        "month": lambda v: parse_month(v) is not None,
+    }.get(missing)
     if looks is None:
         return None
-    fits = [j for j in candidates
-            if body and sum(1 for r in body if j < len(r) and looks(r[j].strip())) > len(body) / 2]
+    fits = [
+        j
+        for j in candidates
+        if body and sum(1 for r in body if j < len(r) and looks(r[j].strip())) > len(body) / 2
+    ]
     return fits[0] if len(fits) == 1 else None
 
 
@@ -191,11 +202,19 @@ def _members(source: Source) -> list[tuple[str, str]]:
 class PoliceUKReader:
     format = "police_uk"
     label = "data.police.uk street-level crime or outcomes CSV (or a ZIP of them)"
-    produces = (
-        Produces("recorded_crime", ("offences",), POLICE_UK_CATEGORIES,
-                 "data.police.uk street-level crime files (one a month)"),
-        Produces("indicator", ("value",), (vocabulary.ANTI_SOCIAL_BEHAVIOUR,),
-                 "data.police.uk street-level crime files (one a month)"),
+    produces: tuple[Produces, ...] = (
+        Produces(
+            "recorded_crime",
+            ("offences",),
+            POLICE_UK_CATEGORIES,
+            "data.police.uk street-level crime files (one a month)",
+        ),
+        Produces(
+            "indicator",
+            ("value",),
+            (vocabulary.ANTI_SOCIAL_BEHAVIOUR,),
+            "data.police.uk street-level crime files (one a month)",
+        ),
     )
 
     def sniff(self, source: Source) -> bool:
@@ -206,8 +225,11 @@ class PoliceUKReader:
             return False
         with damaged_content("ZIP", _ZIP), zipfile.ZipFile(io.BytesIO(source.content)) as z:
             for info in z.infolist():
-                if not info.filename.lower().endswith(".csv") or info.is_dir() or \
-                        info.flag_bits & _ENCRYPTED:
+                if (
+                    not info.filename.lower().endswith(".csv")
+                    or info.is_dir()
+                    or info.flag_bits & _ENCRYPTED
+                ):
                     continue
                 with z.open(info) as fh:
                     head = _decode(fh.read(4096))
@@ -227,8 +249,11 @@ class PoliceUKReader:
         for name, text in members:
             kind = csv_kind(text)
             if kind is None and (near := near_miss(text)) is not None:
-                result.problems.append(_near_miss_problem(
-                    source.name, name if name != source.name else None, text, near))
+                result.problems.append(
+                    _near_miss_problem(
+                        source.name, name if name != source.name else None, text, near
+                    )
+                )
                 continue
             if kind is None:
                 skipped.append(name)
@@ -236,23 +261,36 @@ class PoliceUKReader:
             result.sheets.append(name)
             records.extend(_read_csv(source.name, name, text, kind, result))
         if skipped:
-            result.warnings.append("CSVs not read (not street-level crime or outcomes): "
-                                   + ", ".join(skipped))
+            result.warnings.append(
+                "CSVs not read (not street-level crime or outcomes): " + ", ".join(skipped)
+            )
         if not result.sheets and not result.problems:
-            result.problems.append(Problem(
-                source.name, "no street-level crime or outcomes CSV found",
-                expected="CSVs with the columns Crime ID, Month, Falls within and Crime type "
-                "or Outcome type"))
-        return finish(result, records, Problem(source.name,
-                                               "the file holds no rows below its header",
-                                               result.sheets[0] if result.sheets else None,
-                                               expected="one row per crime"),
-                      edition=lambda facts: span(month_label(min(facts["period_start"])),
-                                                 month_label(max(facts["period_start"]))))
+            result.problems.append(
+                Problem(
+                    source.name,
+                    "no street-level crime or outcomes CSV found",
+                    expected="CSVs with the columns Crime ID, Month, Falls within and Crime type "
+                    "or Outcome type",
+                )
+            )
+        return finish(
+            result,
+            records,
+            Problem(
+                source.name,
+                "the file holds no rows below its header",
+                result.sheets[0] if result.sheets else None,
+                expected="one row per crime",
+            ),
+            edition=lambda facts: span(
+                month_label(min(facts["period_start"])), month_label(max(facts["period_start"]))
+            ),
+        )
 
 
-def _read_csv(file: str, name: str, text: str, kind: str,
-              result: ReadResult) -> list[dict[str, Any]]:
+def _read_csv(
+    file: str, name: str, text: str, kind: str, result: ReadResult
+) -> list[dict[str, Any]]:
     rows = csv_rows(text)
     header = [header_key(c) for c in rows[0]]
     col = {
@@ -268,16 +306,33 @@ def _read_csv(file: str, name: str, text: str, kind: str,
         if not row or all(not c.strip() for c in row):
             continue
         if len(row) < len(header):
-            result.problems.append(Problem(
-                file, f"the row has {len(row)} columns, the header {len(header)} (is the file "
-                "truncated?)", sheet, i + 1, column_letter(len(row)), None,
-                "every row as long as the header"))
+            result.problems.append(
+                Problem(
+                    file,
+                    f"the row has {len(row)} columns, the header {len(header)} (is the file "
+                    "truncated?)",
+                    sheet,
+                    i + 1,
+                    column_letter(len(row)),
+                    None,
+                    "every row as long as the header",
+                )
+            )
             continue
         cells = {k: row[j].strip() for k, j in col.items()}
         bad = [k for k, v in cells.items() if not v]
         for k in bad:
-            result.problems.append(Problem(file, f"{rows[0][col[k]].strip()} is empty", sheet,
-                                           i + 1, titles[k], None, _EXPECTED[k]))
+            result.problems.append(
+                Problem(
+                    file,
+                    f"{rows[0][col[k]].strip()} is empty",
+                    sheet,
+                    i + 1,
+                    titles[k],
+                    None,
+                    _EXPECTED[k],
+                )
+            )
         if not bad:
             counts[(cells["month"], cells["falls within"], cells["type"])] += 1
     months: dict[str, dt.date | None] = {}
@@ -288,15 +343,32 @@ def _read_csv(file: str, name: str, text: str, kind: str,
         if month_text not in months:
             months[month_text] = parse_month(month_text)
             if months[month_text] is None:
-                _report(result, file, sheet, rows, col["month"], titles["month"], month_text,
-                        "not a month", _EXPECTED["month"])
+                _report(
+                    result,
+                    file,
+                    sheet,
+                    rows,
+                    col["month"],
+                    titles["month"],
+                    month_text,
+                    "not a month",
+                    _EXPECTED["month"],
+                )
         if force_text not in areas:
             reason = non_area_reason(force_text)
             areas[force_text] = reason if reason is not None else resolve_area(force_text)
             if areas[force_text] is None:
-                _report(result, file, sheet, rows, col["falls within"], titles["falls within"],
-                        force_text, f"unknown police force area '{force_text}'",
-                        _EXPECTED["falls within"])
+                _report(
+                    result,
+                    file,
+                    sheet,
+                    rows,
+                    col["falls within"],
+                    titles["falls within"],
+                    force_text,
+                    f"unknown police force area '{force_text}'",
+                    _EXPECTED["falls within"],
+                )
         month, area = months[month_text], areas[force_text]
         if isinstance(area, str):
             set_aside[(force_text, area)] += n
@@ -316,29 +388,65 @@ _EXPECTED = {
 }
 
 
-def _report(result: ReadResult, file: str, sheet: str | None, rows: list[list[str]], j: int,
-            column: str, value: str, message: str, expected: str) -> None:
+def _report(
+    result: ReadResult,
+    file: str,
+    sheet: str | None,
+    rows: list[list[str]],
+    j: int,
+    column: str,
+    value: str,
+    message: str,
+    expected: str,
+) -> None:
     """One problem at the first row holding the bad value (with how many rows hold it)."""
     where = [i for i in range(1, len(rows)) if j < len(rows[i]) and rows[i][j].strip() == value]
     if len(where) > 1:
         message += f" (in {len(where)} rows)"
-    result.problems.append(Problem(file, message, sheet, where[0] + 1 if where else None, column,
-                                   value, expected))
+    result.problems.append(
+        Problem(file, message, sheet, where[0] + 1 if where else None, column, value, expected)
+    )
 
 
-def _fact(kind: str, month: dt.date, area: Area, type_text: str, n: int,
-          sheet: str) -> dict[str, Any]:
-    base = {"area_code": area.code, "area_name": area.name, "area_kind": area.kind,
-            "period_start": month, "period_end": month_end(month), "period_type": "month",
-            "subcategory": "", "value": float(n), "base": None, "sheet": sheet, "edition": ""}
+def _fact(
+    kind: str, month: dt.date, area: Area, type_text: str, n: int, sheet: str
+) -> dict[str, Any]:
+    base = {
+        "area_code": area.code,
+        "area_name": area.name,
+        "area_kind": area.kind,
+        "period_start": month,
+        "period_end": month_end(month),
+        "period_type": "month",
+        "subcategory": "",
+        "value": float(n),
+        "base": None,
+        "sheet": sheet,
+        "edition": "",
+    }
     if kind == "outcomes":
-        return {**base, "dataset": "indicator", "category": OUTCOME_PREFIX + type_text,
-                "measure": "value", "source": OUTCOMES_SOURCE}
+        return {
+            **base,
+            "dataset": "indicator",
+            "category": OUTCOME_PREFIX + type_text,
+            "measure": "value",
+            "source": OUTCOMES_SOURCE,
+        }
     if header_key(type_text) == header_key(vocabulary.ANTI_SOCIAL_BEHAVIOUR):
-        return {**base, "dataset": "indicator", "category": vocabulary.ANTI_SOCIAL_BEHAVIOUR,
-                "measure": "value", "source": STREET_SOURCE}
-    return {**base, "dataset": "recorded_crime", "category": type_text, "measure": "offences",
-            "source": STREET_SOURCE}
+        return {
+            **base,
+            "dataset": "indicator",
+            "category": vocabulary.ANTI_SOCIAL_BEHAVIOUR,
+            "measure": "value",
+            "source": STREET_SOURCE,
+        }
+    return {
+        **base,
+        "dataset": "recorded_crime",
+        "category": type_text,
+        "measure": "offences",
+        "source": STREET_SOURCE,
+    }
 
 
 register(PoliceUKReader())

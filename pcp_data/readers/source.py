@@ -11,10 +11,11 @@ import csv
 import io
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import cast
 
 import python_calamine
 
@@ -22,7 +23,11 @@ from pcp_data.cleaning import header_key, spellings_matcher
 from pcp_data.errors import BadInput
 
 _DAMAGED: tuple[type[Exception], ...] = (
-    python_calamine.CalamineError, csv.Error, zipfile.BadZipFile, zlib.error, EOFError,
+    python_calamine.CalamineError,
+    csv.Error,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
     NotImplementedError,  # zipfile: a member compressed in a way it cannot read
 )
 
@@ -102,13 +107,15 @@ class Source:
         """
         key = sheet if sheet is not None else self.sheet_names[0]
         if key not in self._rows:
+            data: Sequence[Sequence[object]]
             if self.is_workbook:
                 with damaged_content("file", "a valid workbook"):
-                    data = self._workbook.get_sheet_by_name(key).to_python(
-                        skip_empty_area=False)
+                    data = self._workbook.get_sheet_by_name(key).to_python(skip_empty_area=False)
             else:
                 data = csv_rows(self.text)
-            self._rows[key] = data
+            # fresh lists, only read from here on: safe to see their cells as objects (list is
+            # invariant, so mypy will not widen list[list[str]] to list[list[object]] itself)
+            self._rows[key] = cast("list[list[object]]", data)
         return self._rows[key]
 
     @cached_property

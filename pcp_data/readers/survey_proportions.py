@@ -26,7 +26,7 @@ it is kept once (a warning reports any row that disagrees).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from pcp_data.cleaning import (
     NotANumber,
@@ -62,7 +62,8 @@ def _rows(source: Source, sheet: str) -> list[list[object]]:
     if source.kind == "csv":
         first = source.text.split("\n", 1)[0]
         if csv_delimiter(first) == ";":
-            return csv_rows(source.text, delimiter=";")
+            # a fresh list of str cells, only read: safe to see as objects (list is invariant)
+            return cast("list[list[object]]", csv_rows(source.text, delimiter=";"))
     return source.rows(sheet)
 
 
@@ -91,9 +92,14 @@ def _quarter_ending(value: object) -> tuple[dt.date, dt.date] | None:
 class SurveyProportionsReader:
     format = "survey_proportions"
     label = "Survey proportions by area and quarter (such as the MOPAC Public Attitude Survey)"
-    produces = (Produces("indicator", ("value",), (),
-                         "a survey proportions extract (such as the MOPAC Public Attitude "
-                         "Survey) naming it"),)
+    produces: tuple[Produces, ...] = (
+        Produces(
+            "indicator",
+            ("value",),
+            (),
+            "a survey proportions extract (such as the MOPAC Public Attitude Survey) naming it",
+        ),
+    )
 
     def sniff(self, source: Source) -> bool:
         if source.kind not in ("csv", "xlsx", "xls", "ods"):
@@ -110,12 +116,24 @@ class SurveyProportionsReader:
                 continue
             result.sheets.append(sheet)
             records.extend(self._sheet(source, sheet, rows, found, result))
-        return finish(result, records, Problem(
-            source.name, "no survey figures were found",
-            expected="rows with a date, area, measure and value"))
+        return finish(
+            result,
+            records,
+            Problem(
+                source.name,
+                "no survey figures were found",
+                expected="rows with a date, area, measure and value",
+            ),
+        )
 
-    def _sheet(self, source: Source, sheet: str, rows: list[list[object]],
-               found: tuple[int, dict[str, int]], result: ReadResult) -> list[dict[str, Any]]:
+    def _sheet(
+        self,
+        source: Source,
+        sheet: str,
+        rows: list[list[object]],
+        found: tuple[int, dict[str, int]],
+        result: ReadResult,
+    ) -> list[dict[str, Any]]:
         h, cols = found
         header = rows[h]
         sheet_label = sheet if source.is_workbook else source.name
@@ -124,15 +142,27 @@ class SurveyProportionsReader:
         def problem(msg: str, i: int, key: str, value: object, expected: str) -> None:
             j = cols[key]
             label = clean_label(header[j])
-            result.problems.append(Problem(source.name, msg, sheet_label, i + 1,
-                                           f"{column_letter(j)} ({label})", value, expected))
+            result.problems.append(
+                Problem(
+                    source.name,
+                    msg,
+                    sheet_label,
+                    i + 1,
+                    f"{column_letter(j)} ({label})",
+                    value,
+                    expected,
+                )
+            )
 
-        body = [r for r in rows[h + 1:]]
+        body = [r for r in rows[h + 1 :]]
         value_cols = [k for k in ("value", "force_wide") if k in cols]
-        comma = {k: decimal_commas([r[cols[k]] for r in body[:2000] if cols[k] < len(r)])
-                 for k in value_cols}
-        parsed: list[tuple[int, tuple[dt.date, dt.date], str, str, str, float | None,
-                           float | None]] = []
+        comma = {
+            k: decimal_commas([r[cols[k]] for r in body[:2000] if cols[k] < len(r)])
+            for k in value_cols
+        }
+        parsed: list[
+            tuple[int, tuple[dt.date, dt.date], str, str, str, float | None, float | None]
+        ] = []
         names: dict[str, str] = {}
         stray: list[int] = []
         local = header_key(header[cols["area"]]) in LOCAL_HEADERS
@@ -149,8 +179,13 @@ class SurveyProportionsReader:
             bad = False
             period = _quarter_ending(get["date"])
             if period is None:
-                problem("the date is not the end of a quarter or a date", i, "date",
-                        get["date"], "a quarter's last day such as 31/12/2014 (day first)")
+                problem(
+                    "the date is not the end of a quarter or a date",
+                    i,
+                    "date",
+                    get["date"],
+                    "a quarter's last day such as 31/12/2014 (day first)",
+                )
                 bad = True
             area_name = clean_label(get["area"]) if not is_blank(get["area"]) else ""
             if not area_name:
@@ -165,8 +200,13 @@ class SurveyProportionsReader:
                 try:
                     n = parse_number(get[k], decimal_comma=comma[k])
                 except NotANumber:
-                    problem("the value is not a number", i, k, get[k],
-                            "a proportion such as 0,56 or 0.56, or a percentage")
+                    problem(
+                        "the value is not a number",
+                        i,
+                        k,
+                        get[k],
+                        "a proportion such as 0,56 or 0.56, or a percentage",
+                    )
                     bad = True
                     continue
                 nums[k] = n if isinstance(n, float) else None  # a marker: not available
@@ -183,22 +223,25 @@ class SurveyProportionsReader:
                 area_cache[area_name] = area
             if nums.get("value") is None and nums.get("force_wide") is None:
                 continue
-            parsed.append((i, period, area_name, measure, "", nums.get("value"),
-                           nums.get("force_wide")))
+            parsed.append(
+                (i, period, area_name, measure, "", nums.get("value"), nums.get("force_wide"))
+            )
         if stray:
             result.warnings.append(
                 f"{len(stray)} row(s) have values in columns without a heading (row "
-                f"{', '.join(map(str, stray[:5]))}{' ...' if len(stray) > 5 else ''}): ignored")
+                f"{', '.join(map(str, stray[:5]))}{' ...' if len(stray) > 5 else ''}): ignored"
+            )
         # proportions (0-1) are stored as percentages
         scale = {}
         for k in value_cols:
-            vals = [p[5] if k == "value" else p[6] for p in parsed]
-            vals = [v for v in vals if v is not None]
+            column = [p[5] if k == "value" else p[6] for p in parsed]
+            vals = [v for v in column if v is not None]
             scale[k] = 100.0 if vals and max(vals) <= 1.0 and min(vals) >= 0.0 else 1.0
         if scale.get("value") == 100.0:
             result.warnings.append(
                 f"sheet '{sheet_label}': values are proportions (0-1); stored as percentages "
-                "(0-100)")
+                "(0-100)"
+            )
         surveys = sorted(survey_names)
         src = ", ".join(SURVEYS.get(s.lower(), s) for s in surveys) or "Survey proportions"
         force_wide_area = None
@@ -208,36 +251,58 @@ class SurveyProportionsReader:
             if force_wide_area is None:
                 result.warnings.append(
                     f"column '{clean_label(header[cols['force_wide']])}' does not name a known "
-                    "force: not read")
+                    "force: not read"
+                )
         dates = sorted({p[1][1] for p in parsed})
-        edition = (f"{dates[0]:%B %Y} to {dates[-1]:%B %Y}" if dates else "")
+        edition = f"{dates[0]:%B %Y} to {dates[-1]:%B %Y}" if dates else ""
         out = []
         force_wide: dict[tuple[dt.date, str], float] = {}
         disagree = 0
         for _i, period, area_name, measure, _sub, value, fw in parsed:
             area = area_cache[area_name]
             base = {
-                "dataset": "indicator", "period_start": period[0], "period_end": period[1],
-                "period_type": "quarter", "category": measure, "subcategory": "",
-                "measure": "value", "base": float("nan"), "source": src,
-                "sheet": sheet_label, "edition": edition,
+                "dataset": "indicator",
+                "period_start": period[0],
+                "period_end": period[1],
+                "period_type": "quarter",
+                "category": measure,
+                "subcategory": "",
+                "measure": "value",
+                "base": float("nan"),
+                "source": src,
+                "sheet": sheet_label,
+                "edition": edition,
             }
             if value is not None:
-                out.append({**base, "area_code": area.code, "area_name": names[area.code],
-                            "area_kind": area.kind, "value": round(value * scale["value"], 6)})
+                out.append(
+                    {
+                        **base,
+                        "area_code": area.code,
+                        "area_name": names[area.code],
+                        "area_kind": area.kind,
+                        "value": round(value * scale["value"], 6),
+                    }
+                )
             if fw is not None and force_wide_area is not None:
                 key = (period[1], measure)
                 if key in force_wide:
                     disagree += abs(force_wide[key] - fw) > 1e-9
                     continue
                 force_wide[key] = fw
-                out.append({**base, "area_code": force_wide_area.code,
-                            "area_name": force_wide_area.name, "area_kind": force_wide_area.kind,
-                            "value": round(fw * scale["force_wide"], 6)})
+                out.append(
+                    {
+                        **base,
+                        "area_code": force_wide_area.code,
+                        "area_name": force_wide_area.name,
+                        "area_kind": force_wide_area.kind,
+                        "value": round(fw * scale["force_wide"], 6),
+                    }
+                )
         if disagree:
             result.warnings.append(
                 f"{disagree} row(s) give a different force-wide figure for the same date and "
-                "measure than an earlier row; the first is kept")
+                "measure than an earlier row; the first is kept"
+            )
         return out
 
 

@@ -74,8 +74,11 @@ SHEETS: tuple[SheetSpec, ...] = (
         "Victim satisfaction",
         "victim_satisfaction",
         (
-            Column("Month or Quarter", ("Month or Quarter", "Month", "Quarter", "Period"),
-                   example="2019-04"),
+            Column(
+                "Month or Quarter",
+                ("Month or Quarter", "Month", "Quarter", "Period"),
+                example="2019-04",
+            ),
             Column("Area", ("Area", "Force"), example="Durham"),
             Column("Question", ("Question",), example="Whole experience"),
             Column("Group", ("Group", "Victim group"), required=False, example="All victims"),
@@ -122,15 +125,16 @@ SHEETS: tuple[SheetSpec, ...] = (
 )
 
 _GROUPS = {g.lower(): g for g in vocabulary.OFFENCE_GROUPS}
-_SUBGROUPS = {
-    g: {s.lower(): s for s in subs} for g, subs in vocabulary.OFFENCE_GROUPS.items()
-}
+_SUBGROUPS = {g: {s.lower(): s for s in subs} for g, subs in vocabulary.OFFENCE_GROUPS.items()}
 _QUESTIONS = {q.lower(): q for q in vocabulary.SATISFACTION_QUESTIONS}
 
 
 _MISSING_KEY = object()
 _Cells = dict[str, object]
 _Cols = dict[str, int]
+# _Sheet._columns_<dataset>(values, kept) and _Sheet._row_<dataset>(i, cells, cols)
+_ColumnsParser = Callable[[dict[str, list[object]], list[int]], dict[str, list[Any]] | None]
+_RowParser = Callable[[int, _Cells, _Cols], list[dict[str, Any]]]
 
 
 # the measures each sheet's rows give, by the sheet's dataset
@@ -146,8 +150,9 @@ TEMPLATE_MEASURES: dict[str, tuple[str, ...]] = {
 def _period_of_month(value: object) -> tuple[dt.date, dt.date, str]:
     m = _excel_serial(value) or parse_month(value)
     if m is None:
-        raise BadInput("not a month",
-                       "a month such as 2019-04, Apr 2019, April 2019 or an Excel date")
+        raise BadInput(
+            "not a month", "a month such as 2019-04, Apr 2019, April 2019 or an Excel date"
+        )
     return m, month_end(m), "month"
 
 
@@ -260,8 +265,16 @@ class _Sheet:
         self._cache: dict[tuple[object, ...], Any] = {}
         self._distincts: dict[int, tuple[list[object], dict[object, None]]] = {}
 
-    def cell(self, row: int, col: int | None, name: str, value: object,
-             parse: Callable[[object], Any], *, context: object = None) -> Any:
+    def cell(
+        self,
+        row: int,
+        col: int | None,
+        name: str,
+        value: object,
+        parse: Callable[[object], Any],
+        *,
+        context: object = None,
+    ) -> Any:
         """The parsed cell, or None after recording its problem. ``context`` is whatever
         else the parse depends on (a subgroup's group), part of the cache key."""
         key = self._key(name, value, context)
@@ -288,8 +301,9 @@ class _Sheet:
         value_key = value if not isinstance(value, list) else repr(value)
         return (name, value_key) if context is None else (name, context, value_key)
 
-    def peek(self, name: str, value: object, parse: Callable[[object], Any], *,
-             context: object = None) -> Any:
+    def peek(
+        self, name: str, value: object, parse: Callable[[object], Any], *, context: object = None
+    ) -> Any:
         """What `cell` would give, through the same cache, recording no problem: the
         parsed value or the `BadInput` it raised. Raises TypeError for an unhashable value."""
         key = self._key(name, value, context)
@@ -328,7 +342,7 @@ class _Sheet:
             return {}
         header_row, cols = found
         values, kept = self._data_rows(rows, header_row, cols)
-        by_columns = getattr(self, "_columns_" + self.spec.dataset, None)
+        by_columns: _ColumnsParser | None = getattr(self, "_columns_" + self.spec.dataset, None)
         if by_columns is not None:
             try:
                 got = by_columns(values, kept)
@@ -339,7 +353,7 @@ class _Sheet:
         # Row by row: every sheet without a column-wise path, and any sheet with a bad cell
         # (so that problems come out in row order, each cell's once).
         out: list[dict[str, Any]] = []
-        parse_row = getattr(self, "_row_" + self.spec.dataset)
+        parse_row: _RowParser = getattr(self, "_row_" + self.spec.dataset)
         for k in kept:
             cells = {name: values[name][k] for name in cols}
             before = len(self.problems)
@@ -348,22 +362,22 @@ class _Sheet:
                 out.extend(facts)
         return _as_columns(out)
 
-    def _data_rows(self, rows: list[list[object]], header_row: int,
-                   cols: _Cols) -> tuple[dict[str, list[object]], list[int]]:
+    def _data_rows(
+        self, rows: list[list[object]], header_row: int, cols: _Cols
+    ) -> tuple[dict[str, list[object]], list[int]]:
         """The template columns' cells below the header ({column: cells}, ``""`` past a
         short row) and the positions (0 = the row below the header) of the rows to parse:
         blank rows are skipped and total rows (first non-blank cell says "Total") set aside.
 
         Column-wise: each distinct cell is checked once (blank? a total label?)."""
-        body = rows[header_row + 1:]
+        body = rows[header_row + 1 :]
         if body and min(map(len, body)) > max(cols.values()):
             values = {name: list(map(itemgetter(j), body)) for name, j in cols.items()}
             first_col = next((values[name] for name, j in cols.items() if j == 0), None)
             if first_col is None:
                 first_col = list(map(itemgetter(0), body))
         else:
-            values = {name: [r[j] if j < len(r) else "" for r in body]
-                      for name, j in cols.items()}
+            values = {name: [r[j] if j < len(r) else "" for r in body] for name, j in cols.items()}
             first_col = [r[0] if r else "" for r in body]
         try:
             blanks: dict[str, set[object]] = {}
@@ -373,8 +387,7 @@ class _Sheet:
                     break
             # per distinct first cell: None when blank (look further along the row),
             # else whether it is a total label
-            status = {v: None if is_blank(v) else _is_total(v)
-                      for v in self._distinct(first_col)}
+            status = {v: None if is_blank(v) else _is_total(v) for v in self._distinct(first_col)}
         except TypeError:  # an unhashable cell
             return values, self._kept_rows(body, values)
         filled: list[bool] | None = None  # None: every row has a template cell filled
@@ -433,12 +446,14 @@ class _Sheet:
             "edition": "",
         }
 
-    def _get(self, i: int, cells: _Cells, cols: _Cols, name: str,
-             parse: Callable[[object], Any]) -> Any:
+    def _get(
+        self, i: int, cells: _Cells, cols: _Cols, name: str, parse: Callable[[object], Any]
+    ) -> Any:
         return self.cell(i, cols.get(name), name, cells.get(name, ""), parse)
 
-    def _columns_recorded_crime(self, values: dict[str, list[object]],
-                                kept: list[int]) -> dict[str, list[Any]] | None:
+    def _columns_recorded_crime(
+        self, values: dict[str, list[object]], kept: list[int]
+    ) -> dict[str, list[Any]] | None:
         """Parse each column's distinct cells once and build the facts column-wise; None
         when any cell is bad (the row-by-row path then says which). Same facts, in the same
         order, as `_row_recorded_crime` row by row."""
@@ -466,7 +481,8 @@ class _Sheet:
         seen_sub: dict[tuple[object, object], Any] = {}
         for group, v in dict.fromkeys(pairs):
             got = seen_sub[(group, v)] = self.peek(
-                "Offence subgroup", v, _subgroup_parser(group), context=group)
+                "Offence subgroup", v, _subgroup_parser(group), context=group
+            )
             if got is None or isinstance(got, BadInput):
                 return None
         subs = list(map(seen_sub.__getitem__, pairs))
@@ -496,39 +512,71 @@ class _Sheet:
         group = self._get(i, cells, cols, "Offence group", _lookup(_GROUPS, "offence group"))
         sub = None
         if group is not None:
-            sub = self.cell(i, cols.get("Offence subgroup"), "Offence subgroup",
-                            cells["Offence subgroup"], _subgroup_parser(group), context=group)
+            sub = self.cell(
+                i,
+                cols.get("Offence subgroup"),
+                "Offence subgroup",
+                cells["Offence subgroup"],
+                _subgroup_parser(group),
+                context=group,
+            )
         n = self._get(i, cells, cols, "Offences", _required_whole_number)
         if None in (period, area, group, sub, n):
             return []
-        return [{**self._base(area, period), "category": group, "subcategory": sub,
-                 "measure": "offences", "value": n, "base": None}]
+        return [
+            {
+                **self._base(area, period),
+                "category": group,
+                "subcategory": sub,
+                "measure": "offences",
+                "value": n,
+                "base": None,
+            }
+        ]
 
     def _row_victim_satisfaction(self, i: int, cells: _Cells, cols: _Cols) -> list[dict[str, Any]]:
         period = self._get(i, cells, cols, "Month or Quarter", _period_of_month_or_quarter)
         area = self._get(i, cells, cols, "Area", _area)
-        question = self._get(i, cells, cols, "Question",
-                             lambda v: _QUESTIONS.get(_text(v).lower(), _text(v)))
-        group = self._get(i, cells, cols, "Group",
-                          lambda v: "All victims" if is_blank(v) else _text(v))
-        n = self._get(i, cells, cols, "Respondents",
-                      lambda v: _required(_number(v, whole=True, minimum=1)))
+        question = self._get(
+            i, cells, cols, "Question", lambda v: _QUESTIONS.get(_text(v).lower(), _text(v))
+        )
+        group = self._get(
+            i, cells, cols, "Group", lambda v: "All victims" if is_blank(v) else _text(v)
+        )
+        n = self._get(
+            i, cells, cols, "Respondents", lambda v: _required(_number(v, whole=True, minimum=1))
+        )
         sat = self._get(i, cells, cols, "Satisfied", lambda v: _required(_number(v, whole=True)))
         if n is not None and sat is not None and sat > n:
-            self._problem(i, cols["Satisfied"], "Satisfied", cells["Satisfied"],
-                          BadInput("more than the respondents",
-                               f"a number of respondents satisfied, at most {n:g}"))
+            self._problem(
+                i,
+                cols["Satisfied"],
+                "Satisfied",
+                cells["Satisfied"],
+                BadInput(
+                    "more than the respondents", f"a number of respondents satisfied, at most {n:g}"
+                ),
+            )
             return []
         if None in (period, area, question, group, n, sat):
             return []
-        return [{**self._base(area, period), "category": question, "subcategory": group,
-                 "measure": "satisfied", "value": sat, "base": n}]
+        return [
+            {
+                **self._base(area, period),
+                "category": question,
+                "subcategory": group,
+                "measure": "satisfied",
+                "value": sat,
+                "base": n,
+            }
+        ]
 
     def _row_workforce(self, i: int, cells: _Cells, cols: _Cols) -> list[dict[str, Any]]:
         period = self._get(i, cells, cols, "As at", _snapshot)
         area = self._get(i, cells, cols, "Area", _area)
-        worker = self._get(i, cells, cols, "Worker type",
-                           _lookup(vocabulary.WORKER_TYPE_NAMES, "worker type"))
+        worker = self._get(
+            i, cells, cols, "Worker type", _lookup(vocabulary.WORKER_TYPE_NAMES, "worker type")
+        )
         fte = self._get(i, cells, cols, "FTE", lambda v: _number(v, whole=False))
         head = self._get(i, cells, cols, "Headcount", lambda v: _number(v, whole=True))
         if fte is None and head is None and "FTE" not in {p.column for p in self.problems}:
@@ -548,23 +596,38 @@ class _Sheet:
     def _row_population(self, i: int, cells: _Cells, cols: _Cols) -> list[dict[str, Any]]:
         year = self._get(i, cells, cols, "Year", _year)
         area = self._get(i, cells, cols, "Area", _area)
-        n = self._get(i, cells, cols, "Population",
-                      lambda v: _required(_number(v, whole=True, minimum=1)))
+        n = self._get(
+            i, cells, cols, "Population", lambda v: _required(_number(v, whole=True, minimum=1))
+        )
         if None in (year, area, n):
             return []
         mid = dt.date(year, 6, 30)  # mid-year estimate
-        return [{**self._base(area, (mid, mid, "snapshot")), "category": "All persons",
-                 "subcategory": "", "measure": "persons", "value": n, "base": None}]
+        return [
+            {
+                **self._base(area, (mid, mid, "snapshot")),
+                "category": "All persons",
+                "subcategory": "",
+                "measure": "persons",
+                "value": n,
+                "base": None,
+            }
+        ]
 
     def _row_indicator(self, i: int, cells: _Cells, cols: _Cols) -> list[dict[str, Any]]:
         period = self._get(i, cells, cols, "Period", _period_any)
         area = self._get(i, cells, cols, "Area", _area)
         name = self._get(i, cells, cols, "Indicator", _text)
-        value = self._get(i, cells, cols, "Value",
-                          lambda v: _required(_number(v, whole=False, minimum=float("-inf"))))
+        value = self._get(
+            i,
+            cells,
+            cols,
+            "Value",
+            lambda v: _required(_number(v, whole=False, minimum=float("-inf"))),
+        )
         num = self._get(i, cells, cols, "Numerator", lambda v: _number(v, whole=False))
-        den = self._get(i, cells, cols, "Denominator",
-                        lambda v: _number(v, whole=False, minimum=1e-12))
+        den = self._get(
+            i, cells, cols, "Denominator", lambda v: _number(v, whole=False, minimum=1e-12)
+        )
         if None in (period, area, name, value):
             return []
         base = {**self._base(area, period), "category": name, "subcategory": ""}
@@ -572,8 +635,6 @@ class _Sheet:
         if num is not None:
             out.append({**base, "measure": "numerator", "value": num, "base": den})
         return out
-
-
 
 
 def _required(value: float | None) -> float:
@@ -628,9 +689,15 @@ class TemplateReader:
     format = "pcp_template"
     label = "PCP dashboard template (sheets Recorded crime, Victim satisfaction, Workforce, ...)"
     produces = tuple(
-        Produces(spec.dataset, TEMPLATE_MEASURES[spec.dataset], None,
-                 f"the template's {spec.sheet} sheet", template=True)
-        for spec in SHEETS)
+        Produces(
+            spec.dataset,
+            TEMPLATE_MEASURES[spec.dataset],
+            None,
+            f"the template's {spec.sheet} sheet",
+            template=True,
+        )
+        for spec in SHEETS
+    )
 
     def sniff(self, source: Source) -> bool:
         if not source.is_workbook:
@@ -660,14 +727,20 @@ class TemplateReader:
             rows += n
             for cells in columns.values():  # a column this sheet lacked: None, as from records
                 cells.extend([None] * (rows - len(cells)))
-        others = [s for s in source.sheet_names
-                  if s not in result.sheets and header_key(s) not in ("about", "lists")]
+        others = [
+            s
+            for s in source.sheet_names
+            if s not in result.sheets and header_key(s) not in ("about", "lists")
+        ]
         if others:
             result.warnings.append("sheets not read: " + ", ".join(others))
         if not result.problems and not rows:
             result.problems.append(
-                Problem(source.name, "the workbook holds no figures",
-                        expected="rows below the header of at least one template sheet")
+                Problem(
+                    source.name,
+                    "the workbook holds no figures",
+                    expected="rows below the header of at least one template sheet",
+                )
             )
         if not result.problems:
             result.facts = normalise_facts(pd.DataFrame(columns, dtype=object))

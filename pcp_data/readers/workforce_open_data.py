@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pcp_data import vocabulary
@@ -103,16 +104,19 @@ def _recognise_needed(row: list[object]) -> dict[str, int]:
 
 def near_miss(rows: list[list[object]]) -> tuple[int, dict[str, int], list[str]] | None:
     """A header with all the open data columns but one (renamed): (row, found, missing)."""
-    near = near_miss_header(rows, _recognise_needed, _NEEDED, at_least=len(_NEEDED) - 1,
-                            scan=_SCAN)
+    near = near_miss_header(rows, _recognise_needed, _NEEDED, at_least=len(_NEEDED) - 1, scan=_SCAN)
     # the worker type or a total column must be there: a year and a force alone are not this
     if near is None or not ({"worker", "measure"} & set(near[1])):
         return None
     return near
 
 
-def _near_miss_problem(source: Source, sheet: str | None, rows: list[list[object]],
-                       near: tuple[int, dict[str, int], list[str]]) -> Problem:
+def _near_miss_problem(
+    source: Source,
+    sheet: str | None,
+    rows: list[list[object]],
+    near: tuple[int, dict[str, int], list[str]],
+) -> Problem:
     i, found, missing = near
     row = rows[i]
     others = [j for j in unrecognised_cells(row, found) if j not in found.values()]
@@ -121,27 +125,37 @@ def _near_miss_problem(source: Source, sheet: str | None, rows: list[list[object
     wanted = ", ".join(_NEEDED_NAMES[c] for c in missing)
     message = f"the header has no {wanted} column"
     if others:
-        message += " (columns not recognised: " + ", ".join(
-            f"'{clean_label(row[j])}'" for j in others) + ")"
+        message += (
+            " (columns not recognised: "
+            + ", ".join(f"'{clean_label(row[j])}'" for j in others)
+            + ")"
+        )
     guess = _guess_column(rows, i, others, missing[0])
     column = f"{column_letter(guess)} ({clean_label(row[guess])})" if guess is not None else None
-    return Problem(source.name, message, sheet, i + 1, column,
-                   row[guess] if guess is not None else None,
-                   f"a column headed {_NEEDED_NAMES[missing[0]]}")
+    return Problem(
+        source.name,
+        message,
+        sheet,
+        i + 1,
+        column,
+        row[guess] if guess is not None else None,
+        f"a column headed {_NEEDED_NAMES[missing[0]]}",
+    )
 
 
-def _guess_column(rows: list[list[object]], header: int, candidates: list[int],
-                  missing: str) -> int | None:
+def _guess_column(
+    rows: list[list[object]], header: int, candidates: list[int], missing: str
+) -> int | None:
     """The unrecognised column whose cells look like what the missing column holds."""
     if len(candidates) == 1:
         return candidates[0]
-    body = rows[header + 1: header + 201]
+    body = rows[header + 1 : header + 201]
 
-    def share(j: int, test) -> float:
+    def share(j: int, test: Callable[[object], bool]) -> float:
         cells = [r[j] for r in body if j < len(r) and not is_blank(r[j])]
         return sum(1 for c in cells if test(c)) / len(cells) if cells else 0.0
 
-    tests = {
+    tests: dict[str, Callable[[object], bool]] = {
         "worker": lambda c: worker_type(c) is not None,
         "force": lambda c: resolve_area(clean_label(c)) is not None,
         "year": lambda c: _year_end(c, (3, 31)) is not None,
@@ -182,18 +196,27 @@ def _year_end(value: object, day: tuple[int, int]) -> dt.date | None:
 class WorkforceOpenDataReader:
     format = "home_office_workforce_open_data"
     label = "Home Office police workforce open data table (long format)"
-    produces = (Produces("workforce", ("fte", "headcount"), vocabulary.WORKER_TYPES,
-                         "the Home Office police workforce open data tables"),)
+    produces: tuple[Produces, ...] = (
+        Produces(
+            "workforce",
+            ("fte", "headcount"),
+            vocabulary.WORKER_TYPES,
+            "the Home Office police workforce open data tables",
+        ),
+    )
 
     def sniff(self, source: Source) -> bool:
         if source.kind == "csv":
-            head = [list(r) for r in csv.reader(source.text[:20000].splitlines()[:_SCAN])]
+            head: list[list[object]] = [
+                list(r) for r in csv.reader(source.text[:20000].splitlines()[:_SCAN])
+            ]
             return find_open_data_header(head) is not None or near_miss(head) is not None
         if not source.is_workbook:
             return False
         return any(
             find_open_data_header(source.rows(s)[:_SCAN]) is not None
-            or near_miss(source.rows(s)[:_SCAN]) is not None for s in source.sheet_names
+            or near_miss(source.rows(s)[:_SCAN]) is not None
+            for s in source.sheet_names
         )
 
     def read(self, source: Source) -> ReadResult:
@@ -205,34 +228,64 @@ class WorkforceOpenDataReader:
             if found is None:
                 near = near_miss(rows)
                 if near is not None:
-                    result.problems.append(_near_miss_problem(
-                        source, sheet if source.is_workbook else None, rows, near))
+                    result.problems.append(
+                        _near_miss_problem(
+                            source, sheet if source.is_workbook else None, rows, near
+                        )
+                    )
                 elif source.is_workbook:
                     result.warnings.append(f"sheet '{sheet.strip()}' has no open data table")
                 continue
             result.sheets.append(sheet)
             records.extend(_read_sheet(source, sheet, rows, *found, result))
         if not result.sheets and not result.problems:
-            result.problems.append(Problem(
-                source.name, "no open data header row found",
-                expected="columns As at 31 March, Force Name, Worker type and Total (FTE) "
-                "or Total (headcount)"))
-        return finish(result, records, Problem(source.name, "the table holds no rows",
-                                               result.sheets[0] if result.sheets else None,
-                                               expected="rows below the header"),
-                      edition=lambda facts: span(edition_label(min(facts["period_end"])),
-                                                 edition_label(max(facts["period_end"]))))
+            result.problems.append(
+                Problem(
+                    source.name,
+                    "no open data header row found",
+                    expected="columns As at 31 March, Force Name, Worker type and Total (FTE) "
+                    "or Total (headcount)",
+                )
+            )
+        return finish(
+            result,
+            records,
+            Problem(
+                source.name,
+                "the table holds no rows",
+                result.sheets[0] if result.sheets else None,
+                expected="rows below the header",
+            ),
+            edition=lambda facts: span(
+                edition_label(min(facts["period_end"])), edition_label(max(facts["period_end"]))
+            ),
+        )
 
 
-def _read_sheet(source: Source, sheet: str, rows: list[list[object]], header_row: int,
-                cols: dict[str, int], result: ReadResult) -> list[dict[str, Any]]:
+def _read_sheet(
+    source: Source,
+    sheet: str,
+    rows: list[list[object]],
+    header_row: int,
+    cols: dict[str, int],
+    result: ReadResult,
+) -> list[dict[str, Any]]:
     name = sheet.strip() if source.is_workbook else source.name
     problems = result.problems
 
     def problem(i: int, col: str, message: str, value: object, expected: str) -> None:
         title = clean_label(rows[header_row][cols[col]])
-        problems.append(Problem(source.name, message, sheet if source.is_workbook else None,
-                                i + 1, f"{column_letter(cols[col])} ({title})", value, expected))
+        problems.append(
+            Problem(
+                source.name,
+                message,
+                sheet if source.is_workbook else None,
+                i + 1,
+                f"{column_letter(cols[col])} ({title})",
+                value,
+                expected,
+            )
+        )
 
     # Sum in plain dicts first: the table has one row per gender, rank and ethnicity.
     sums: dict[tuple[dt.date, Area, str, str], float] = {}
@@ -256,7 +309,8 @@ def _read_sheet(source: Source, sheet: str, rows: list[list[object]], header_row
         when = year_cache[year_cell]
         if when is None:
             if isinstance(year_cell, str) and header_key(year_cell).startswith(
-                    ("source", "note", "total")):
+                ("source", "note", "total")
+            ):
                 continue
             problem(i, "year", "not a year", year_cell, "a year such as 2019")
             continue
@@ -272,16 +326,23 @@ def _read_sheet(source: Source, sheet: str, rows: list[list[object]], header_row
             continue
         if area is None:
             shown = f"{clean_label(force)}" + (f" ({code})" if not is_blank(code) else "")
-            problem(i, "force", f"unknown police force area '{shown}'", force,
-                    "one of the 43 forces of England and Wales (name or E23/W15 code)")
+            problem(
+                i,
+                "force",
+                f"unknown police force area '{shown}'",
+                force,
+                "one of the 43 forces of England and Wales (name or E23/W15 code)",
+            )
             continue
         wcell = row[cols["worker"]]
         if wcell not in type_cache:
             type_cache[wcell] = worker_type(wcell)
         kind = type_cache[wcell]
         if kind is None:
-            k = (clean_label(wcell), "worker type not stored (not one of the dashboard's "
-                 "worker types)")
+            k = (
+                clean_label(wcell),
+                "worker type not stored (not one of the dashboard's worker types)",
+            )
             set_aside[k] = set_aside.get(k, 0) + 1
             continue
         for m in measures:
@@ -297,17 +358,31 @@ def _read_sheet(source: Source, sheet: str, rows: list[list[object]], header_row
             if n is None:
                 continue
             key = (when, area, kind, m)
-            sums[key] = sums.get(key, 0.0) + float(n)  # type: ignore[arg-type]
+            sums[key] = sums.get(key, 0.0) + float(n)
     for (label, reason), n in set_aside.items():
         result.set_aside.append(SetAside(name, label, reason, n))
     if missing:
         result.warnings.append(
-            f"'{name}': {missing} cell(s) marked not available were left out of the sums")
+            f"'{name}': {missing} cell(s) marked not available were left out of the sums"
+        )
     return [
-        {"dataset": "workforce", "area_code": a.code, "area_name": a.name, "area_kind": a.kind,
-         "period_start": when, "period_end": when, "period_type": "snapshot", "category": kind,
-         "subcategory": "", "measure": m, "value": v, "base": None, "source": SOURCE_LABEL,
-         "sheet": name, "edition": ""}
+        {
+            "dataset": "workforce",
+            "area_code": a.code,
+            "area_name": a.name,
+            "area_kind": a.kind,
+            "period_start": when,
+            "period_end": when,
+            "period_type": "snapshot",
+            "category": kind,
+            "subcategory": "",
+            "measure": m,
+            "value": v,
+            "base": None,
+            "source": SOURCE_LABEL,
+            "sheet": name,
+            "edition": "",
+        }
         for (when, a, kind, m), v in sums.items()
     ]
 

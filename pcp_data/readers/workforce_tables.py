@@ -117,8 +117,11 @@ def worker_type(text: object) -> str | None:
 # Dates in headers
 # ---------------------------------------------------------------------------------------------
 
-_MONTHS = {m.lower(): i for i in range(1, 13)
-           for m in (dt.date(2000, i, 1).strftime("%B"), dt.date(2000, i, 1).strftime("%b"))}
+_MONTHS = {
+    m.lower(): i
+    for i in range(1, 13)
+    for m in (dt.date(2000, i, 1).strftime("%B"), dt.date(2000, i, 1).strftime("%b"))
+}
 _MONTHS["sept"] = 9
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[\s\-/]+([A-Za-z]+)[\s\-/]+(\d{4}|\d{2})(?:\d{0,2})$")
 
@@ -193,12 +196,45 @@ def _subject(title: str) -> tuple[str, str] | None:
 
 # Words a title may put around the worker type of a per-force stock table
 # ("Police officer numbers", "Number of police officers in post", "Police officers (FTE)").
-_STOCK_WORDS = frozenset((
-    "number", "numbers", "no", "of", "total", "totals", "all", "the", "strength", "strengths",
-    "in", "post", "employed", "workforce", "fte", "full", "time", "full-time", "equivalent",
-    "equivalents", "headcount", "headcounts", "count", "counts", "england", "and", "wales",
-    "english", "region", "regions", "police", "force", "forces", "area", "areas",
-))
+_STOCK_WORDS = frozenset(
+    (
+        "number",
+        "numbers",
+        "no",
+        "of",
+        "total",
+        "totals",
+        "all",
+        "the",
+        "strength",
+        "strengths",
+        "in",
+        "post",
+        "employed",
+        "workforce",
+        "fte",
+        "full",
+        "time",
+        "full-time",
+        "equivalent",
+        "equivalents",
+        "headcount",
+        "headcounts",
+        "count",
+        "counts",
+        "england",
+        "and",
+        "wales",
+        "english",
+        "region",
+        "regions",
+        "police",
+        "force",
+        "forces",
+        "area",
+        "areas",
+    )
+)
 # Words that make a table something other than a stock of one worker type (skipped, said).
 _NOT_STOCK = re.compile(
     r"\b(joiners?|leavers?|recruits?|recruitment|starters?|wastage|promotions?|transfers?|"
@@ -208,8 +244,10 @@ _NOT_STOCK = re.compile(
     r"adjusted|duties|vacanc\w*|overtime|pay|salar\w*|officers? in training|trainees?)\b|%",
     re.IGNORECASE,
 )
-_TYPE_PHRASES = sorted({**vocabulary.WORKER_TYPE_NAMES, "officer": "Police officers"}.items(),
-                       key=lambda kv: -len(kv[0]))
+_TYPE_PHRASES = sorted(
+    {**vocabulary.WORKER_TYPE_NAMES, "officer": "Police officers"}.items(),
+    key=lambda kv: -len(kv[0]),
+)
 WORKER_TYPES_SAID = ", ".join(vocabulary.WORKER_TYPES)
 
 
@@ -241,8 +279,11 @@ def _classify(title: str) -> tuple[str | None, str, list[str] | None]:
     not_stock = _NOT_STOCK.search(re.sub(r"\(.*?\)", " ", what))
     kinds, others = _worker_types_in(what)
     if not_stock is not None:
-        return None, (f"'{what}' is not a stock of one worker type "
-                      f"('{not_stock.group(0).strip()}')"), None
+        return (
+            None,
+            (f"'{what}' is not a stock of one worker type ('{not_stock.group(0).strip()}')"),
+            None,
+        )
     if len(kinds) > 1:
         return None, f"'{what}' is not one worker type ({WORKER_TYPES_SAID})", None
     unknown = [w for w in others if w not in _STOCK_WORDS and not w.isdigit()]
@@ -250,8 +291,14 @@ def _classify(title: str) -> tuple[str | None, str, list[str] | None]:
         return next(iter(kinds)), "", None
     if not kinds:
         return None, f"'{what}' names no worker type ({WORKER_TYPES_SAID})", unknown or [what]
-    return None, (f"'{what}' names {next(iter(kinds))} with words not recognised: "
-                  + ", ".join(f"'{w}'" for w in unknown)), unknown
+    return (
+        None,
+        (
+            f"'{what}' names {next(iter(kinds))} with words not recognised: "
+            + ", ".join(f"'{w}'" for w in unknown)
+        ),
+        unknown,
+    )
 
 
 def classify_title(title: str) -> tuple[str | None, str]:
@@ -278,8 +325,9 @@ def _header(rows: list[list[object]], start: int) -> tuple[int, dict[int, dt.dat
     return None
 
 
-def _measures(rows: list[list[object]], title_row: int, header_row: int,
-              date_cols: dict[int, dt.date]) -> dict[int, str]:
+def _measures(
+    rows: list[list[object]], title_row: int, header_row: int, date_cols: dict[int, dt.date]
+) -> dict[int, str]:
     """FTE or headcount for each date column, from the words above the header.
 
     One kind named anywhere above the header applies to every column; where both are named
@@ -319,10 +367,8 @@ def _measures(rows: list[list[object]], title_row: int, header_row: int,
 def _label_col(rows: list[list[object]], header_row: int, first_date_col: int) -> int:
     best, best_n = 0, -1
     for col in range(first_date_col):
-        n = sum(
-            1 for r in rows[header_row + 1:]
-            if col < len(r) and isinstance(r[col], str) and r[col].strip()
-        )
+        cells = (r[col] for r in rows[header_row + 1 :] if col < len(r))
+        n = sum(1 for c in cells if isinstance(c, str) and c.strip())
         if n > best_n:
             best, best_n = col, n
     return best
@@ -330,10 +376,9 @@ def _label_col(rows: list[list[object]], header_row: int, first_date_col: int) -
 
 def _is_footer(label: str) -> bool:
     low = label.lower()
-    return (
-        low.startswith(("source", "note", "'..'", "..", "*", "-", "(", "figures", "data "))
-        or bool(re.match(r"^\d", low))
-    )
+    return low.startswith(
+        ("source", "note", "'..'", "..", "*", "-", "(", "figures", "data ")
+    ) or bool(re.match(r"^\d", low))
 
 
 def _near_miss_title(rows: list[list[object]], title_row: int, title: str) -> str | None:
@@ -345,15 +390,21 @@ def _near_miss_title(rows: list[list[object]], title_row: int, title: str) -> st
     return why
 
 
-def _title_problem(source: Source, sheet: str, rows: list[list[object]], title_row: int,
-                   title: str, why: str) -> Problem:
+def _title_problem(
+    source: Source, sheet: str, rows: list[list[object]], title_row: int, title: str, why: str
+) -> Problem:
     row = rows[title_row]
     j = next((j for j, c in enumerate(row[:3]) if isinstance(c, str) and c.strip()), 0)
     return Problem(
-        source.name, f"the table title does not name one worker type: {why}", sheet,
-        title_row + 1, f"{column_letter(j)} (title)", row[j],
+        source.name,
+        f"the table title does not name one worker type: {why}",
+        sheet,
+        title_row + 1,
+        f"{column_letter(j)} (title)",
+        row[j],
         f"a title naming one worker type before 'by police force area' ({WORKER_TYPES_SAID}),"
-        " e.g. 'Table 1: Police officers by police force area'")
+        " e.g. 'Table 1: Police officers by police force area'",
+    )
 
 
 class WorkforceTablesReader:
@@ -362,12 +413,19 @@ class WorkforceTablesReader:
     # Headcount tables of any worker type are read, but the editions held (30 September
     # 2015, 2016 and 2018) publish officers, staff, PCSOs and designated officers in FTE
     # only: a measure of their headcount is sent to the open data tables, not here.
-    produces = (
-        Produces("workforce", ("fte",),
-                 ("Police officers", "Police staff", "PCSOs", "Designated officers"),
-                 "the Home Office Police workforce, England and Wales tables"),
-        Produces("workforce", ("headcount",), ("Special constables",),
-                 "the Home Office Police workforce, England and Wales tables"),
+    produces: tuple[Produces, ...] = (
+        Produces(
+            "workforce",
+            ("fte",),
+            ("Police officers", "Police staff", "PCSOs", "Designated officers"),
+            "the Home Office Police workforce, England and Wales tables",
+        ),
+        Produces(
+            "workforce",
+            ("headcount",),
+            ("Special constables",),
+            "the Home Office Police workforce, England and Wales tables",
+        ),
     )
 
     def sniff(self, source: Source) -> bool:
@@ -401,56 +459,84 @@ class WorkforceTablesReader:
             title_row, title = found
             kind, why = classify_title(title)
             if kind is None and (near := _near_miss_title(rows, title_row, title)) is not None:
-                result.problems.append(_title_problem(source, sheet, rows, title_row, title,
-                                                      near))
+                result.problems.append(_title_problem(source, sheet, rows, title_row, title, near))
                 continue
             if kind is None:
                 skipped.append(f"'{sheet.strip()}' ({clean_label(title)[:90]}: {why})")
                 continue
             header = _header(rows, title_row + 1)
             if header is None:
-                result.problems.append(Problem(
-                    source.name, f"no header row of dates found below the title '{title[:80]}'",
-                    sheet, expected="a header row with the dates of the table "
-                    "(date cells or text such as 30 September 2018)"))
+                result.problems.append(
+                    Problem(
+                        source.name,
+                        f"no header row of dates found below the title '{title[:80]}'",
+                        sheet,
+                        expected="a header row with the dates of the table "
+                        "(date cells or text such as 30 September 2018)",
+                    )
+                )
                 continue
             header_row, date_cols = header
             measures = _measures(rows, title_row, header_row, date_cols)
             if not measures:
-                result.problems.append(Problem(
-                    source.name, "the table does not say whether it counts FTE or headcount",
-                    sheet, header_row + 1,
-                    expected="'Full-time equivalents' or 'Headcount' above the header"))
+                result.problems.append(
+                    Problem(
+                        source.name,
+                        "the table does not say whether it counts FTE or headcount",
+                        sheet,
+                        header_row + 1,
+                        expected="'Full-time equivalents' or 'Headcount' above the header",
+                    )
+                )
                 continue
             clash = [m for m in set(measures.values()) if (kind, m) in seen]
             if clash:
                 skipped.append(
                     f"'{sheet.strip()}' ({kind} {clash[0]} already read from "
-                    f"'{seen[(kind, clash[0])]}')")
+                    f"'{seen[(kind, clash[0])]}')"
+                )
                 continue
             for m in set(measures.values()):
                 seen[(kind, m)] = sheet.strip()
-            table = _Table(sheet, title, kind, header_row,
-                           _label_col(rows, header_row, min(date_cols)), date_cols, measures)
+            table = _Table(
+                sheet,
+                title,
+                kind,
+                header_row,
+                _label_col(rows, header_row, min(date_cols)),
+                date_cols,
+                measures,
+            )
             self._read_rows(source, rows, table, result)
             tables.append(table)
             result.sheets.append(sheet)
         if skipped:
             result.warnings.append("tables not read: " + "; ".join(skipped))
         if not tables and not result.problems:
-            result.problems.append(Problem(
-                source.name, "no table of one worker type by police force area was found",
-                expected="a sheet titled like 'Table 1: Police officers by police force area'"))
-        return finish(result, [f for t in tables for f in t.facts],
-                      Problem(source.name, "the tables hold no figures",
-                              expected="force rows below the dates header"),
-                      edition=lambda _: edition_label(
-                          max(d for t in tables for d in t.date_cols.values())))
+            result.problems.append(
+                Problem(
+                    source.name,
+                    "no table of one worker type by police force area was found",
+                    expected="a sheet titled like 'Table 1: Police officers by police force area'",
+                )
+            )
+        return finish(
+            result,
+            [f for t in tables for f in t.facts],
+            Problem(
+                source.name,
+                "the tables hold no figures",
+                expected="force rows below the dates header",
+            ),
+            edition=lambda _: edition_label(max(d for t in tables for d in t.date_cols.values())),
+        )
 
-    def _read_rows(self, source: Source, rows: list[list[object]], t: _Table,
-                   result: ReadResult) -> None:
+    def _read_rows(
+        self, source: Source, rows: list[list[object]], t: _Table, result: ReadResult
+    ) -> None:
         labels = [
-            (i, rows[i][t.label_col]) for i in range(t.header_row + 1, len(rows))
+            (i, rows[i][t.label_col])
+            for i in range(t.header_row + 1, len(rows))
             if t.label_col < len(rows[i]) and isinstance(rows[i][t.label_col], str)
         ]
         counts: dict[str, int] = {}
@@ -468,9 +554,17 @@ class WorkforceTablesReader:
             has_values = any(not is_blank(v) for v in cells.values())
             if is_blank(raw):
                 if has_values:
-                    result.problems.append(Problem(
-                        source.name, "figures in a row without an area name", t.sheet, i + 1,
-                        col_name, None, "a police force area, region or nation name"))
+                    result.problems.append(
+                        Problem(
+                            source.name,
+                            "figures in a row without an area name",
+                            t.sheet,
+                            i + 1,
+                            col_name,
+                            None,
+                            "a police force area, region or nation name",
+                        )
+                    )
                 continue
             label = clean_label(raw)
             if not has_values and (_is_footer(label) or resolve_area(label) is None):
@@ -480,19 +574,35 @@ class WorkforceTablesReader:
                 result.set_aside.append(SetAside(t.sheet, label, reason))
                 continue
             key = normalise_name(raw)
-            area = _area(raw, key, first=key not in seen_names, twice=counts.get(key, 0) > 1)
+            area = _area(str(raw), key, first=key not in seen_names, twice=counts.get(key, 0) > 1)
             seen_names.add(key)
             if area is None:
-                result.problems.append(Problem(
-                    source.name, f"unknown police force area '{label}'", t.sheet, i + 1,
-                    col_name, raw, "one of the 43 forces of England and Wales (any common "
-                    "spelling), a region or a nation"))
+                result.problems.append(
+                    Problem(
+                        source.name,
+                        f"unknown police force area '{label}'",
+                        t.sheet,
+                        i + 1,
+                        col_name,
+                        raw,
+                        "one of the 43 forces of England and Wales (any common "
+                        "spelling), a region or a nation",
+                    )
+                )
                 continue
             if area.code in seen_codes:  # never sum two rows of one area silently
-                result.problems.append(Problem(
-                    source.name, f"'{area.name}' appears twice in the table (also row "
-                    f"{seen_codes[area.code]})", t.sheet, i + 1, col_name, raw,
-                    "each area once per table"))
+                result.problems.append(
+                    Problem(
+                        source.name,
+                        f"'{area.name}' appears twice in the table (also row "
+                        f"{seen_codes[area.code]})",
+                        t.sheet,
+                        i + 1,
+                        col_name,
+                        raw,
+                        "each area once per table",
+                    )
+                )
                 continue
             seen_codes[area.code] = i + 1
             for j, when in t.date_cols.items():
@@ -502,27 +612,47 @@ class WorkforceTablesReader:
                 try:
                     n = parse_number(cells[j])
                 except NotANumber:
-                    result.problems.append(Problem(
-                        source.name, "not a number", t.sheet, i + 1,
-                        f"{column_letter(j)} ({edition_label(when)})", cells[j],
-                        "a number, or a marker such as '..'"))
+                    result.problems.append(
+                        Problem(
+                            source.name,
+                            "not a number",
+                            t.sheet,
+                            i + 1,
+                            f"{column_letter(j)} ({edition_label(when)})",
+                            cells[j],
+                            "a number, or a marker such as '..'",
+                        )
+                    )
                     continue
                 if n is MISSING:
                     unavailable.append(f"{area.name} at {edition_label(when)}")
                     continue
                 if n is None:
                     continue
-                t.facts.append({
-                    "dataset": "workforce", "area_code": area.code, "area_name": area.name,
-                    "area_kind": area.kind, "period_start": when, "period_end": when,
-                    "period_type": "snapshot", "category": t.category, "subcategory": "",
-                    "measure": measure, "value": n, "base": None, "source": SOURCE_LABEL,
-                    "sheet": t.sheet.strip(), "edition": "",
-                })
+                t.facts.append(
+                    {
+                        "dataset": "workforce",
+                        "area_code": area.code,
+                        "area_name": area.name,
+                        "area_kind": area.kind,
+                        "period_start": when,
+                        "period_end": when,
+                        "period_type": "snapshot",
+                        "category": t.category,
+                        "subcategory": "",
+                        "measure": measure,
+                        "value": n,
+                        "base": None,
+                        "source": SOURCE_LABEL,
+                        "sheet": t.sheet.strip(),
+                        "edition": "",
+                    }
+                )
         if unavailable:
             result.warnings.append(
                 f"sheet '{t.sheet.strip()}' ({t.category}): not available ('..'), left out: "
-                + "; ".join(unavailable))
+                + "; ".join(unavailable)
+            )
 
 
 def _area(raw: str, key: str, *, first: bool, twice: bool) -> Area | None:
