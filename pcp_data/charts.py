@@ -93,7 +93,10 @@ def spc_chart(
     if "signal" not in frame:
         frame["signal"] = None
     frame["status"] = frame["signal"].fillna("common").map(lambda s: SIGNAL_STYLE[s][0])
-    frame = frame.dropna(subset=["value"])
+    # only what is drawn: a smaller spec, and no object columns whose missing values would
+    # be written as NaN (not JSON) when the spec is rendered outside the browser
+    keep = [c for c in ("date", "value", "centre", "lower", "upper", "status") if c in frame]
+    frame = frame.dropna(subset=["value"])[keep]
     x = alt.X("date:T", title=x_title, axis=alt.Axis(format="%b %Y", labelAngle=0))
     y = alt.Y(
         "value:Q",
