@@ -79,8 +79,10 @@ def spc_chart(
     legend: bool = True,
     raw: pd.DataFrame | None = None,
     provisional: bool = False,
+    events: pd.DataFrame | None = None,
 ) -> alt.LayerChart:
-    """An XmR chart: the series, centre line and limits, signals by shape, target, baseline.
+    """An XmR chart: the series, centre line and limits, signals by shape, target, baseline,
+    and recorded events (``date, label, note``) as labelled vertical rules.
 
     ``data`` needs ``date`` and ``value``; with SPC it also has ``centre``, ``lower``,
     ``upper`` and ``signal`` (improvement / concern / neutral / None). ``raw`` (``date``,
@@ -157,7 +159,7 @@ def spc_chart(
             .mark_point(filled=True, size=60, color=DARK_BLUE, opacity=1)
             .encode(x=x, y=y, tooltip=tooltip[:2])
         )
-        return _finish_chart(layers, target, target_label, height)
+        return _finish_chart(layers, target, target_label, height, events)
     statuses = [SIGNAL_STYLE[k][0] for k in SIGNAL_STYLE]
     layers.append(
         alt.Chart(frame)
@@ -180,7 +182,7 @@ def spc_chart(
             tooltip=tooltip,
         )
     )
-    return _finish_chart(layers, target, target_label, height)
+    return _finish_chart(layers, target, target_label, height, events)
 
 
 def _layer(*charts: alt.Chart) -> alt.LayerChart:
@@ -189,10 +191,39 @@ def _layer(*charts: alt.Chart) -> alt.LayerChart:
     return alt.LayerChart(layer=charts)
 
 
+def event_layers(events: pd.DataFrame | None) -> list[alt.Chart]:
+    """Events (``date, label``, optional ``note``) as dashed vertical rules labelled at the
+    top: "new recording standard", "Operation X began"."""
+    if events is None or events.empty:
+        return []
+    frame = events.assign(date=pd.to_datetime(events["date"]))
+    if "note" not in frame:
+        frame["note"] = ""
+    frame = frame[["date", "label", "note"]].fillna("")
+    tooltip = [
+        alt.Tooltip("date:T", title="Event", format="%d %B %Y"),
+        alt.Tooltip("label:N", title="What"),
+        alt.Tooltip("note:N", title="Note"),
+    ]
+    rule = alt.Chart(frame).mark_rule(color=DARK_GREY, strokeDash=[4, 3], strokeWidth=1.5)
+    text = alt.Chart(frame).mark_text(
+        align="left", baseline="top", dx=3, dy=2, fontSize=12, color=DARK_GREY
+    )
+    return [
+        rule.encode(x="date:T", tooltip=tooltip),
+        text.encode(x="date:T", y=alt.value(0), text="label:N", tooltip=tooltip),
+    ]
+
+
 def _finish_chart(
-    layers: list[alt.Chart], target: float | None, target_label: str | None, height: int
+    layers: list[alt.Chart],
+    target: float | None,
+    target_label: str | None,
+    height: int,
+    events: pd.DataFrame | None = None,
 ) -> alt.LayerChart:
-    """The target rule and its label on top, then the size."""
+    """Events, then the target rule and its label on top, then the size."""
+    layers.extend(event_layers(events))
     if target is not None:
         tframe = pd.DataFrame({"value": [target], "label": [target_label or f"Target {target:g}"]})
         layers.append(
@@ -209,7 +240,12 @@ def _finish_chart(
 
 
 def interval_chart(
-    frame: pd.DataFrame, *, y_title: str, height: int = 320, x_title: str = "Period ending"
+    frame: pd.DataFrame,
+    *,
+    y_title: str,
+    height: int = 320,
+    x_title: str = "Period ending",
+    events: pd.DataFrame | None = None,
 ) -> alt.LayerChart:
     """Percentages with their 95% interval as a band (``date, value, low, high, base``)."""
     frame = frame.dropna(subset=["value"]).copy()
@@ -235,7 +271,7 @@ def interval_chart(
             ],
         )
     )
-    return _layer(band, line).properties(height=height, width="container")
+    return _layer(band, line, *event_layers(events)).properties(height=height, width="container")
 
 
 def lines_chart(

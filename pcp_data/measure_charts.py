@@ -32,10 +32,16 @@ def adjusted(a: Assessment) -> bool:
 
 
 def measure_chart(
-    a: Assessment, *, height: int = 320, legend: bool = True, width: int | None = None
+    a: Assessment,
+    *,
+    height: int = 320,
+    legend: bool = True,
+    width: int | None = None,
+    events: pd.DataFrame | None = None,
 ) -> alt.LayerChart | None:
     """The measure's chart; None when there is nothing to draw. ``width`` fixes the width
-    in pixels (for images); by default the chart fills its container."""
+    in pixels (for images); by default the chart fills its container. ``events``
+    (``date, label, note``) are drawn as labelled rules where they fall inside the chart."""
     m = a.measure
     values = _values(a)
     if values.dropna().empty:
@@ -46,7 +52,9 @@ def measure_chart(
     if a.series.counts is not None and a.series.base is not None:
         index = values.dropna().index
         rows = interval_frame(a.series.counts.reindex(index), a.series.base.reindex(index))
-        chart = charts.interval_chart(rows, y_title=y_title, height=height, x_title=x_title)
+        chart = charts.interval_chart(
+            rows, y_title=y_title, height=height, x_title=x_title, events=_within(events, values)
+        )
         return chart.properties(width=width) if width else chart
     raw = None
     if a.spc is not None and m.frequency != "rolling_12_months":
@@ -71,8 +79,19 @@ def measure_chart(
         legend=legend,
         raw=raw,
         provisional=a.spc is not None and a.spc.provisional,
+        events=_within(events, values),
     )
     return chart.properties(width=width) if width else chart
+
+
+def _within(events: pd.DataFrame | None, values: pd.Series) -> pd.DataFrame | None:
+    """The events that fall between the chart's first and last period."""
+    if events is None or events.empty:
+        return None
+    shown = values.dropna().index
+    dates = pd.to_datetime(events["date"])
+    inside = events[(dates >= shown.min() - pd.offsets.MonthBegin(1)) & (dates <= shown.max())]
+    return inside if not inside.empty else None
 
 
 def chart_data(a: Assessment) -> pd.DataFrame:
