@@ -256,8 +256,39 @@ def is_footer(value: object) -> bool:
 
 
 def csv_delimiter(first_line: str) -> str:
-    """``;`` for a CSV saved by a continental-locale Excel (``Date;Borough;...``), else ``,``."""
-    return ";" if first_line.count(";") > first_line.count(",") else ","
+    r"""What separates a CSV's columns, from its first line: a tab for Excel's "Unicode text"
+    and "Text (tab delimited)", ``;`` for a CSV saved by a continental-locale Excel
+    (``Date;Borough;...``), else ``,``.
+
+    >>> csv_delimiter("Month\tArea\tOffences"), csv_delimiter("Date;Borough;Measure")
+    ('\t', ';')
+    """
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
+def number_note(value: object) -> str | None:
+    """What a reader should warn about a text cell it read as a number: a dash read as zero,
+    or a number written with an exponent (``12e3``, 12,000: often a code or a typing slip).
+    None for every other cell (numbers, and text as numbers are usually written).
+
+    >>> number_note("-"), number_note(" 12e3 "), number_note("1,204")
+    ('a dash read as 0', 'written with an exponent, read as 12,000', None)
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.replace("\u00a0", " ").strip().lower()
+    if text.replace(" ", "") in ZERO_MARKERS or text in ZERO_MARKERS:
+        return "a dash read as 0"
+    if "e" in text:
+        try:
+            n = parse_number(value)
+        except NotANumber:
+            return None
+        if isinstance(n, float):
+            return f"written with an exponent, read as {n:,.10g}"
+    return None
 
 
 def decimal_commas(values: list[object]) -> bool:

@@ -9,6 +9,7 @@ Action Fraud) resolve to ``None`` through `classify_non_area`.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -170,6 +171,20 @@ def resolve_area(text: object) -> Area | None:
     if raw.upper() in _BY_CODE:
         return _BY_CODE[raw.upper()]
     return _BY_NAME.get(raw.lower()) or _BY_NAME.get(normalise_name(raw))
+
+
+def nearest_area(text: object, *, cutoff: float = 0.6) -> Area | None:
+    """The known area whose name (or a common spelling of it) is nearest ``text``, to
+    suggest for a name that is not known (a typo); None when none is near enough.
+
+    >>> nearest_area("Durhm").name
+    'Durham'
+    >>> nearest_area("Atlantis Constabulary") is None
+    True
+    """
+    key = normalise_name(text)
+    near = difflib.get_close_matches(key, list(_BY_NAME), n=1, cutoff=cutoff)
+    return _BY_NAME[near[0]] if near else None
 
 
 def force_by_code(code: str) -> Area:

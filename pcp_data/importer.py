@@ -18,7 +18,8 @@ from typing import Any
 import pandas as pd
 
 from pcp_data.errors import ImportRejected, Problem
-from pcp_data.readers import ReadResult, read_file
+from pcp_data.readers import ReadResult, read_file, refused
+from pcp_data.readers.source import oversize
 from pcp_data.store import PublishResult, Store, sha256
 
 Progress = Callable[[float, str], None]
@@ -85,10 +86,15 @@ class ImportReport:
 FileLike = tuple[str, bytes] | str | Path
 
 
-def _load(item: FileLike) -> tuple[str, bytes]:
+def _load(item: FileLike) -> tuple[str, bytes] | ReadResult:
+    """The file's name and bytes; a file on disk too big to accept is not read at all (its
+    refusal instead, as `read_file` would give)."""
     if isinstance(item, tuple):
         return item
     path = Path(item)
+    too_big = oversize(path.name, path.stat().st_size)
+    if too_big is not None:
+        return refused(path.name, [too_big])
     return path.name, path.read_bytes()
 
 
@@ -123,7 +129,11 @@ def validate(
     """
     items = [_load(f) for f in files]
     report = ImportReport()
-    for n, (name, content) in enumerate(items):
+    for n, item in enumerate(items):
+        if isinstance(item, ReadResult):
+            report.files.append(FileReport(item.file, b"", item))
+            continue
+        name, content = item
         if progress:
             progress(n / max(len(items), 1), f"Reading {name}")
         with _gc_paused():

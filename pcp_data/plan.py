@@ -125,6 +125,7 @@ from typing import Any, TypeVar
 import yaml
 
 from pcp_data import forces, vocabulary
+from pcp_data.config import limits, megabytes
 from pcp_data.errors import PlanError
 from pcp_data.periods import month_end
 from pcp_data.vocabulary import FREQUENCIES, POLARITIES, TARGET_OPS, TIERS, UNITS, Target
@@ -687,6 +688,7 @@ def load_plan(source: str | Path, *, name: str | None = None) -> Plan:
         path = Path(source)
         label = name or path.name
         try:
+            _check_size(label, path.stat().st_size)
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise PlanError(f"plan '{label}': no such file {str(path)!r}") from None
@@ -713,9 +715,14 @@ def validate_plan_text(text: str, name: str) -> Plan:
     Raises
     ------
     PlanError
-        Listing every problem found, each with its key path and what was expected.
+        Listing every problem found, each with its key path and what was expected; or one
+        saying the plan is bigger or nests deeper than the limits
+        (`pcp_data.config.limits`: ``plan_kb``, ``plan_depth``).
     """
+    # a long text is too big whatever its encoding: no need to copy it to count its bytes
+    _check_size(name, len(text) if len(text) > limits().plan_kb * 1024 else len(text.encode()))
     try:
+        _check_shape(text, name)
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         where = ""
@@ -733,6 +740,73 @@ def validate_plan_text(text: str, name: str) -> Plan:
         raise PlanError(f"plan '{name}' has {len(builder.problems)} problems:\n{listed}")
     assert plan is not None
     return plan
+
+
+def _check_size(name: str, size: int) -> None:
+    cap = limits().plan_kb
+    if size > cap * 1024:
+        raise PlanError(
+            f"plan '{name}' is {megabytes(size)}; a plan file may be at most {cap:g} KB "
+            f"(the shipped plans are under 20 KB)"
+        )
+
+
+# What aliases may expand a plan to: a plan of the largest size has fewer values than this,
+# so only aliases of aliases (a "billion laughs") reach it.
+_MAX_PLAN_VALUES = 200_000
+
+
+def _check_shape(text: str, name: str) -> None:
+    """Refuse YAML nesting deeper than the limit (the YAML library recurses once per level,
+    so a deep enough file would end in RecursionError) or expanding, through aliases, to more
+    values than any plan has. Reads the YAML's events only; syntax errors are left for
+    `yaml.safe_load` to report."""
+    cap = limits().plan_depth
+    heights: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    # one entry per open mapping or list: [anchor, values in it, height of what is in it]
+    stack: list[list[Any]] = [[None, 0, 0]]
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            stack.append([event.anchor, 0, 0])
+            if len(stack) - 1 > cap:
+                _too_deep(name, cap, event)
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            anchor, count, height = stack.pop()
+            count, height = count + 1, height + 1
+            if anchor:
+                counts[anchor], heights[anchor] = count, height
+        elif isinstance(event, yaml.ScalarEvent):
+            count, height = 1, 0
+            if event.anchor:
+                counts[event.anchor], heights[event.anchor] = 1, 0
+        elif isinstance(event, yaml.AliasEvent):
+            anchor = event.anchor or ""
+            count, height = counts.get(anchor, 1), heights.get(anchor, 0)
+            if len(stack) - 1 + height > cap:
+                _too_deep(name, cap, event)
+        else:
+            continue
+        stack[-1][1] += count
+        stack[-1][2] = max(stack[-1][2], height)
+        if stack[0][1] + sum(entry[1] for entry in stack[1:]) > _MAX_PLAN_VALUES:
+            raise PlanError(
+                f"plan '{name}': its aliases (*name) expand it to more than "
+                f"{_MAX_PLAN_VALUES:,} values{_line(event)}; no plan has so many"
+            )
+
+
+def _too_deep(name: str, cap: int, event: yaml.Event) -> None:
+    raise PlanError(
+        f"plan '{name}' nests mappings and lists more than {cap} levels deep{_line(event)}; "
+        f"a plan is at most {cap} levels deep (the shipped plans: 6)"
+    )
+
+
+def _line(event: yaml.Event) -> str:
+    mark = event.start_mark
+    return f" (at line {mark.line + 1}, column {mark.column + 1})" if mark else ""
 
 
 # --------------------------------------------------------------------------------------------

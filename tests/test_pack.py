@@ -37,8 +37,9 @@ def assessed(_sample_db: object) -> PlanAssessment:
 
 @pytest.fixture(scope="module")
 def pack(assessed: PlanAssessment) -> Pack:
-    return build_pack(assessed, area_name="Northmoor Constabulary", synthetic=True,
-                      uploads={1: "pcp_sample.xlsx"})
+    return build_pack(
+        assessed, area_name="Northmoor Constabulary", synthetic=True, uploads={1: "pcp_sample.xlsx"}
+    )
 
 
 def words(text: str) -> str:
@@ -46,20 +47,27 @@ def words(text: str) -> str:
 
 
 def test_powerpoint_has_a_slide_per_question_with_its_status_sentence_and_charts(
-        pack: Pack) -> None:
+    pack: Pack,
+) -> None:
     deck = Presentation(io.BytesIO(render(pack, "pptx")))
-    slides = [" ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
-              for slide in deck.slides]
+    slides = [
+        " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        for slide in deck.slides
+    ]
     assert deck.slide_width > deck.slide_height  # 16:9
     assert "Synthetic sample data, not real figures" in slides[0]
     for q in pack.questions:
-        found = [t for t in slides if t.startswith(f"{q.number}. {q.title}")
-                 and q.judgement.capitalize() in t]
+        found = [
+            t
+            for t in slides
+            if t.startswith(f"{q.number}. {q.title}") and q.judgement.capitalize() in t
+        ]
         assert found, q.title
         rollup = q.sentence.removeprefix(f"{q.title}: ")
         assert words(rollup[:1].upper() + rollup[1:]) in words(found[0])
-    pictures = sum(1 for slide in deck.slides for s in slide.shapes
-                   if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
+    pictures = sum(
+        1 for slide in deck.slides for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE
+    )
     charted = sum(1 for q in pack.questions for m in q.measures if m.chart is not None)
     assert pictures == charted > 10
     assert "Sources" in slides[-1] and "Synthetic sample data (not real figures)" in slides[-1]
@@ -82,16 +90,18 @@ def test_pdf_has_contents_page_numbers_and_every_reason_in_full(pack: Pack) -> N
     assert images >= sum(1 for q in pack.questions for m in q.measures if m.chart)
 
 
-def test_excel_data_sheets_hold_the_store_figures(pack: Pack, assessed: PlanAssessment,
-                                                  _sample_db: object) -> None:
+def test_excel_data_sheets_hold_the_store_figures(
+    pack: Pack, assessed: PlanAssessment, _sample_db: object
+) -> None:
     book = openpyxl.load_workbook(io.BytesIO(render(pack, "xlsx")))
     assert book.sheetnames[:2] == ["README", "Measures"]
     assert len(book.sheetnames) == 2 + len(pack.questions)
     sheet = book[book.sheetnames[3]]  # question 2: total recorded crime, domestic burglary
     assert sheet.freeze_panes == "A2"
     header = [c.value for c in sheet[1]]
-    rows = [dict(zip(header, (c.value for c in row), strict=True))
-            for row in sheet.iter_rows(min_row=2)]
+    rows = [
+        dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)
+    ]
     burglary = [r for r in rows if r["Measure"] == "Domestic burglary"]
     store = Store(f"sqlite:///{_sample_db}")
     facts = store.facts(dataset="recorded_crime", area_codes=[NORTHMOOR])
@@ -110,27 +120,43 @@ def test_a_formula_in_an_area_name_is_written_as_text(assessed: PlanAssessment) 
     book = openpyxl.load_workbook(io.BytesIO(render(hostile, "xlsx")))
     values = {r[0].value: r[1].value for r in book["README"].iter_rows(min_row=2)}
     assert values["Area"] == "'" + PAYLOAD
-    assert all(not str(c.value).startswith(("=", "+", "@")) for row in
-               book["README"].iter_rows() for c in row if isinstance(c.value, str))
+    assert all(
+        not str(c.value).startswith(("=", "+", "@"))
+        for row in book["README"].iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    )
 
 
 @pytest.mark.parametrize(
     ("value", "written"),
-    [(PAYLOAD, "'" + PAYLOAD), ("+1+1", "'+1+1"), ("@SUM(1)", "'@SUM(1)"), ("-2+3", "'-2+3"),
-     ("\tx", "'\tx"), ("Durham", "Durham"), (-2.5, -2.5), (12, 12)],
+    [
+        (PAYLOAD, "'" + PAYLOAD),
+        ("+1+1", "'+1+1"),
+        ("@SUM(1)", "'@SUM(1)"),
+        ("-2+3", "'-2+3"),
+        ("\tx", "'\tx"),
+        ("Durham", "Durham"),
+        (-2.5, -2.5),
+        (12, 12),
+    ],
 )
 def test_safe_text(value: object, written: object) -> None:
     assert safe_text(value) == written
 
 
-@pytest.mark.parametrize(("tick", "excel"), [(",.0f", "#,##0"), (".1f", "0.0"),
-                                             (",.2f", "#,##0.00"), ("%", "General")])
+@pytest.mark.parametrize(
+    ("tick", "excel"), [(",.0f", "#,##0"), (".1f", "0.0"), (",.2f", "#,##0.00"), ("%", "General")]
+)
 def test_excel_number_formats_follow_the_chart_formats(tick: str, excel: str) -> None:
     assert excel_format(tick) == excel
 
 
 def test_every_format_renders(pack: Pack) -> None:
     assert {f: render(pack, f)[:4] for f in FORMATS} == {
-        "pptx": b"PK\x03\x04", "pdf": b"%PDF", "xlsx": b"PK\x03\x04"}
+        "pptx": b"PK\x03\x04",
+        "pdf": b"%PDF",
+        "xlsx": b"PK\x03\x04",
+    }
     with pytest.raises(ValueError, match="format must be one of pptx, pdf, xlsx"):
         render(pack, "docx")

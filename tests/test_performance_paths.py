@@ -33,8 +33,9 @@ CRIME = next(s for s in SHEETS if s.dataset == "recorded_crime")
 
 
 def read_both_ways(sheets: dict, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
-    """The file read as shipped, and read with the column-wise path switched off."""
-    content = workbook(sheets)
+    """The file read as shipped, and read with the column-wise path switched off (its About
+    sheet declares Northmoor, an imaginary force, as the home force)."""
+    content = workbook({"About": [["Key", "Value"], ["Home force", "Northmoor"]], **sheets})
     fast = read_file("extract.xlsx", content)
     with monkeypatch.context() as m:
         m.setattr(_Sheet, "_columns_recorded_crime", lambda self, values, kept: None)

@@ -893,3 +893,56 @@ def test_plan_is_frozen() -> None:
     with pytest.raises(AttributeError):
         plan.title = "changed"  # type: ignore[misc]
     assert isinstance(plan.priorities, tuple) and isinstance(plan.measures, tuple)
+
+
+# --- limits: a plan file's size and nesting (issue 11, item 3) -----------------------------------
+
+
+def test_a_50_mb_plan_is_refused_with_its_size(tmp_path: Path) -> None:
+    text = "id: big\nnote: " + "x" * (50 * 1024 * 1024) + "\n"
+    with pytest.raises(
+        PlanError, match=r"^plan 'big\.yaml' is 50\.0 MB; a plan file may be at most 512 KB"
+    ):
+        validate_plan_text(text, "big.yaml")
+    path = tmp_path / "big.yaml"
+    with path.open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)  # refused from its size: never read
+    with pytest.raises(PlanError, match=r"^plan 'big\.yaml' is 50\.0 MB"):
+        load_plan(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000 + "]" * 100_000,  # RecursionError in the YAML library, unchecked
+        "".join("  " * i + f"k{i}:\n" for i in range(200)) + "  " * 200 + "x",
+        "a: &a " + "[" * 15 + "x" + "]" * 15 + "\nb: " + "[" * 10 + "*a" + "]" * 10 + "\n",
+    ],
+    ids=["flow", "block", "through an alias"],
+)
+def test_a_deeply_nested_plan_is_refused_with_a_message(text: str) -> None:
+    with pytest.raises(
+        PlanError,
+        match=r"^plan 'deep\.yaml' nests mappings and lists more than 20 levels deep \(at line \d+",
+    ):
+        validate_plan_text(text, "deep.yaml")
+
+
+def test_aliases_that_expand_a_plan_beyond_any_plan_are_refused() -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for i, name in enumerate("bcdefg"):
+        previous = "abcdefg"[i]
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 10) + "]")
+    with pytest.raises(PlanError, match=r"its aliases .* expand it to more than 200,000 values"):
+        validate_plan_text("\n".join(lines), "laughs.yaml")
+
+
+def test_the_plan_limits_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = shipped_plans()["durham-2018-21"].read_text(encoding="utf-8")
+    monkeypatch.setenv("PCP_MAX_PLAN_DEPTH", "3")
+    with pytest.raises(PlanError, match="more than 3 levels deep"):
+        validate_plan_text(text, "durham.yaml")
+    monkeypatch.setenv("PCP_MAX_PLAN_DEPTH", "20")
+    monkeypatch.setenv("PCP_MAX_PLAN_KB", "5")
+    with pytest.raises(PlanError, match="at most 5 KB"):
+        validate_plan_text(text, "durham.yaml")

@@ -231,15 +231,18 @@ def test_workforce_population_indicators() -> None:
     )
 
 
-def test_unknown_area_is_kept_as_a_local_area() -> None:
+def test_an_area_declared_on_the_about_sheet_is_kept_as_a_local_area() -> None:
     result = read(
         {
+            "About": [["Key", "Value"], ["Home force", "Northmoor Constabulary"]],
             "Recorded crime": crime_rows(
                 ["2019-04", "Northmoor Constabulary", "Robbery", "Robbery of personal property", 2]
-            )
+            ),
         }
     )
-    assert result.facts.iloc[0].area_code == "LOCAL:northmoor-constabulary"
+    assert result.ok, result.problems
+    row = result.facts.iloc[0]
+    assert (row.area_code, row.area_kind) == ("LOCAL:northmoor-constabulary", "force")
 
 
 def test_about_sheet_names_the_source() -> None:

@@ -12,9 +12,16 @@ Readers never raise on bad content: they return a `ReadResult` whose ``problems`
 bad cell (file, sheet, row, column, value, what was expected). A result with problems is
 never stored. Content too damaged to read at all raises `~pcp_data.errors.BadInput` (the
 `Source` raises it for what the spreadsheet, ZIP and CSV libraries raise), which `read_source`
-makes the file's one problem. Any other exception is a fault in the product, not in the file:
-`read_source` logs it with its traceback and raises `~pcp_data.errors.ProductFault`, which
-names the file, so that the whole upload is refused and nothing is stored.
+makes the file's one problem; a file past the limits of `pcp_data.config.limits` (too big, a
+zip bomb, a sheet too large) or with formulas whose values were never saved raises
+`~pcp_data.errors.FileRefused`, whose problems say where. Any other exception is a fault in
+the product, not in the file: `read_source` logs it with its traceback and raises
+`~pcp_data.errors.ProductFault`, which names the file, so that the whole upload is refused
+and nothing is stored.
+
+Problems are kept in a `~pcp_data.errors.ProblemList` (the first few of each kind in full,
+the rest counted), and `read_source` hands them on summarised: one line counts the cells of a
+kind past the first few.
 """
 
 from __future__ import annotations
@@ -27,9 +34,9 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from pcp_data.errors import BadInput, Problem, ProductFault
+from pcp_data.errors import BadInput, FileRefused, Problem, ProblemList, ProductFault
 from pcp_data.facts import empty_facts, normalise_facts
-from pcp_data.readers.source import Source
+from pcp_data.readers.source import KIND_WORDS, Source
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +62,7 @@ class ReadResult:
     sheets: list[str] = field(default_factory=list)
     set_aside: list[SetAside] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=ProblemList)
     metadata: dict[str, str] = field(default_factory=dict)
     """What the file says about itself (the template's About sheet: source, home force...)."""
 
@@ -219,31 +226,41 @@ def read_source(source: Source) -> ReadResult:
     """
     _load_readers()
     try:
-        return _read(source)
+        result = _read(source)
+    except FileRefused as exc:
+        result = refused(source.name, exc.problems)
     except BadInput as exc:
-        return _unreadable(source, exc.message, exc.expected)
+        result = _unreadable(source, exc.message, exc.expected)
     except Exception as exc:
         logger.exception("reading %s failed: a fault in the product", source.name)
         raise ProductFault(source.name) from exc
+    if isinstance(result.problems, ProblemList):
+        result.problems = result.problems.summarised()
+    return result
+
+
+_SPREADSHEET = "a spreadsheet (.xlsx, .ods) or CSV"
 
 
 def _read(source: Source) -> ReadResult:
+    source.check_limits()
     kind = source.kind
     if kind == "empty":
-        return _unreadable(source, "the file is empty", "a spreadsheet (.xlsx, .ods) or CSV")
+        return _unreadable(source, "the file is empty", _SPREADSHEET)
     if kind in ("binary", "broken"):
+        return _unreadable(source, "the file is " + KIND_WORDS[kind], _SPREADSHEET)
+    if kind not in ("csv", "zip") and not source.is_workbook:
         return _unreadable(
-            source,
-            "the file is not a spreadsheet or CSV (it may be truncated or of another kind)",
-            "a spreadsheet (.xlsx, .ods) or CSV",
+            source, f"the file is {KIND_WORDS[kind]}, not a spreadsheet or CSV", _SPREADSHEET
         )
     for reader in READERS:
         if reader.sniff(source):
             return reader.read(source)
     known = "; ".join(r.label for r in READERS)
+    sheets = f", sheets: {', '.join(source.sheet_names)}" if source.is_workbook else ""
     return _unreadable(
         source,
-        f"the format was not recognised ({kind}, sheets: {', '.join(source.sheet_names)})",
+        f"the format was not recognised (the file is {KIND_WORDS[kind]}{sheets})",
         f"one of: {known}",
     )
 
@@ -258,5 +275,15 @@ def _unreadable(source: Source, message: str, expected: str) -> ReadResult:
         file=source.name,
         format="unknown",
         format_label="Not recognised",
-        problems=[Problem(file=source.name, message=message, expected=expected)],
+        problems=ProblemList([Problem(file=source.name, message=message, expected=expected)]),
+    )
+
+
+def refused(file: str, problems: list[Problem]) -> ReadResult:
+    """The result for a file refused before any reader looked at it (`FileRefused`)."""
+    return ReadResult(
+        file=file,
+        format="refused",
+        format_label="Refused before reading",
+        problems=ProblemList(problems).summarised(),
     )

@@ -3,7 +3,9 @@
 A download is one CSV per force and month (``2021-02-dorset-street.csv``,
 ``2021-02-dorset-outcomes.csv``), or a ZIP of month folders holding them
 (``2021-02/2021-02-dorset-street.csv``). Files are recognised by their header row; in a ZIP
-every CSV is read (stop-and-search and other CSVs are listed in the warnings and skipped).
+every CSV is read (stop-and-search and other CSVs are listed in the warnings and skipped),
+one at a time and a row at a time: only the counts are kept, so a 1.5 GB CSV takes no more
+memory than a small one.
 A CSV with most of the data.police.uk columns (Reported by, LSOA code, Longitude...) but a
 key column renamed (``Falls within`` headed ``Force area``) is recognised, and gets a problem
 naming the heading not recognised and the column expected.
@@ -33,25 +35,29 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import itertools
 import zipfile
 from collections import Counter
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import IO, Any
 
 from pcp_data import vocabulary
 from pcp_data.cleaning import (
     clean_label,
+    csv_delimiter,
     header_key,
     near_miss_header,
     spellings_matcher,
     unrecognised_cells,
 )
-from pcp_data.errors import BadInput, Problem
+from pcp_data.errors import BadInput, Problem, ProblemList
 from pcp_data.forces import Area, resolve_area
 from pcp_data.periods import month_end, month_label, parse_month
 from pcp_data.readers import Produces, ReadResult, SetAside, finish, register, span
-from pcp_data.readers.source import Source, column_letter, csv_rows, damaged_content
+from pcp_data.readers.source import Source, column_letter, damaged_content, decode_head, utf16
 from pcp_data.readers.workforce_tables import non_area_reason
 
 _ZIP = "a ZIP of data.police.uk CSVs"
@@ -75,10 +81,13 @@ _STREET = "crime type"
 _OUTCOME = "outcome type"
 
 
+def _first_row(text: str) -> list[str]:
+    first = text.split("\n", 1)[0].rstrip("\r")
+    return next(csv.reader([first], delimiter=csv_delimiter(first)), [])
+
+
 def _header_of(text: str) -> list[str]:
-    first = text.split("\n", 1)[0]
-    row = next(csv.reader([first]), [])
-    return [header_key(c) for c in row]
+    return [header_key(c) for c in _first_row(text)]
 
 
 def csv_kind(text: str) -> str | None:
@@ -123,8 +132,7 @@ def near_miss(text: str) -> tuple[list[str], dict[str, int], list[str]] | None:
     """(header cells, recognised columns, key columns missing) for a CSV whose header is a
     data.police.uk one (most of its columns, at least four of its own such as Reported by,
     LSOA code, Longitude) with one or two key columns renamed; None otherwise."""
-    first = text.split("\n", 1)[0]
-    row = [c.strip() for c in next(csv.reader([first.rstrip("\r")]), [])]
+    row = [c.strip() for c in _first_row(text)]
     near = near_miss_header([list(row)], _recognise, _KEYS, at_least=len(_KEYS) - 2, scan=1)
     if near is None:
         return None
@@ -158,7 +166,8 @@ def _guess(text: str, candidates: list[int], missing: str) -> int | None:
     if len(candidates) <= 1:
         return candidates[0] if candidates else None
     with damaged_content("file", _CSV):
-        body = list(itertools.islice(csv.reader(io.StringIO(text)), 1, 201))
+        rows = csv.reader(io.StringIO(text), delimiter=csv_delimiter(text.split("\n", 1)[0]))
+        body = list(itertools.islice(rows, 1, 201))
     looks = {
         "falls within": lambda v: resolve_area(v) is not None,
         "month": lambda v: parse_month(v) is not None,
@@ -173,21 +182,28 @@ def _guess(text: str, candidates: list[int], missing: str) -> int | None:
     return fits[0] if len(fits) == 1 else None
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+_HEAD = 64 * 1024
+Opener = Callable[[], IO[bytes]]
 
 
-def _members(source: Source) -> list[tuple[str, str]]:
-    """(name, text) of every CSV in the upload: the file itself, or each CSV in a ZIP."""
+def _head(open_member: Opener) -> tuple[bytes, str]:
+    with open_member() as fh:
+        data = fh.read(_HEAD)
+    return data, decode_head(data)
+
+
+@contextmanager
+def _members(source: Source) -> Iterator[list[tuple[str, Opener]]]:
+    """(name, how to open it) of every CSV in the upload: the file itself, or each CSV in a
+    ZIP, opened as a stream of bytes (a ZIP member unpacked as it is read)."""
     if source.kind == "csv":
-        return [(source.name, source.text)]
+        yield [(source.name, lambda: io.BytesIO(source.content))]
+        return
     if source.kind != "zip":
-        return []
-    out = []
+        yield []
+        return
     with damaged_content("ZIP", _ZIP), zipfile.ZipFile(io.BytesIO(source.content)) as z:
+        out: list[tuple[str, Opener]] = []
         for info in z.infolist():
             if info.is_dir() or not info.filename.lower().endswith(".csv"):
                 continue
@@ -195,8 +211,8 @@ def _members(source: Source) -> list[tuple[str, str]]:
                 continue
             if info.flag_bits & _ENCRYPTED:
                 raise BadInput(f"the ZIP could not be read ({info.filename} is encrypted)", _ZIP)
-            out.append((info.filename, _decode(z.read(info))))
-    return out
+            out.append((info.filename, functools.partial(z.open, info)))
+        yield out
 
 
 class PoliceUKReader:
@@ -219,7 +235,7 @@ class PoliceUKReader:
 
     def sniff(self, source: Source) -> bool:
         if source.kind == "csv":
-            head = source.text[:4096]
+            head = source.head_text[:4096]
             return csv_kind(head) is not None or near_miss(head) is not None
         if source.kind != "zip":
             return False
@@ -232,34 +248,35 @@ class PoliceUKReader:
                 ):
                     continue
                 with z.open(info) as fh:
-                    head = _decode(fh.read(4096))
+                    head = decode_head(fh.read(4096))
                 if csv_kind(head) is not None or near_miss(head) is not None:
                     return True
         return False
 
     def read(self, source: Source) -> ReadResult:
         result = ReadResult(source.name, self.format, self.label)
+        records: list[dict[str, Any]] = []
+        skipped: list[str] = []
         try:
-            members = _members(source)
+            with _members(source) as members:
+                for name, open_member in members:
+                    head, text = _head(open_member)
+                    kind = csv_kind(text)
+                    if kind is None and (near := near_miss(text)) is not None:
+                        result.problems.append(
+                            _near_miss_problem(
+                                source.name, name if name != source.name else None, text, near
+                            )
+                        )
+                        continue
+                    if kind is None:
+                        skipped.append(name)
+                        continue
+                    result.sheets.append(name)
+                    records.extend(_read_csv(source.name, name, open_member, head, kind, result))
         except BadInput as exc:
             result.problems.append(Problem(source.name, exc.message, expected=exc.expected))
             return result
-        records: list[dict[str, Any]] = []
-        skipped: list[str] = []
-        for name, text in members:
-            kind = csv_kind(text)
-            if kind is None and (near := near_miss(text)) is not None:
-                result.problems.append(
-                    _near_miss_problem(
-                        source.name, name if name != source.name else None, text, near
-                    )
-                )
-                continue
-            if kind is None:
-                skipped.append(name)
-                continue
-            result.sheets.append(name)
-            records.extend(_read_csv(source.name, name, text, kind, result))
         if skipped:
             result.warnings.append(
                 "CSVs not read (not street-level crime or outcomes): " + ", ".join(skipped)
@@ -289,83 +306,92 @@ class PoliceUKReader:
 
 
 def _read_csv(
-    file: str, name: str, text: str, kind: str, result: ReadResult
+    file: str, name: str, open_member: Opener, head: bytes, kind: str, result: ReadResult
 ) -> list[dict[str, Any]]:
-    rows = csv_rows(text)
-    header = [header_key(c) for c in rows[0]]
-    col = {
-        "month": header.index("month"),
-        "falls within": header.index("falls within"),
-        "type": header.index(_STREET if kind == "street" else _OUTCOME),
-    }
-    titles = {k: f"{column_letter(j)} ({rows[0][j].strip()})" for k, j in col.items()}
+    """The facts of one CSV, read a row at a time: UTF-16 or UTF-8, else (read again from
+    the start when a byte is not UTF-8) Windows-1252."""
+    codec = utf16(head) or "utf-8-sig"
+    try:
+        return _count_csv(file, name, open_member, codec, kind, result)
+    except UnicodeDecodeError:
+        return _count_csv(file, name, open_member, "cp1252", kind, result)
+
+
+@contextmanager
+def _csv_reader(open_member: Opener, codec: str) -> Iterator[Iterator[list[str]]]:
+    strict = "strict" if codec == "utf-8-sig" else "replace"
+    with (
+        damaged_content("file", _CSV),
+        open_member() as raw,
+        io.TextIOWrapper(raw, encoding=codec, errors=strict, newline="") as fh,
+    ):
+        first = fh.readline()
+        yield csv.reader(itertools.chain([first], fh), delimiter=csv_delimiter(first))
+
+
+def _count_csv(
+    file: str, name: str, open_member: Opener, codec: str, kind: str, result: ReadResult
+) -> list[dict[str, Any]]:
     sheet = name if name != file else None
     counts: Counter[tuple[str, str, str]] = Counter()
-    for i in range(1, len(rows)):
-        row = rows[i]
-        if not row or all(not c.strip() for c in row):
-            continue
-        if len(row) < len(header):
-            result.problems.append(
-                Problem(
-                    file,
-                    f"the row has {len(row)} columns, the header {len(header)} (is the file "
-                    "truncated?)",
-                    sheet,
-                    i + 1,
-                    column_letter(len(row)),
-                    None,
-                    "every row as long as the header",
+    problems = ProblemList()
+    with _csv_reader(open_member, codec) as reader:
+        head_row = next(reader, [])
+        header = [header_key(c) for c in head_row]
+        col = {
+            "month": header.index("month"),
+            "falls within": header.index("falls within"),
+            "type": header.index(_STREET if kind == "street" else _OUTCOME),
+        }
+        titles = {k: f"{column_letter(j)} ({head_row[j].strip()})" for k, j in col.items()}
+        for i, row in enumerate(reader, start=1):
+            if not row or all(not c.strip() for c in row):
+                continue
+            if len(row) < len(header):
+                problems.append(
+                    Problem(
+                        file,
+                        f"the row has {len(row)} columns, the header {len(header)} (is the file "
+                        "truncated?)",
+                        sheet,
+                        i + 1,
+                        column_letter(len(row)),
+                        None,
+                        "every row as long as the header",
+                    )
                 )
-            )
-            continue
-        cells = {k: row[j].strip() for k, j in col.items()}
-        bad = [k for k, v in cells.items() if not v]
-        for k in bad:
-            result.problems.append(
-                Problem(
-                    file,
-                    f"{rows[0][col[k]].strip()} is empty",
-                    sheet,
-                    i + 1,
-                    titles[k],
-                    None,
-                    _EXPECTED[k],
+                continue
+            cells = {k: row[j].strip() for k, j in col.items()}
+            bad = [k for k, v in cells.items() if not v]
+            for k in bad:
+                problems.append(
+                    Problem(
+                        file,
+                        f"{head_row[col[k]].strip()} is empty",
+                        sheet,
+                        i + 1,
+                        titles[k],
+                        None,
+                        _EXPECTED[k],
+                    )
                 )
-            )
-        if not bad:
-            counts[(cells["month"], cells["falls within"], cells["type"])] += 1
+            if not bad:
+                counts[(cells["month"], cells["falls within"], cells["type"])] += 1
     months: dict[str, dt.date | None] = {}
     areas: dict[str, Area | str | None] = {}
     out: list[dict[str, Any]] = []
     set_aside: Counter[tuple[str, str]] = Counter()
+    bad_values: dict[str, dict[str, tuple[str, str]]] = {"month": {}, "falls within": {}}
     for (month_text, force_text, type_text), n in counts.items():
         if month_text not in months:
             months[month_text] = parse_month(month_text)
             if months[month_text] is None:
-                _report(
-                    result,
-                    file,
-                    sheet,
-                    rows,
-                    col["month"],
-                    titles["month"],
-                    month_text,
-                    "not a month",
-                    _EXPECTED["month"],
-                )
+                bad_values["month"][month_text] = ("not a month", _EXPECTED["month"])
         if force_text not in areas:
             reason = non_area_reason(force_text)
             areas[force_text] = reason if reason is not None else resolve_area(force_text)
             if areas[force_text] is None:
-                _report(
-                    result,
-                    file,
-                    sheet,
-                    rows,
-                    col["falls within"],
-                    titles["falls within"],
-                    force_text,
+                bad_values["falls within"][force_text] = (
                     f"unknown police force area '{force_text}'",
                     _EXPECTED["falls within"],
                 )
@@ -376,8 +402,32 @@ def _read_csv(
         if month is None or area is None:
             continue
         out.append(_fact(kind, month, area, clean_label(type_text), n, name))
+    for key, values in bad_values.items():
+        if not values:
+            continue
+        where = _rows_holding(open_member, codec, col[key], set(values))
+        for value, (message, expected) in values.items():
+            first, n = where.get(value, (None, 0))
+            if n > 1:
+                message += f" (in {n:,} rows)"
+            problems.append(Problem(file, message, sheet, first, titles[key], value, expected))
+    result.problems.extend(problems)
     for (label, reason), n in set_aside.items():
         result.set_aside.append(SetAside(name, label, reason, n))
+    return out
+
+
+def _rows_holding(
+    open_member: Opener, codec: str, j: int, values: set[str]
+) -> dict[str, tuple[int, int]]:
+    """For each of ``values``: the first row (as numbered on screen) of column ``j`` holding
+    it, and how many rows do. Read again from the start: only for values found bad."""
+    out: dict[str, tuple[int, int]] = {}
+    with _csv_reader(open_member, codec) as reader:
+        for i, row in enumerate(reader):
+            if i and j < len(row) and (v := row[j].strip()) in values:
+                first, n = out.get(v, (i + 1, 0))
+                out[v] = (first, n + 1)
     return out
 
 
@@ -386,26 +436,6 @@ _EXPECTED = {
     "falls within": "a police force of England and Wales, e.g. Dorset Police",
     "type": "a crime type or outcome type",
 }
-
-
-def _report(
-    result: ReadResult,
-    file: str,
-    sheet: str | None,
-    rows: list[list[str]],
-    j: int,
-    column: str,
-    value: str,
-    message: str,
-    expected: str,
-) -> None:
-    """One problem at the first row holding the bad value (with how many rows hold it)."""
-    where = [i for i in range(1, len(rows)) if j < len(rows[i]) and rows[i][j].strip() == value]
-    if len(where) > 1:
-        message += f" (in {len(where)} rows)"
-    result.problems.append(
-        Problem(file, message, sheet, where[0] + 1 if where else None, column, value, expected)
-    )
 
 
 def _fact(

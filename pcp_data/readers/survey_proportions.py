@@ -26,12 +26,11 @@ it is kept once (a warning reports any row that disagrees).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 from pcp_data.cleaning import (
     NotANumber,
     clean_label,
-    csv_delimiter,
     decimal_commas,
     header_key,
     is_blank,
@@ -42,7 +41,7 @@ from pcp_data.errors import Problem
 from pcp_data.forces import force_by_code, local_area, resolve_area
 from pcp_data.periods import month_end, parse_day
 from pcp_data.readers import Produces, ReadResult, finish, register
-from pcp_data.readers.source import Source, column_letter, csv_rows, find_header
+from pcp_data.readers.source import Source, column_letter, find_header
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "date": ("Date", "Period", "Quarter end", "Quarter ending", "Quarter", "Month"),
@@ -56,15 +55,6 @@ REQUIRED = ("date", "area", "measure", "value")
 LOCAL_HEADERS = {header_key(s) for s in ("Borough", "Ward", "District", "Local authority")}
 SURVEYS = {"pas": "MOPAC Public Attitude Survey"}
 FORCE_WIDE = {"mps": "E23000001", "met": "E23000001"}
-
-
-def _rows(source: Source, sheet: str) -> list[list[object]]:
-    if source.kind == "csv":
-        first = source.text.split("\n", 1)[0]
-        if csv_delimiter(first) == ";":
-            # a fresh list of str cells, only read: safe to see as objects (list is invariant)
-            return cast("list[list[object]]", csv_rows(source.text, delimiter=";"))
-    return source.rows(sheet)
 
 
 def _header(rows: list[list[object]]) -> tuple[int, dict[str, int]] | None:
@@ -104,13 +94,13 @@ class SurveyProportionsReader:
     def sniff(self, source: Source) -> bool:
         if source.kind not in ("csv", "xlsx", "xls", "ods"):
             return False
-        return any(_header(_rows(source, s)) is not None for s in source.sheet_names)
+        return any(_header(source.rows(s)) is not None for s in source.sheet_names)
 
     def read(self, source: Source) -> ReadResult:
         result = ReadResult(source.name, self.format, self.label)
         records: list[dict[str, Any]] = []
         for sheet in source.sheet_names:
-            rows = _rows(source, sheet)
+            rows = source.rows(sheet)
             found = _header(rows)
             if found is None:
                 continue

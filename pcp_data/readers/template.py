@@ -9,20 +9,30 @@ Victim satisfaction Month or Quarter, Area, Question, Group, Respondents, Satisf
 Workforce           As at, Area, Worker type, FTE, Headcount
 Population          Year, Area, Population
 Indicators          Period, Area, Indicator, Value, Numerator, Denominator
-About (optional)    Key, Value: ``Source`` names the publication of every figure
+About (optional)    Key, Value: ``Source`` names the publication of every figure;
+                    ``Home force``, ``Peer forces`` and ``Local areas`` (names
+                    separated by commas) declare the areas of your own
 =================== ==========================================================
 
 Months may be Excel dates, ``2019-04``, ``Apr 2019`` or ``April 2019``; quarters
 ``2019 Q2``; financial years ``2019/20``; years ``2019``. *Satisfied* is the number of
 respondents satisfied (not a percentage). An area that is one of the 43 forces (any common
-spelling), a region or a nation gets its ONS code; any other area is kept as a local area.
-One bad cell anywhere means nothing from the file is stored.
+spelling), a region or a nation gets its ONS code. Any other area must be declared on the
+About sheet: a home force or peer forces of your own (an imaginary force, as in the sample)
+as forces, local areas (districts, boroughs) as areas that are not forces. An area neither
+known nor declared is a problem that suggests the nearest force ("Durhm": did you mean
+Durham?), so that a typo never becomes a new force.
+
+Numbers are numbers: TRUE and FALSE are not 1 and 0. A dash read as 0, a number written
+with an exponent (``12e3``) and a row identical in every cell to another (pasted twice: both
+are read, and figures with the same key are added together) are read, with a warning that
+names the cells. One bad cell anywhere means nothing from the file is stored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -30,10 +40,18 @@ from typing import Any
 import pandas as pd
 
 from pcp_data import vocabulary
-from pcp_data.cleaning import MISSING, NotANumber, clean_label, header_key, is_blank, parse_number
-from pcp_data.errors import BadInput, Problem
+from pcp_data.cleaning import (
+    MISSING,
+    NotANumber,
+    clean_label,
+    header_key,
+    is_blank,
+    number_note,
+    parse_number,
+)
+from pcp_data.errors import BadInput, Problem, ProblemList
 from pcp_data.facts import normalise_facts
-from pcp_data.forces import Area, local_area, resolve_area
+from pcp_data.forces import Area, local_area, nearest_area, normalise_name, resolve_area
 from pcp_data.periods import financial_year, month_end, parse_day, parse_month, parse_quarter
 from pcp_data.readers import Produces, ReadResult, SetAside, register
 from pcp_data.readers.source import Source, column_letter, find_header
@@ -250,18 +268,65 @@ def _lookup(table: dict[str, str], what: str) -> Callable[[object], str]:
     return parse
 
 
-def _area(value: object) -> Area:
-    name = _text(value)
-    return resolve_area(name) or local_area(name)
+# the About sheet's keys that declare areas of the uploader's own, and the kind of area each
+# declares (an imaginary sample force is a force; a district is not)
+LOCAL_KEYS: dict[str, str] = {"home force": "force", "peer forces": "force", "local areas": "other"}
+_AREA_EXPECTED = (
+    "one of the 43 police forces of England and Wales (any common spelling), a region or a "
+    "nation, or an area of your own named on the About sheet (Home force, Peer forces or "
+    "Local areas)"
+)
+
+
+def _own_names(about: dict[str, str]) -> Iterator[tuple[str, str, str]]:
+    """(About key, kind, name) of each name an About sheet declares that is not known here."""
+    for key, kind in LOCAL_KEYS.items():
+        for name in about.get(key, "").split(","):
+            if name.strip() and resolve_area(name) is None:
+                yield key, kind, name.strip()
+
+
+def declared_areas(about: dict[str, str]) -> dict[str, str]:
+    """The areas an About sheet declares as the uploader's own and not known here:
+    {normalised name: kind}."""
+    out: dict[str, str] = {}
+    for _, kind, name in _own_names(about):
+        out.setdefault(normalise_name(name), kind)
+    return out
+
+
+def _area_parser(declared: dict[str, str]) -> Callable[[object], Area]:
+    def parse(value: object) -> Area:
+        name = _text(value)
+        area = resolve_area(name)
+        if area is not None:
+            return area
+        kind = declared.get(normalise_name(name))
+        if kind is not None:
+            return local_area(name, kind=kind)
+        near = nearest_area(name)
+        hint = f" (did you mean {near.name}?)" if near is not None else ""
+        raise BadInput(f"not a known police force area{hint}", _AREA_EXPECTED)
+
+    return parse
 
 
 class _Sheet:
     """Parse one template sheet into facts, collecting a problem per bad cell."""
 
-    def __init__(self, source: Source, sheet: str, spec: SheetSpec, source_label: str) -> None:
+    def __init__(
+        self,
+        source: Source,
+        sheet: str,
+        spec: SheetSpec,
+        source_label: str,
+        declared: dict[str, str] | None = None,
+    ) -> None:
         self.source, self.sheet, self.spec, self.source_label = source, sheet, spec, source_label
-        self.problems: list[Problem] = []
+        self.area = _area_parser(declared or {})
+        self.problems = ProblemList()
         self.set_aside: list[SetAside] = []
+        self.warnings: list[str] = []
         self._cache: dict[tuple[object, ...], Any] = {}
         self._distincts: dict[int, tuple[list[object], dict[object, None]]] = {}
 
@@ -298,7 +363,8 @@ class _Sheet:
 
     @staticmethod
     def _key(name: str, value: object, context: object) -> tuple[object, ...]:
-        value_key = value if not isinstance(value, list) else repr(value)
+        # the type too: TRUE == 1 and FALSE == 0 in Python, never here
+        value_key = (type(value), value if not isinstance(value, list) else repr(value))
         return (name, value_key) if context is None else (name, context, value_key)
 
     def peek(
@@ -342,6 +408,8 @@ class _Sheet:
             return {}
         header_row, cols = found
         values, kept = self._data_rows(rows, header_row, cols)
+        self._warn_duplicates(rows, header_row, kept)
+        self._warn_numbers(values, kept, header_row, cols)
         by_columns: _ColumnsParser | None = getattr(self, "_columns_" + self.spec.dataset, None)
         if by_columns is not None:
             try:
@@ -356,9 +424,9 @@ class _Sheet:
         parse_row: _RowParser = getattr(self, "_row_" + self.spec.dataset)
         for k in kept:
             cells = {name: values[name][k] for name in cols}
-            before = len(self.problems)
+            before = self.problems.total
             facts = parse_row(header_row + 1 + k, cells, cols)
-            if len(self.problems) == before:
+            if self.problems.total == before:
                 out.extend(facts)
         return _as_columns(out)
 
@@ -412,6 +480,62 @@ class _Sheet:
             kept.append(k)
         return values, kept
 
+    def _warn_duplicates(self, rows: list[list[object]], header_row: int, kept: list[int]) -> None:
+        """Warn of rows identical in every cell to an earlier row (pasted twice?), naming
+        both: they are read, and figures with the same key are added together."""
+        body = rows[header_row + 1 :]
+        try:
+            keys = list(map(tuple, map(body.__getitem__, kept)))
+            if len(set(keys)) == len(keys):
+                return
+        except TypeError:  # an unhashable cell: no row of it is a copy to find
+            return
+        first: dict[tuple[object, ...], int] = {}
+        pairs: list[tuple[int, int]] = []
+        for k, key in zip(kept, keys, strict=True):
+            i = header_row + 2 + k  # as numbered on screen
+            seen = first.setdefault(key, i)
+            if seen != i:
+                pairs.append((i, seen))
+        shown = ", ".join(f"row {a:,} repeats row {b:,}" for a, b in pairs[:10])
+        more = (
+            f", and {len(pairs) - 10:,} more rows repeat an earlier one" if len(pairs) > 10 else ""
+        )
+        self.warnings.append(
+            f"sheet '{self.sheet}': {len(pairs):,} row(s) identical in every cell to an earlier "
+            f"row (pasted twice?): {shown}{more}. Both rows of each pair are read, and "
+            "figures with the same key are added together: delete the copies if they are "
+            "not meant to be counted twice."
+        )
+
+    def _warn_numbers(
+        self, values: dict[str, list[object]], kept: list[int], header_row: int, cols: _Cols
+    ) -> None:
+        """Warn of number cells read from a dash (as 0) or written with an exponent
+        (``12e3``), naming the cells."""
+        for name in NUMBER_COLUMNS & set(cols):
+            column = values[name]
+            try:
+                noted = {v: number_note(v) for v in self._distinct(column)}
+            except TypeError:
+                noted = {}
+            noted = {v: n for v, n in noted.items() if n is not None}
+            if not noted:
+                continue
+            letter = column_letter(cols[name])
+            cells = [
+                f"{letter}{header_row + 2 + k} ({column[k]!r}: {noted[column[k]]})"
+                for k in kept
+                if isinstance(column[k], str) and column[k] in noted
+            ]
+            listed = ", ".join(cells[:10]) + (
+                f" and {len(cells) - 10:,} more" if len(cells) > 10 else ""
+            )
+            self.warnings.append(
+                f"sheet '{self.sheet}', column {letter} ({name}): {len(cells):,} cell(s) read "
+                f"as numbers from text: {listed}. Check that each is the figure meant."
+            )
+
     def _distinct(self, cells: list[object]) -> dict[object, None]:
         """The distinct cells of a column, in order (computed once per column list)."""
         hit = self._distincts.get(id(cells))
@@ -459,7 +583,7 @@ class _Sheet:
         order, as `_row_recorded_crime` row by row."""
         parsers: dict[str, Callable[[object], Any]] = {
             "Month": _period_of_month,
-            "Area": _area,
+            "Area": self.area,
             "Offence group": _lookup(_GROUPS, "offence group"),
             "Offences": _required_whole_number,
         }
@@ -471,8 +595,11 @@ class _Sheet:
         parsed: dict[str, list[Any]] = {}
         for name, parse in parsers.items():
             cells = kept_cells(name)
+            distinct = self._distinct(cells)
+            if (True in distinct or False in distinct) and bool in set(map(type, cells)):
+                return None  # TRUE would pass for 1 here: the row-by-row path tells them apart
             seen: dict[object, Any] = {}
-            for v in self._distinct(cells):  # each distinct cell once, in row order
+            for v in distinct:  # each distinct cell once, in row order
                 got = seen[v] = self.peek(name, v, parse)
                 if got is None or isinstance(got, BadInput):
                     return None
@@ -508,7 +635,7 @@ class _Sheet:
 
     def _row_recorded_crime(self, i: int, cells: _Cells, cols: _Cols) -> list[dict[str, Any]]:
         period = self._get(i, cells, cols, "Month", _period_of_month)
-        area = self._get(i, cells, cols, "Area", _area)
+        area = self._get(i, cells, cols, "Area", self.area)
         group = self._get(i, cells, cols, "Offence group", _lookup(_GROUPS, "offence group"))
         sub = None
         if group is not None:
@@ -536,7 +663,7 @@ class _Sheet:
 
     def _row_victim_satisfaction(self, i: int, cells: _Cells, cols: _Cols) -> list[dict[str, Any]]:
         period = self._get(i, cells, cols, "Month or Quarter", _period_of_month_or_quarter)
-        area = self._get(i, cells, cols, "Area", _area)
+        area = self._get(i, cells, cols, "Area", self.area)
         question = self._get(
             i, cells, cols, "Question", lambda v: _QUESTIONS.get(_text(v).lower(), _text(v))
         )
@@ -573,7 +700,7 @@ class _Sheet:
 
     def _row_workforce(self, i: int, cells: _Cells, cols: _Cols) -> list[dict[str, Any]]:
         period = self._get(i, cells, cols, "As at", _snapshot)
-        area = self._get(i, cells, cols, "Area", _area)
+        area = self._get(i, cells, cols, "Area", self.area)
         worker = self._get(
             i, cells, cols, "Worker type", _lookup(vocabulary.WORKER_TYPE_NAMES, "worker type")
         )
@@ -595,7 +722,7 @@ class _Sheet:
 
     def _row_population(self, i: int, cells: _Cells, cols: _Cols) -> list[dict[str, Any]]:
         year = self._get(i, cells, cols, "Year", _year)
-        area = self._get(i, cells, cols, "Area", _area)
+        area = self._get(i, cells, cols, "Area", self.area)
         n = self._get(
             i, cells, cols, "Population", lambda v: _required(_number(v, whole=True, minimum=1))
         )
@@ -615,7 +742,7 @@ class _Sheet:
 
     def _row_indicator(self, i: int, cells: _Cells, cols: _Cols) -> list[dict[str, Any]]:
         period = self._get(i, cells, cols, "Period", _period_any)
-        area = self._get(i, cells, cols, "Area", _area)
+        area = self._get(i, cells, cols, "Area", self.area)
         name = self._get(i, cells, cols, "Indicator", _text)
         value = self._get(
             i,
@@ -635,6 +762,13 @@ class _Sheet:
         if num is not None:
             out.append({**base, "measure": "numerator", "value": num, "base": den})
         return out
+
+
+# the columns whose cells are read as numbers (warned of when written as a dash or exponent)
+NUMBER_COLUMNS = frozenset(
+    {"Offences", "Respondents", "Satisfied", "FTE", "Headcount", "Population"}
+    | {"Value", "Numerator", "Denominator"}
+)
 
 
 def _required(value: float | None) -> float:
@@ -685,6 +819,20 @@ def _about(source: Source) -> dict[str, str]:
     return out
 
 
+def _near_misses(about: dict[str, str]) -> list[str]:
+    """Warnings for names the About sheet declares as areas of one's own that are close to a
+    known force (a typo makes a new force of one's own)."""
+    out = []
+    for key, _, name in _own_names(about):
+        near = nearest_area(name, cutoff=0.85)  # a typo, not a name of one's own
+        if near is not None:
+            out.append(
+                f"About sheet, {key.capitalize()}: '{name}' is not one of the 43 forces (did "
+                f"you mean {near.name}?); it is read as an area of your own"
+            )
+    return out
+
+
 class TemplateReader:
     format = "pcp_template"
     label = "PCP dashboard template (sheets Recorded crime, Victim satisfaction, Workforce, ...)"
@@ -708,6 +856,8 @@ class TemplateReader:
         about = _about(source)
         source_label = about.get("source", DEFAULT_SOURCE)
         result = ReadResult(source.name, self.format, "PCP dashboard template", metadata=about)
+        declared = declared_areas(about)
+        result.warnings.extend(_near_misses(about))
         columns: dict[str, list[Any]] = {}
         rows = 0
         for spec in SHEETS:
@@ -715,10 +865,11 @@ class TemplateReader:
             if sheet is None:
                 continue
             result.sheets.append(sheet)
-            parser = _Sheet(source, sheet, spec, source_label)
+            parser = _Sheet(source, sheet, spec, source_label, declared)
             got = parser.read()
             result.problems.extend(parser.problems)
             result.set_aside.extend(parser.set_aside)
+            result.warnings.extend(parser.warnings)
             n = len(next(iter(got.values()), ()))
             if not n and not parser.problems:
                 result.warnings.append(f"sheet '{sheet}' has a header but no rows")

@@ -208,7 +208,10 @@ class WorkforceOpenDataReader:
     def sniff(self, source: Source) -> bool:
         if source.kind == "csv":
             head: list[list[object]] = [
-                list(r) for r in csv.reader(source.text[:20000].splitlines()[:_SCAN])
+                list(r)
+                for r in csv.reader(
+                    source.head_text[:20000].splitlines()[:_SCAN], delimiter=source.delimiter
+                )
             ]
             return find_open_data_header(head) is not None or near_miss(head) is not None
         if not source.is_workbook:
