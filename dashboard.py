@@ -1,16 +1,27 @@
 """Police and Crime Plan performance dashboard: the entry point (``streamlit run dashboard.py``).
 
 Declares the pages with ``st.navigation``: the plan on a page, one page per Key Performance
-Question (or per priority where a plan has none), the data pages, Upload and Plan. Deep links
-``?kpq=ID`` and ``?measure=ID`` open that view directly; ``?present=1`` opens presentation
-mode. The plan, area and month chosen in the sidebar persist across pages.
+Question (or per priority where a plan has none), the data pages, Upload, Plan and the audit
+log. Deep links ``?kpq=ID`` and ``?measure=ID`` open that view directly; ``?present=1`` opens
+presentation mode. The plan, area and month chosen in the sidebar persist across pages.
+
+Who is there comes first (`ui.access`): with sign-in on, someone not signed in sees only the
+sign-in page and someone without a role only the "no access" page; the pages each person
+is offered follow their rights (`pcp_data.access`). An error the product reports (a
+`~pcp_data.errors.PCPError`: the store busy or unreachable, a bad plan) is shown as a message;
+any other failure is logged and shown as the product's fault, never as a traceback.
 """
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
-from ui import question, shared
+from pcp_data.access import Identity, Right
+from pcp_data.errors import PCPError
+from pcp_data.markdown import escape
+from ui import access, question, shared
 
 st.set_page_config(
     page_title="Police and Crime Plan performance",
@@ -18,8 +29,36 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
+FAULT = (
+    "Something went wrong in the dashboard itself (not in your data). Nothing was changed. "
+    "The details are in the server's log; please report the fault."
+)
 
-ctx = shared.sidebar()
+found = access.current()
+if not isinstance(found, Identity):
+    gate = access.sign_in_page if found is None else (lambda: access.no_access_page(found))
+    title = "Sign in" if found is None else "No access"
+    st.navigation([st.Page(gate, title=title, url_path="welcome")], position="hidden").run()
+    st.stop()
+me: Identity = found
+if not me.local and not me.roles:
+    st.navigation(
+        [st.Page(lambda: access.no_access_page(me), title="No access", url_path="welcome")],
+        position="hidden",
+    ).run()
+    st.stop()
+
+with st.sidebar:
+    access.banner(me)
+try:
+    ctx = shared.sidebar()
+except PCPError as exc:
+    st.error(escape(exc.message))
+    st.stop()
+except Exception:
+    logging.getLogger("pcp_data.app").exception("the sidebar failed")
+    st.error(FAULT)
+    st.stop()
 st.session_state.ctx = ctx
 params = st.query_params
 presenting = params.get("present") == "1"
@@ -30,7 +69,8 @@ wanted_kpq = params.get("kpq")
 wanted_measure = params.get("measure")
 questions = ctx.plan.questions() if ctx is not None else ()
 question_pages = [
-    st.Page(question.page_for(q.id), title=f"{n}. {q.title}", url_path=f"question-{q.id}")
+    # a page's title in the navigation is markdown too
+    st.Page(question.page_for(q.id), title=f"{n}. {escape(q.title)}", url_path=f"question-{q.id}")
     for n, q in enumerate(questions, start=1)
 ]
 st.session_state.question_pages = {q.id: p for q, p in zip(questions, question_pages, strict=True)}
@@ -48,7 +88,7 @@ presentation = st.Page(
 )
 questions_label = "Questions"
 if ctx is not None:
-    questions_label = (
+    questions_label = escape(
         ctx.plan.labels.kpq.plural if ctx.plan.has_kpqs else ctx.plan.labels.priority.plural
     )
 sections = {
@@ -63,13 +103,26 @@ sections = {
         measure_page,
     ],
     "Manage": [
-        st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:"),
-        st.Page("pages/plan.py", title="Choose or load a plan", icon=":material/description:"),
+        *(
+            [st.Page("pages/upload.py", title="Upload data", icon=":material/upload_file:")]
+            if me.can(Right.MANAGE_DATA)
+            else []
+        ),
+        st.Page(
+            "pages/plan.py",
+            title="Choose or load a plan" if me.can(Right.MANAGE_PLANS) else "The plan",
+            icon=":material/description:",
+        ),
         st.Page(
             "pages/method.py",
             title="How the figures are judged",
             icon=":material/rule:",
             url_path="method",
+        ),
+        *(
+            [st.Page("pages/audit.py", title="Audit log", icon=":material/history:")]
+            if me.can(Right.READ_AUDIT)
+            else []
         ),
     ],
 }
@@ -86,4 +139,10 @@ if page is overview:
         st.switch_page(st.session_state.question_pages[wanted_kpq], query_params=kept)
     if ctx is not None and wanted_measure in {m.id for m in ctx.plan.measures}:
         st.switch_page(measure_page, query_params=dict(params))
-page.run()
+try:
+    page.run()
+except PCPError as exc:
+    st.error(escape(exc.message))
+except Exception:
+    logging.getLogger("pcp_data.app").exception("a page failed")
+    st.error(FAULT)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import shared, views
+from ui.shared import md
 
 ctx = shared.ctx_or_stop()
 plan = ctx.plan
@@ -21,7 +22,7 @@ chosen = st.selectbox(
 st.session_state.measure_id = chosen
 st.query_params["measure"] = chosen
 measure = plan.measure(chosen)
-st.caption(f"{plan.force} · {plan.title} · {ctx.area_name}")
+st.caption(" · ".join(md(x) for x in (plan.force, plan.title, ctx.area_name)))
 shared.synthetic_banner(ctx)
 if not ctx.area_code:
     st.info("There are no figures yet. Upload a workbook on the Upload page.")
@@ -30,14 +31,14 @@ a = ctx.measure(measure.id)
 answers = [plan.kpq(k).question for k in measure.kpq_ids] + [
     plan.priority(p).title for p in measure.priority_ids
 ]
-st.markdown("Answers: " + " · ".join(answers))
+st.markdown("Answers: " + " · ".join(md(x) for x in answers))
 if measure.tier:
-    st.markdown(f"Expectation: **{measure.tier}**: {measure.tier_text}.")
+    st.markdown(f"Expectation: **{md(measure.tier)}**: {md(measure.tier_text)}.")
 if measure.baseline:
     st.markdown(
-        f"Baseline: **{measure.baseline.label}**"
+        f"Baseline: **{md(measure.baseline.label)}**"
         + (
-            f" (chosen by the product: {measure.baseline.note})"
+            f" (chosen by the product: {md(measure.baseline.note)})"
             if measure.baseline.chosen_by_product
             else ""
         )

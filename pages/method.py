@@ -5,6 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from pcp_data.judging import how_judged
+from ui import access
+
+access.me()  # every page runs as someone (see ui.access.me)
 
 st.title("How the figures are judged")
 st.markdown(

@@ -7,16 +7,18 @@ import streamlit as st
 from pcp_data.assess import changes_since as assess_changes
 from pcp_data.status import JUDGEMENT_STYLE
 from ui import shared, views
+from ui.shared import md
 
 ctx = shared.ctx_or_stop()
 plan = ctx.plan
 st.caption(
-    f"{plan.force} · {plan.period.label} · figures for {ctx.area_name or 'no area'}"
+    f"{md(plan.force)} · {md(plan.period.label)} · figures for "
+    f"{md(ctx.area_name or 'no area')}"
     + (f" as at {shared.month_words(ctx.as_at)}" if ctx.as_at else "")
 )
-st.title(plan.title)
+st.title(md(plan.title))
 shared.synthetic_banner(ctx)
-st.caption(f"Vision: {plan.vision}")
+st.caption(f"Vision: {md(plan.vision)}")
 
 if not ctx.area_code:
     st.info("There are no figures yet. Upload a workbook to begin.")
@@ -42,23 +44,25 @@ for col, name in zip(
 # the plan's own structure, in its own words
 labels = plan.labels
 with st.expander(
-    f"The plan's structure: {len(plan.top_level) or ''} "
-    f"{labels.top.plural if labels.top and plan.top_level else ''} "
-    f"{len(plan.priorities)} {labels.priority.plural}".replace("  ", " "),
+    md(
+        f"The plan's structure: {len(plan.top_level) or ''} "
+        f"{labels.top.plural if labels.top and plan.top_level else ''} "
+        f"{len(plan.priorities)} {labels.priority.plural}"
+    ),
     expanded=False,
 ):
     if plan.top_level and labels.top is not None:
         cols = st.columns(min(4, len(plan.top_level)))
         for i, item in enumerate(plan.top_level):
             with cols[i % len(cols)]:
-                st.markdown(f"**{labels.top.singular} {i + 1}: {item.title}**")
+                st.markdown(f"**{md(labels.top.singular)} {i + 1}: {md(item.title)}**")
                 for p in plan.priorities_for(item.id):
                     roll = pa.priority_rollup(p.id)
-                    st.markdown(f"- {p.title} — {roll.icon} {roll.words}")
+                    st.markdown(f"- {md(p.title)} — {roll.icon} {roll.words}")
     else:
         for i, p in enumerate(plan.priorities, start=1):
             roll = pa.priority_rollup(p.id)
-            st.markdown(f"{i}. {p.title} — {roll.icon} {roll.words}")
+            st.markdown(f"{i}. {md(p.title)} — {roll.icon} {roll.words}")
 
 # what changed since the last Panel
 with st.container(border=True):
@@ -104,7 +108,7 @@ counts: dict[str, int] = {}
 for a in pa.by_measure.values():
     counts[a.judgement.words] = counts.get(a.judgement.words, 0) + 1
 summary = " · ".join(f"{n} {words}" for words, n in sorted(counts.items()))
-st.subheader(f"{kind}: how each is doing")
+st.subheader(f"{md(kind)}: how each is doing")
 st.caption(
     f"{len(pa.by_measure)} measures: {summary}. Each question takes the worst judgement "
     "of its measures; the sentence says why."
@@ -114,7 +118,7 @@ for n, qa in enumerate(pa.questions, start=1):
     r = qa.rollup
     with st.container(border=True):
         head, link = st.columns([5, 1])
-        head.markdown(f"### {n}. {qa.question.title}")
+        head.markdown(f"### {n}. {md(qa.question.title)}")
         head.markdown(
             f"{shared.status_badge(r.icon, r.words, r.colour)} &nbsp; {shared.rollup_words(r)}"
         )

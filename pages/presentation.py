@@ -9,7 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from pcp_data import charts
-from ui import shared, views
+from pcp_data.access import Right
+from ui import access, question, shared, views
+from ui.shared import md
 
 
 def _big() -> dict:
@@ -50,17 +52,19 @@ nav[1].button(
     width="stretch",
     type="primary",
 )
+me = access.me()
 synthetic = " · <b>synthetic data</b>" if ctx.synthetic else ""
+local = " · local user" if me.local else ""  # sign-in is off: said on every page
 nav[2].markdown(
     f"<div style='text-align:center;font-size:24px;color:#3D3D3D'>"
     f"{shared.escape(ctx.area_name)} · question {index + 1} of {total}"
-    f"{synthetic}</div>",
+    f"{synthetic}{local}</div>",
     unsafe_allow_html=True,
 )
 if nav[3].button("Exit", key="exit", width="stretch"):
     st.switch_page("pages/overview.py", query_params={"plan": ctx.plan_id, "area": ctx.area_code})
 
-st.markdown(f"# {qa.question.title}")
+st.markdown(f"# {md(qa.question.title)}")
 r = qa.rollup
 counts = " · ".join(
     f"{r.counts.get(k, 0)} {k}" for k in ("on track", "needs attention", "of concern", "not judged")
@@ -72,9 +76,9 @@ if shown:
     for n, (col, a) in enumerate(zip(cols, shown, strict=True)):
         with col:
             j = a.judgement
-            st.markdown(f"### {a.measure.title}")
+            st.markdown(f"### {md(a.measure.title)}")
             figure = (
-                f"**{a.latest_text}** · {a.period_words}"
+                f"**{md(a.latest_text)}** · {md(a.period_words)}"
                 if a.latest_value is not None
                 else "no figures yet"
             )
@@ -100,9 +104,12 @@ if shown:
         st.markdown(f"…and {len(qa.measures) - 3} more measures on the question's page.")
 else:
     st.markdown("No measure the product holds answers this question.")
-months = ctx.months()
-period = (ctx.as_at or (months[0] if months else "2000-01-31"))[:7]
-notes = shared.store().commentary(ctx.plan_id, qa.question.id, period)
+notes = shared.store().commentary(
+    ctx.plan_id,
+    qa.question.id,
+    question.commentary_period(ctx),
+    include_internal=me.can(Right.READ_INTERNAL),
+)
 if not notes.empty:
     st.markdown("### Commentary")
     st.text(notes.iloc[0]["text"])

@@ -8,6 +8,7 @@ import streamlit as st
 from pcp_data import charts
 from pcp_data.measures import group_totals
 from ui import shared
+from ui.shared import md
 
 ctx = shared.ctx_or_stop()
 st.title("Recorded crime")
@@ -15,7 +16,7 @@ shared.synthetic_banner(ctx)
 frame = ctx.facts("recorded_crime")
 frame = frame[frame["measure"] == "offences"] if not frame.empty else frame
 if frame.empty:
-    st.info(f"The store holds no recorded crime for {ctx.area_name or 'any area'}.")
+    st.info(f"The store holds no recorded crime for {md(ctx.area_name or 'any area')}.")
     st.stop()
 sources = sorted(frame["source"].unique())
 source = (
@@ -32,7 +33,7 @@ if ctx.as_at:
     frame = frame[frame["period_end"] <= pd.Timestamp(ctx.as_at)]
 last = frame["period_end"].max()
 period_words = {"month": "monthly", "quarter": "quarterly"}.get(ptype, ptype.replace("_", " "))
-st.caption(f"{ctx.area_name} · source: {source} · {period_words} figures to {last:%B %Y}")
+st.caption(f"{md(ctx.area_name)} · source: {md(source)} · {period_words} figures to {last:%B %Y}")
 
 totals = group_totals(frame)
 now = totals.table.set_index("category")["latest"]

@@ -1,5 +1,6 @@
 """Upload: validate files (template or published formats), preview the changes, publish;
-the upload history with withdraw; the template to download."""
+the upload history with withdraw; the template to download. For those who may manage data
+(analysts, or the local user); everything is recorded as the identity signed in."""
 
 from __future__ import annotations
 
@@ -8,12 +9,18 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from pcp_data.access import Right
 from pcp_data.errors import PCPError
 from pcp_data.importer import ImportReport, publish, validate
 from pcp_data.template_workbook import build_template
-from ui import shared
+from ui import access, shared
+from ui.shared import md
 
+me = access.me()
 st.title("Upload data")
+if not me.can(Right.MANAGE_DATA):
+    st.info("Only analysts upload, publish and withdraw data.", icon=":material/lock:")
+    st.stop()
 st.markdown(
     "Drop in this month's extracts: the dashboard's own template, or files as published by the "
     "Home Office, ONS and data.police.uk. Each file is checked first; nothing is stored until "
@@ -51,7 +58,7 @@ if files:
             st.session_state.upload_report = (key, _validate(named), shared.revision())
     except PCPError as exc:
         st.session_state.pop("upload_report", None)
-        st.error(exc.message)
+        st.error(md(exc.message))
     else:
         report = st.session_state.upload_report[1]
 if report is not None:
@@ -60,13 +67,13 @@ if report is not None:
         s = fr.to_dict()
         with st.container(border=True):
             icon = "✔" if fr.ok else "✖"
-            st.markdown(f"**{icon} {fr.name}** — {s['format_label']}")
+            st.markdown(f"**{icon} {md(fr.name)}** — {md(s['format_label'])}")
             if fr.ok:
                 periods = s["periods"] or {}
                 st.markdown(
                     f"{s['rows']:,} figures · {len(s['areas'])} areas · sheets: "
-                    f"{', '.join(s['sheets'])} · periods {periods.get('first', '')} to "
-                    f"{periods.get('last', '')}"
+                    f"{md(', '.join(s['sheets']))} · periods "
+                    f"{md(periods.get('first', ''))} to {md(periods.get('last', ''))}"
                 )
                 if fr.duplicate_of is not None:
                     st.info(
@@ -108,12 +115,13 @@ if report is not None:
                 with st.expander("Preview the figures"):
                     st.dataframe(fr.result.facts.head(200), hide_index=True)
             for w in s["warnings"]:
-                st.warning(w)
+                st.warning(md(w))
             if s["set_aside"]:
                 st.caption(
                     "Set aside: "
                     + "; ".join(
-                        f"{a['label']} ({a['reason']}, {a['rows']} rows)" for a in s["set_aside"]
+                        md(f"{a['label']} ({a['reason']}, {a['rows']} rows)")
+                        for a in s["set_aside"]
                     )
                 )
             if s["problems"]:
@@ -124,26 +132,30 @@ if report is not None:
                     ],
                     hide_index=True,
                 )
-    who = st.text_input("Your name (recorded with the upload)", key="uploader")
-    if st.button("Publish", type="primary", disabled=not report.ok or not who.strip()):
+    st.caption(f"Published as {md(me.name)}.")
+    if st.button("Publish", type="primary", disabled=not report.ok):
         try:
-            done = publish(report, store, uploaded_by=who.strip())
+            with st.spinner("Publishing…"):
+                done = publish(report, store, uploaded_by=me.name)
         except PCPError as exc:
-            st.error(exc.message)
+            st.error(md(exc.message))
         else:
             st.session_state.pop("upload_report", None)
             for p in done.published:
                 if p.duplicate_of is not None:
-                    st.info(f"{p.file_name}: already uploaded as upload {p.duplicate_of}.")
+                    st.info(f"{md(p.file_name)}: already uploaded as upload {p.duplicate_of}.")
+                elif p.reinstated:
+                    st.success(
+                        f"{md(p.file_name)}: upload {p.upload_id} was withdrawn and is "
+                        "published again. Every page now shows it."
+                    )
                 else:
                     st.success(
-                        f"{p.file_name}: published as upload {p.upload_id} "
+                        f"{md(p.file_name)}: published as upload {p.upload_id} "
                         f"({p.rows:,} figures). Every page now shows it."
                     )
     if not report.ok:
         st.caption("Publishing is possible once every file is free of problems.")
-    elif not who.strip():
-        st.caption("Say who you are to publish.")
 
 st.subheader("Upload history")
 history = store.uploads()
@@ -165,7 +177,13 @@ else:
             ]
         ],
         hide_index=True,
+        column_config={
+            "withdrawn_by": "last withdrawn by",
+            "withdrawn_at": "last withdrawn at",
+        },
     )
+    if me.can(Right.READ_AUDIT):
+        st.caption("Every publish, withdrawal and re-publication is kept in the audit log.")
     live = history[history["status"] == "published"]
     if not live.empty:
         with st.form("withdraw"):
@@ -174,12 +192,12 @@ else:
                 live["id"].tolist(),
                 format_func=lambda i: f"{i}: {live.set_index('id').loc[i, 'file_name']}",
             )
-            by = st.text_input("Your name")
+            st.caption(f"Withdrawn as {md(me.name)}.")
             if st.form_submit_button("Withdraw"):
                 try:
-                    store.withdraw(int(chosen), by=by.strip() or "unknown")
+                    store.withdraw(int(chosen), by=me.name)
                 except PCPError as exc:
-                    st.error(exc.message)
+                    st.error(md(exc.message))
                 else:
                     st.success(f"Upload {chosen} withdrawn.")
                     st.rerun()

@@ -8,13 +8,16 @@ import streamlit as st
 from pcp_data import charts
 from pcp_data.surveys import interval_frame, pooled_windows, survey_figure
 from ui import shared
+from ui.shared import md
 
 ctx = shared.ctx_or_stop()
 st.title("Victim satisfaction")
 shared.synthetic_banner(ctx)
 frame = ctx.facts("victim_satisfaction")
 if frame.empty:
-    st.info(f"The store holds no victim satisfaction figures for {ctx.area_name or 'any area'}.")
+    st.info(
+        f"The store holds no victim satisfaction figures for {md(ctx.area_name or 'any area')}."
+    )
     st.stop()
 frame = frame.copy()
 frame["period_end"] = pd.to_datetime(frame["period_end"])
@@ -33,7 +36,7 @@ pool = st.radio(
     "the window, never an average of monthly percentages.",
 )
 months = int(pool.split()[0])
-st.caption(f"{ctx.area_name} · figures below {minimum} respondents are shown but not judged")
+st.caption(f"{md(ctx.area_name)} · figures below {minimum} respondents are shown but not judged")
 
 latest_rows = []
 for q in questions:
@@ -52,10 +55,11 @@ for q in questions:
         }
     )
     with st.container(border=True):
-        st.markdown(f"#### {q}")
+        st.markdown(f"#### {md(q)}")
         period = f"{months} month{'s' if months > 1 else ''} to {pooled.index[-1]:%B %Y}"
         st.markdown(
-            f"**{fig.words}** in the {period}" + ("" if fig.judged else f" — *{fig.warning}*")
+            f"**{md(fig.words)}** in the {period}"
+            + ("" if fig.judged else f" — *{md(fig.warning)}*")
         )
         st.altair_chart(
             charts.interval_chart(

@@ -7,13 +7,14 @@ import streamlit as st
 
 from pcp_data import charts
 from ui import shared
+from ui.shared import md
 
 ctx = shared.ctx_or_stop()
 st.title("Workforce")
 shared.synthetic_banner(ctx)
 frame = ctx.facts("workforce")
 if frame.empty:
-    st.info(f"The store holds no workforce figures for {ctx.area_name or 'any area'}.")
+    st.info(f"The store holds no workforce figures for {md(ctx.area_name or 'any area')}.")
     st.stop()
 frame = frame.copy()
 frame["period_end"] = pd.to_datetime(frame["period_end"])
@@ -30,11 +31,11 @@ measure = st.radio(
 )
 frame = frame[frame["measure"] == measure]
 if frame.empty:
-    st.info(f"{source} holds no {measure} figures for this area.")
+    st.info(f"{md(source)} holds no {measure} figures for this area.")
     st.stop()
 last = frame["period_end"].max()
 latest = frame[frame["period_end"] == last].set_index("category")["value"]
-st.caption(f"{ctx.area_name} · source: {source} · as at {last:%d %B %Y}")
+st.caption(f"{md(ctx.area_name)} · source: {md(source)} · as at {last:%d %B %Y}")
 cols = st.columns(max(1, len(latest)))
 for col, (worker, value) in zip(cols, latest.sort_values(ascending=False).items(), strict=False):
     year_before = frame[
@@ -45,7 +46,7 @@ for col, (worker, value) in zip(cols, latest.sort_values(ascending=False).items(
     )
     # no colour on the change: more or fewer staff is not by itself better or worse
     col.metric(
-        worker,
+        md(worker),
         f"{value:,.1f}" if measure == "fte" else f"{value:,.0f}",
         delta=delta,
         delta_color="off",

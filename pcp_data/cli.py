@@ -4,14 +4,23 @@
     export --dataset NAME [--area NAME] [--db URL]
     uploads [--db URL] [--json]
     withdraw ID [--db URL] [--by NAME]
-    plans
+    plans [PLAN.yaml...]      list and validate the shipped plans (or the files given)
+    loaded-plans [--db URL] [--json]
+    load-plan PLAN.yaml [--db URL] [--by NAME]
+    remove-plan ID [--db URL] [--by NAME]
+    audit [--db URL] [--json] [--limit N]
     report --plan NAME [--db URL] [--period YYYY-MM] [--area NAME] [--json]
     init [--db URL]           load the sample data into an empty store
 
+The command line has no sign-in: a command that changes the store records ``--by`` (default:
+the operating-system user) with the change, in the upload and in the audit log, and refuses
+an empty name. ``export`` writes CSV whose text cannot run as a spreadsheet formula
+(`pcp_data.exports.safe`).
+
 Exit status: 0 on success; 1 when a file or plan has problems (every problem listed on
-standard error, nothing stored) or the product fails on a fault of its own (nothing stored;
-the traceback goes to ``pcp_data.log`` in the data folder, never to the terminal); 2 for a
-usage error.
+standard error, nothing stored), when the store refuses (busy, unreachable: a message, never
+a traceback) or the product fails on a fault of its own (nothing stored; the traceback goes to
+``pcp_data.log`` in the data folder, never to the terminal); 2 for a usage error.
 """
 
 from __future__ import annotations
@@ -28,25 +37,27 @@ from pathlib import Path
 
 from pcp_data.config import SAMPLE_WORKBOOK, data_dir
 from pcp_data.errors import ImportRejected, PCPError, ProductFault
-from pcp_data.store import Store
+from pcp_data.exports.safe import safe_frame
+from pcp_data.store import Store, open_store, recorded_name
 
 LOG_FILE = "pcp_data.log"
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return Store(args.db)
+    return open_store(args.db)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     from pcp_data.importer import import_files, validate
 
+    by = args.by if args.dry_run else recorded_name(args.by)
     store = _store(args)
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
         print("\n".join(f"- {f}: no such file" for f in missing), file=sys.stderr)
         return 1
     try:
-        report = import_files(args.files, store, uploaded_by=args.by, dry_run=args.dry_run)
+        report = import_files(args.files, store, uploaded_by=by, dry_run=args.dry_run)
     except ImportRejected as exc:
         if args.json:
             print(json.dumps(validate(args.files, store).to_dict(), indent=2, default=str))
@@ -101,7 +112,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         else:
             codes = list(match["area_code"])
     frame = store.facts(dataset=args.dataset, area_codes=codes)
-    frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+    # RFC 4180 line ends (CRLF): a cell holding a carriage return is quoted too
+    safe_frame(frame).to_csv(sys.stdout, index=False, lineterminator="\r\n")
     return 0
 
 
@@ -121,8 +133,63 @@ def cmd_uploads(args: argparse.Namespace) -> int:
 
 
 def cmd_withdraw(args: argparse.Namespace) -> int:
-    _store(args).withdraw(args.id, by=args.by)
+    _store(args).withdraw(args.id, by=recorded_name(args.by))
     print(f"Upload {args.id} withdrawn; its figures no longer count.")
+    return 0
+
+
+def cmd_loaded_plans(args: argparse.Namespace) -> int:
+    from pcp_data.plan import shipped_plans, validate_plan_text
+
+    loaded = _store(args).custom_plans()
+    shipped = shipped_plans()
+    rows = []
+    for plan_id, text in sorted(loaded.items()):
+        row = {"id": plan_id, "force": "", "title": "", "measures": 0, "problem": ""}
+        if plan_id in shipped:
+            row["problem"] = "has a shipped plan's id, so it is not used: remove it"
+        try:
+            plan = validate_plan_text(text, f"{plan_id}.yaml")
+        except PCPError as exc:
+            row["problem"] = row["problem"] or f"invalid: {exc.message}"
+        else:
+            row.update(force=plan.force, title=plan.title, measures=len(plan.measures))
+        rows.append(row)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    elif not rows:
+        print("No plans loaded.")
+    for row in [] if args.json else rows:
+        line = f"{row['id']}: {row['force']} - {row['title']} ({row['measures']} measures)"
+        print(line + (f"; {row['problem']}" if row["problem"] else ""))
+    return 0
+
+
+def cmd_load_plan(args: argparse.Namespace) -> int:
+    from pcp_data.plan import load_plan
+
+    by = recorded_name(args.by)
+    plan = load_plan(Path(args.file))
+    text = Path(args.file).read_text(encoding="utf-8")
+    _store(args).save_plan(plan.id, text, by=by)
+    print(f"Loaded plan {plan.id}: {plan.force} - {plan.title} ({len(plan.measures)} measures).")
+    return 0
+
+
+def cmd_remove_plan(args: argparse.Namespace) -> int:
+    _store(args).remove_plan(args.id, by=recorded_name(args.by))
+    print(f"Removed the loaded plan {args.id}.")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from pcp_data.audit import audit_records, format_audit
+
+    log = _store(args).audit(limit=args.limit)
+    if args.json:
+        print(json.dumps(audit_records(log), indent=2, default=str))
+    else:
+        print(format_audit(log))
     return 0
 
 
@@ -177,11 +244,18 @@ def build_parser() -> argparse.ArgumentParser:
         )
         return p
 
+    def with_by(p: argparse.ArgumentParser, what: str) -> None:
+        p.add_argument(
+            "--by",
+            default=_os_user(),
+            help=f"{what}: the name recorded (default: the operating-system user)",
+        )
+
     p = with_db(sub.add_parser("import", help="validate and store files"))
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="validate only; store nothing")
     p.add_argument("--json", action="store_true", help="print the validation report as JSON")
-    p.add_argument("--by", default=getpass.getuser(), help="who is uploading")
+    with_by(p, "who is uploading")
     p.set_defaults(func=cmd_import)
 
     p = with_db(sub.add_parser("export", help="current facts as CSV on standard output"))
@@ -195,12 +269,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_db(sub.add_parser("withdraw", help="withdraw an upload"))
     p.add_argument("id", type=int)
-    p.add_argument("--by", default=getpass.getuser())
+    with_by(p, "who is withdrawing it")
     p.set_defaults(func=cmd_withdraw)
 
     p = sub.add_parser("plans", help="list and validate the shipped plans (or given files)")
     p.add_argument("files", nargs="*", metavar="PLAN.yaml")
     p.set_defaults(func=cmd_plans)
+
+    p = with_db(sub.add_parser("loaded-plans", help="list the plans loaded into the store"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_loaded_plans)
+
+    p = with_db(sub.add_parser("load-plan", help="load a plan file into the store (audited)"))
+    p.add_argument("file", metavar="PLAN.yaml")
+    with_by(p, "who is loading it")
+    p.set_defaults(func=cmd_load_plan)
+
+    p = with_db(sub.add_parser("remove-plan", help="remove a loaded plan (audited)"))
+    p.add_argument("id", metavar="ID")
+    with_by(p, "who is removing it")
+    p.set_defaults(func=cmd_remove_plan)
+
+    p = with_db(sub.add_parser("audit", help="the audit log, newest first"))
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, metavar="N", help="only the newest N entries")
+    p.set_defaults(func=cmd_audit)
 
     p = with_db(sub.add_parser("init", help="load the sample data into an empty store"))
     p.set_defaults(func=cmd_init)
@@ -212,6 +305,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_report)
     return parser
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container): --by is needed
+        return ""
 
 
 class _LogFile(logging.FileHandler):
@@ -248,4 +348,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         except PCPError as exc:
             print(exc.message, file=sys.stderr)
+            return 1
+        except Exception:  # a fault in the product: its traceback goes to the log only
+            logging.getLogger("pcp_data.cli").exception("%s failed", args.command)
+            print(
+                f"{args.command} failed on a fault in the product; nothing more was changed. "
+                f"The details are in the log: {log}",
+                file=sys.stderr,
+            )
             return 1

@@ -5,7 +5,12 @@ SQLite through SQLAlchemy Core by default; any SQLAlchemy URL through ``PCP_DATA
 * ``uploads``: one row per file published (name, SHA-256, size, who, when, rows, status,
   format, validation report); ``upload_files`` keeps the original bytes.
 * ``facts``: one row per number (see `pcp_data.facts`), each tied to its upload.
-* ``commentary``: the narrative for a KPQ and period, every version kept.
+* ``commentary``: the narrative for a KPQ and period, every version kept; a version marked
+  ``internal`` is for the Commissioner's office and the Panel, never shown to the public.
+* ``audit``: the audit log, append-only (the database itself refuses to update or delete a
+  row): who did what and when, to which upload, plan or commentary, with the state before
+  and after. Publish, withdraw, re-publish, commentary and plan changes each add a row in the
+  transaction that makes the change.
 * ``meta``: the store's *revisions*, for caches to key on: ``revision`` bumped by every change,
   and one per part of the store (``revision:<dataset>`` for each dataset's facts,
   ``revision:settings``, ``revision:plans``, ``revision:commentary``), so that publishing
@@ -19,6 +24,13 @@ are recognised by their hash and add nothing. Withdrawing an upload hides its fa
 figures are what they were before it. When two published uploads give the same fact (same
 key, see `pcp_data.facts.KEY_COLUMNS`), the later upload's figure is current: a revision
 replaces, a withdrawal restores.
+
+Writes happen one at a time: a write transaction takes the store's write lock first (SQLite:
+``BEGIN IMMEDIATE``; PostgreSQL: a transaction-level advisory lock) and waits for it up to
+`lock_timeout` seconds (``$PCP_LOCK_TIMEOUT``, default 120: longer than a large publish), then
+gives up with "another upload is being published". So two imports of the same file at once
+give one upload and one "already uploaded". Every database error becomes a `StoreError` with
+a message a user can act on (logged with its traceback); none reaches a user as a traceback.
 """
 
 from __future__ import annotations
@@ -26,15 +38,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+import logging
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 
-from pcp_data.config import database_url
+from pcp_data.config import database_url, store_folder
 from pcp_data.errors import StoreError
 from pcp_data.facts import FACT_COLUMNS, KEY_COLUMNS
 from pcp_data.periods import edition_date
@@ -110,8 +124,65 @@ commentary = sa.Table(
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("author", sa.Text, nullable=False),
     sa.Column("written_at", sa.String(32), nullable=False),
+    sa.Column("internal", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("ix_commentary_kpq", "plan_id", "kpq_id", "period"),
 )
+
+audit = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("who", sa.Text, nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("target_kind", sa.String(16), nullable=False),  # upload, plan, commentary
+    sa.Column("target_id", sa.Text, nullable=False),
+    sa.Column("before", sa.Text),  # JSON, None when the thing did not exist
+    sa.Column("after", sa.Text),  # JSON, None when the thing no longer exists
+    sa.Index("ix_audit_target", "target_kind", "target_id"),
+)
+
+AUDIT_ACTIONS: tuple[str, ...] = (
+    "publish",
+    "withdraw",
+    "re-publish",
+    "commentary",
+    "load plan",
+    "replace plan",
+    "remove plan",
+)
+
+# The database refuses to change or delete a row of the audit log, whoever asks.
+_APPEND_ONLY = "the audit log is append-only"
+_AUDIT_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "sqlite": tuple(
+        f"CREATE TRIGGER IF NOT EXISTS audit_no_{when.lower()} BEFORE {when} ON audit "
+        f"BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END"
+        for when in ("UPDATE", "DELETE")
+    ),
+    "postgresql": (
+        "CREATE OR REPLACE FUNCTION pcp_audit_append_only() RETURNS trigger "
+        f"LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{_APPEND_ONLY}'; END $$",
+        "CREATE OR REPLACE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit "
+        "FOR EACH ROW EXECUTE FUNCTION pcp_audit_append_only()",
+        "CREATE OR REPLACE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit "
+        "FOR EACH STATEMENT EXECUTE FUNCTION pcp_audit_append_only()",
+    ),
+}
+
+
+@sa.event.listens_for(metadata, "after_create")
+def _upgrade(target: sa.MetaData, connection: sa.Connection, **kw: Any) -> None:
+    """Bring a store made by an earlier version up to date (runs with every ``create_all``,
+    after any missing table is made), and make the audit log append-only when it is made."""
+    if audit in kw.get("tables", ()):
+        for statement in _AUDIT_TRIGGERS.get(connection.dialect.name, ()):
+            connection.exec_driver_sql(statement)
+    columns = {c["name"] for c in sa.inspect(connection).get_columns("commentary")}
+    if "internal" not in columns:
+        connection.execute(
+            sa.text("ALTER TABLE commentary ADD COLUMN internal BOOLEAN NOT NULL DEFAULT FALSE")
+        )
 
 
 @dataclass(frozen=True)
@@ -133,6 +204,111 @@ def sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+logger = logging.getLogger(__name__)
+
+LOCK_TIMEOUT_ENV = "PCP_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 120.0
+BUSY_MESSAGE = (
+    "Another upload is being published, so the store is busy: nothing was changed. "
+    "Try again in a minute."
+)
+# PostgreSQL: the advisory lock every write transaction takes (any fixed 64-bit number).
+_WRITE_LOCK_KEY = 7_050_112_100
+
+
+def lock_timeout() -> float:
+    """Seconds a write waits for another to finish: ``$PCP_LOCK_TIMEOUT`` or 120."""
+    raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise StoreError(f"{LOCK_TIMEOUT_ENV}={raw!r} is not a number of seconds above 0")
+    return seconds
+
+
+def _milliseconds() -> str:
+    return f"{max(1, round(lock_timeout() * 1000))}ms"
+
+
+def recorded_name(by: str | None) -> str:
+    """The name recorded with a change (spaces tidied); refused when empty.
+
+    Raises
+    ------
+    StoreError
+        When the name is missing or blank.
+    """
+    cleaned = " ".join((by or "").split())
+    if not cleaned:
+        raise StoreError("say who you are: the name recorded with this change is empty")
+    return cleaned
+
+
+def shown_url(url: str) -> str:
+    """The store's URL with any password hidden."""
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "(an unreadable URL)"
+
+
+def _store_error(exc: sa.exc.SQLAlchemyError, url: str) -> StoreError:
+    """A database error in words: what happened to which store, and what to do."""
+    where = shown_url(url)
+    orig = getattr(exc, "orig", None)
+    detail = str(orig if orig is not None else exc).strip().splitlines()
+    first = detail[0] if detail else type(exc).__name__
+    text = first.lower()
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if code == "55P03" or "database is locked" in text or "lock timeout" in text:
+        return StoreError(BUSY_MESSAGE)
+    if isinstance(exc, sa.exc.NoSuchModuleError):
+        return StoreError(f"the store's URL {where} names a database driver not installed")
+    if isinstance(exc, sa.exc.ArgumentError):
+        return StoreError(f"the store's URL {url!r} is not a database URL: {first}")
+    if "readonly" in text or "read-only" in text:
+        return StoreError(f"the store at {where} is read-only: nothing was changed")
+    if "disk is full" in text or "disk i/o" in text or "no space" in text:
+        return StoreError(f"the store at {where} could not write ({first}): nothing was changed")
+    if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
+        return StoreError(f"the store at {where} cannot be used: {first}")
+    return StoreError(
+        f"the store at {where} refused the operation ({first}); nothing was changed. "
+        "The details are in the product's log."
+    )
+
+
+@contextmanager
+def _database_errors(url: str) -> Iterator[None]:
+    """Database errors raised inside become `StoreError` (logged with their traceback)."""
+    try:
+        yield
+    except sa.exc.SQLAlchemyError as exc:
+        logger.warning("the store at %s failed", shown_url(url), exc_info=True)
+        raise _store_error(exc, url) from exc
+    except pd.errors.DatabaseError as exc:  # pandas' read_sql wraps the driver's error
+        logger.warning("the store at %s failed", shown_url(url), exc_info=True)
+        cause = exc.__cause__
+        if isinstance(cause, sa.exc.SQLAlchemyError):
+            raise _store_error(cause, url) from exc
+        raise StoreError(f"the store at {shown_url(url)} failed: {exc}") from exc
+
+
+def open_store(url: str | None = None) -> Store:
+    """The store at ``url`` (default: `pcp_data.config.database_url`), with a database that
+    cannot be reached or made reported as a `StoreError`, not a traceback."""
+    target = url or database_url()
+    try:
+        with _database_errors(target):
+            return Store(target)
+    except OSError as exc:
+        raise StoreError(f"cannot open the store at {shown_url(target)}: {exc}") from exc
+
+
 class Store:
     """A connection to the store. Creates its tables (and SQLite folder) on first use.
 
@@ -143,8 +319,7 @@ class Store:
 
     def __init__(self, url: str | None = None) -> None:
         self.url = url or database_url()
-        if self.url.startswith("sqlite:///") and not self.url.startswith("sqlite:////:memory"):
-            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        store_folder(self.url)
         kwargs: dict[str, Any] = {}
         if self.url in ("sqlite://", "sqlite:///:memory:"):
             kwargs["poolclass"] = sa.pool.StaticPool
@@ -164,6 +339,24 @@ class Store:
             if datasets:
                 _refresh_coverage(conn, datasets)
 
+    # -- connections ----------------------------------------------------------------------
+    @contextmanager
+    def _read(self) -> Iterator[sa.Connection]:
+        with _database_errors(self.url), self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        """A write transaction holding the store's write lock (one writer at a time; see the
+        module docstring): committed when the block ends, rolled back on any error."""
+        with _database_errors(self.url), self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # waits up to the busy timeout
+            elif conn.dialect.name == "postgresql":
+                conn.execute(sa.select(sa.func.set_config("lock_timeout", _milliseconds(), True)))
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_WRITE_LOCK_KEY)))
+            yield conn
+
     # -- revision -------------------------------------------------------------------------
     def revision(self) -> int:
         """A number that changes whenever the store's content changes."""
@@ -173,7 +366,7 @@ class Store:
         """Every revision counter in one query: ``revision`` (any change) and one per part
         (``revision:recorded_crime``, ``revision:settings``, ...); a part never changed is
         absent (read it as 0)."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(
                 sa.select(meta_table.c.key, meta_table.c.value).where(
                     meta_table.c.key.like("revision%")
@@ -199,21 +392,22 @@ class Store:
     # -- settings -------------------------------------------------------------------------
     def setting(self, key: str) -> str | None:
         """A stored setting (e.g. ``home_area``, ``peer_areas``), or None."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return conn.execute(
                 sa.select(meta_table.c.value).where(meta_table.c.key == f"setting:{key}")
             ).scalar()
 
     def set_setting(self, key: str, value: str) -> None:
-        """Store a setting, replacing any earlier value."""
-        with self.engine.begin() as conn:
-            conn.execute(meta_table.delete().where(meta_table.c.key == f"setting:{key}"))
-            conn.execute(meta_table.insert().values(key=f"setting:{key}", value=value))
-            self._bump(conn, "plans" if key.startswith("plan:") else "settings")
+        """Store a setting, replacing any earlier value (plans: `save_plan`)."""
+        if key.startswith("plan:"):
+            raise StoreError("plans are stored with save_plan, which records who and when")
+        with self._write() as conn:
+            _put_meta(conn, f"setting:{key}", value)
+            self._bump(conn, "settings")
 
     def settings(self) -> dict[str, str]:
         """Every stored setting except loaded plans, in one query."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(
                 sa.select(meta_table.c.key, meta_table.c.value).where(
                     meta_table.c.key.like("setting:%"),
@@ -224,7 +418,7 @@ class Store:
 
     def custom_plans(self) -> dict[str, str]:
         """Plans users loaded into the app: {plan id: YAML text}."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(
                 sa.select(meta_table.c.key, meta_table.c.value).where(
                     meta_table.c.key.like("setting:plan:%")
@@ -232,10 +426,65 @@ class Store:
             ).all()
         return {k.removeprefix("setting:plan:"): v for k, v in rows}
 
+    def save_plan(self, plan_id: str, text: str, *, by: str) -> None:
+        """Keep a plan loaded by a user (its YAML text), replacing one with the same id; the
+        audit log records who, when, and the text before and after.
+
+        Raises
+        ------
+        StoreError
+            When ``plan_id`` is a shipped plan's (a loaded plan never replaces a shipped one
+            for everybody) or no name is given.
+        """
+        from pcp_data.plan import shipped_plans
+
+        who = recorded_name(by)
+        if plan_id in shipped_plans():
+            raise StoreError(
+                f"{plan_id!r} is the id of a plan shipped with the product: give your plan "
+                "another id (the 'id:' line of the YAML)"
+            )
+        key = f"setting:plan:{plan_id}"
+        with self._write() as conn:
+            before = _get_meta(conn, key)
+            if before == text:
+                return
+            _put_meta(conn, key, text)
+            action = "load plan" if before is None else "replace plan"
+            _audit(conn, who, action, "plan", plan_id, before, text)
+            self._bump(conn, "plans", "audit")
+
+    def remove_plan(self, plan_id: str, *, by: str) -> None:
+        """Remove a plan users loaded (audited, with its text). Shipped plans stay.
+
+        Raises
+        ------
+        StoreError
+            When no loaded plan has that id.
+        """
+        who = recorded_name(by)
+        key = f"setting:plan:{plan_id}"
+        with self._write() as conn:
+            before = _get_meta(conn, key)
+            if before is None:
+                loaded = sorted(
+                    k.removeprefix("setting:plan:")
+                    for (k,) in conn.execute(
+                        sa.select(meta_table.c.key).where(meta_table.c.key.like("setting:plan:%"))
+                    )
+                )
+                raise StoreError(
+                    f"no loaded plan is called {plan_id!r}; loaded plans: "
+                    + (", ".join(loaded) or "none")
+                )
+            conn.execute(meta_table.delete().where(meta_table.c.key == key))
+            _audit(conn, who, "remove plan", "plan", plan_id, before, None)
+            self._bump(conn, "plans", "audit")
+
     # -- uploads --------------------------------------------------------------------------
     def find_upload(self, digest: str) -> dict[str, Any] | None:
         """The upload whose bytes have SHA-256 ``digest``, or None."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             row = conn.execute(sa.select(uploads).where(uploads.c.sha256 == digest)).mappings()
             found = row.first()
         return dict(found) if found else None
@@ -263,41 +512,77 @@ class Store:
     ) -> list[PublishResult]:
         """Publish several files in one transaction (a batch is all or nothing).
 
-        Each item is (file name, bytes, facts frame, format id, validation report).
+        Each item is (file name, bytes, facts frame, format id, validation report). A file
+        whose bytes are already published adds nothing (``duplicate_of``); one withdrawn
+        before is published again (``reinstated``), its withdrawal kept in the audit log.
         """
+        who = recorded_name(uploaded_by)
+        for file_name, _content, frame, _format, _report in items:
+            missing = [c for c in FACT_COLUMNS if c not in frame.columns]
+            if missing:
+                raise StoreError(f"{file_name}: facts lack columns {missing}")
+        try:
+            return self._publish_many(items, who)
+        except StoreError as exc:
+            if not isinstance(exc.__cause__, sa.exc.IntegrityError):
+                raise
+            # the same bytes published by another writer that did not take the write lock
+            # (an older version of the product): publishing again finds them
+            return self._publish_many(items, who)
+
+    def _publish_many(
+        self, items: Sequence[tuple[str, bytes, pd.DataFrame, str, dict[str, Any]]], who: str
+    ) -> list[PublishResult]:
         results: list[PublishResult] = []
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             changed: set[str] = set()
             for file_name, content, frame, file_format, report in items:
                 digest = sha256(content)
                 existing = conn.execute(
-                    sa.select(uploads.c.id, uploads.c.status, uploads.c.rows).where(
-                        uploads.c.sha256 == digest
-                    )
+                    sa.select(
+                        uploads.c.id,
+                        uploads.c.status,
+                        uploads.c.rows,
+                        uploads.c.withdrawn_by,
+                        uploads.c.withdrawn_at,
+                    ).where(uploads.c.sha256 == digest)
                 ).first()
                 if existing is not None:
                     if existing.status == "withdrawn":
+                        # who withdrew it and when stay on the row; the audit log keeps
+                        # every withdrawal and re-publication
                         conn.execute(
                             uploads.update()
                             .where(uploads.c.id == existing.id)
-                            .values(status="published", withdrawn_by=None, withdrawn_at=None)
+                            .values(status="published")
                         )
-                        changed |= _datasets_of(conn, existing.id)
+                        datasets = _datasets_of(conn, existing.id)
+                        changed |= datasets
+                        _audit(
+                            conn,
+                            who,
+                            "re-publish",
+                            "upload",
+                            existing.id,
+                            {
+                                "status": "withdrawn",
+                                "withdrawn_by": existing.withdrawn_by,
+                                "withdrawn_at": existing.withdrawn_at,
+                            },
+                            {"status": "published", "file_name": file_name},
+                        )
                         results.append(
                             PublishResult(existing.id, file_name, existing.rows, None, True)
                         )
                     else:
                         results.append(PublishResult(existing.id, file_name, 0, existing.id))
                     continue
-                missing = [c for c in FACT_COLUMNS if c not in frame.columns]
-                if missing:
-                    raise StoreError(f"{file_name}: facts lack columns {missing}")
                 inserted = conn.execute(
                     uploads.insert().values(
                         file_name=file_name,
                         sha256=digest,
                         size=len(content),
-                        uploaded_by=uploaded_by,
+                        uploaded_by=who,
                         uploaded_at=_now(),
                         rows=len(frame),
                         status="published",
@@ -309,38 +594,69 @@ class Store:
                 upload_id = inserted[0]
                 conn.execute(upload_files.insert().values(upload_id=upload_id, content=content))
                 _insert_facts(conn, upload_id, frame)
-                changed |= set(frame["dataset"].astype(str).unique())
+                datasets = set(frame["dataset"].astype(str).unique())
+                changed |= datasets
+                _audit(
+                    conn,
+                    who,
+                    "publish",
+                    "upload",
+                    upload_id,
+                    None,
+                    {
+                        "status": "published",
+                        "file_name": file_name,
+                        "sha256": digest,
+                        "size": len(content),
+                        "rows": len(frame),
+                        "format": file_format,
+                        "datasets": sorted(datasets),
+                    },
+                )
                 results.append(PublishResult(upload_id, file_name, len(frame)))
             if changed:
                 _refresh_coverage(conn, changed)
-                self._bump(conn, *changed)
+                self._bump(conn, *changed, "audit")
         return results
 
     def withdraw(self, upload_id: int, *, by: str) -> None:
         """Hide an upload's facts; the figures become what they were before it."""
-        with self.engine.begin() as conn:
-            row = conn.execute(sa.select(uploads.c.status).where(uploads.c.id == upload_id)).first()
+        who = recorded_name(by)
+        with self._write() as conn:
+            row = conn.execute(
+                sa.select(uploads.c.status, uploads.c.file_name).where(uploads.c.id == upload_id)
+            ).first()
             if row is None:
                 raise StoreError(f"there is no upload {upload_id}")
             if row.status == "withdrawn":
                 raise StoreError(f"upload {upload_id} is already withdrawn")
+            when = _now()
             conn.execute(
                 uploads.update()
                 .where(uploads.c.id == upload_id)
-                .values(status="withdrawn", withdrawn_by=by, withdrawn_at=_now())
+                .values(status="withdrawn", withdrawn_by=who, withdrawn_at=when)
+            )
+            _audit(
+                conn,
+                who,
+                "withdraw",
+                "upload",
+                upload_id,
+                {"status": "published", "file_name": row.file_name},
+                {"status": "withdrawn", "withdrawn_at": when},
             )
             datasets = _datasets_of(conn, upload_id)
             _refresh_coverage(conn, datasets)
-            self._bump(conn, *datasets)
+            self._bump(conn, *datasets, "audit")
 
     def uploads(self) -> pd.DataFrame:
         """Every upload, newest first (without the bytes)."""
         cols = [c for c in uploads.c if c.name != "report"]
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return pd.read_sql(sa.select(*cols).order_by(uploads.c.id.desc()), conn)
 
     def upload_report(self, upload_id: int) -> dict[str, Any]:
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             text = conn.execute(
                 sa.select(uploads.c.report).where(uploads.c.id == upload_id)
             ).scalar()
@@ -351,7 +667,7 @@ class Store:
 
     def upload_content(self, upload_id: int) -> bytes:
         """The original bytes of an upload."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             content = conn.execute(
                 sa.select(upload_files.c.content).where(upload_files.c.upload_id == upload_id)
             ).scalar()
@@ -360,7 +676,7 @@ class Store:
         return bytes(content)
 
     def is_empty(self) -> bool:
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return conn.execute(sa.select(sa.func.count()).select_from(uploads)).scalar() == 0
 
     # -- facts ----------------------------------------------------------------------------
@@ -425,7 +741,7 @@ class Store:
             .where(inner.c.rank == 1)
             .order_by(inner.c.area_code, inner.c.period_end, inner.c.category)
         )
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             frame = pd.read_sql(query, conn)
         return newest_edition(frame)
 
@@ -444,7 +760,7 @@ class Store:
         )
         if dataset is not None:
             query = query.where(coverage.c.dataset == dataset)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             frame = pd.read_sql(query, conn)
         return frame.astype({"facts": int})
 
@@ -454,7 +770,7 @@ class Store:
         query = sa.select(coverage).order_by(coverage.c.dataset, coverage.c.area_code)
         if area_code is not None:
             query = query.where(coverage.c.area_code == area_code)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             frame = pd.read_sql(query, conn)
         frame["sources"] = frame["sources"].map(json.loads)
         return frame
@@ -480,36 +796,145 @@ class Store:
 
     # -- commentary -----------------------------------------------------------------------
     def save_commentary(
-        self, plan_id: str, kpq_id: str, period: str, text: str, *, author: str
+        self,
+        plan_id: str,
+        kpq_id: str,
+        period: str,
+        text: str,
+        *,
+        author: str,
+        internal: bool = False,
     ) -> None:
-        """Add a version of the commentary for a KPQ and period (``YYYY-MM``)."""
+        """Add a version of the commentary for a KPQ and period (``YYYY-MM``); ``internal``
+        keeps it from the public. The audit log records the version before and this one."""
         if not text.strip():
             raise StoreError("the commentary is empty")
-        if not author.strip():
-            raise StoreError("say who wrote the commentary")
-        with self.engine.begin() as conn:
-            conn.execute(
+        who = recorded_name(author)
+        with self._write() as conn:
+            previous = (
+                conn.execute(
+                    sa.select(
+                        commentary.c.id,
+                        commentary.c.text,
+                        commentary.c.author,
+                        commentary.c.internal,
+                        commentary.c.written_at,
+                    )
+                    .where(
+                        commentary.c.plan_id == plan_id,
+                        commentary.c.kpq_id == kpq_id,
+                        commentary.c.period == period,
+                    )
+                    .order_by(commentary.c.id.desc())
+                    .limit(1)
+                )
+                .mappings()
+                .first()
+            )
+            inserted = conn.execute(
                 commentary.insert().values(
                     plan_id=plan_id,
                     kpq_id=kpq_id,
                     period=period,
                     text=text,
-                    author=author.strip(),
+                    author=who,
                     written_at=_now(),
+                    internal=bool(internal),
                 )
+            ).inserted_primary_key
+            assert inserted is not None
+            _audit(
+                conn,
+                who,
+                "commentary",
+                "commentary",
+                f"{plan_id}/{kpq_id}/{period}",
+                None if previous is None else {**previous, "internal": bool(previous["internal"])},
+                {"id": inserted[0], "text": text, "internal": bool(internal)},
             )
-            self._bump(conn, "commentary")
+            self._bump(conn, "commentary", "audit")
 
-    def commentary(self, plan_id: str, kpq_id: str, period: str | None = None) -> pd.DataFrame:
-        """Versions of the commentary for a KPQ (for one period, or all), newest first."""
+    def commentary(
+        self,
+        plan_id: str,
+        kpq_id: str,
+        period: str | None = None,
+        *,
+        include_internal: bool = True,
+    ) -> pd.DataFrame:
+        """Versions of the commentary for a KPQ (for one period, or all), newest first;
+        without the versions marked internal unless ``include_internal``."""
         query = sa.select(commentary).where(
             commentary.c.plan_id == plan_id, commentary.c.kpq_id == kpq_id
         )
         if period is not None:
             query = query.where(commentary.c.period == period)
+        if not include_internal:
+            query = query.where(commentary.c.internal == sa.false())
         query = query.order_by(commentary.c.id.desc())
-        with self.engine.connect() as conn:
-            return pd.read_sql(query, conn)
+        with self._read() as conn:
+            frame = pd.read_sql(query, conn)
+        return frame.astype({"internal": bool})
+
+    # -- audit ------------------------------------------------------------------------------
+    def audit(
+        self,
+        *,
+        target_kind: str | None = None,
+        target_id: object | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """The audit log, newest first: ``id, at, who, action, target_kind, target_id,
+        before, after`` (``before``/``after`` as JSON text, None where nothing was)."""
+        query = sa.select(audit).order_by(audit.c.id.desc())
+        if target_kind is not None:
+            query = query.where(audit.c.target_kind == target_kind)
+        if target_id is not None:
+            query = query.where(audit.c.target_id == str(target_id))
+        if limit is not None:
+            query = query.limit(limit)
+        with self._read() as conn:
+            frame = pd.read_sql(query, conn)
+        for column in ("before", "after"):
+            values = frame[column].astype(object)
+            frame[column] = values.where(values.notna(), None)
+        return frame
+
+
+def _get_meta(conn: sa.Connection, key: str) -> str | None:
+    value: str | None = conn.execute(
+        sa.select(meta_table.c.value).where(meta_table.c.key == key)
+    ).scalar()
+    return value
+
+
+def _put_meta(conn: sa.Connection, key: str, value: str) -> None:
+    conn.execute(meta_table.delete().where(meta_table.c.key == key))
+    conn.execute(meta_table.insert().values(key=key, value=value))
+
+
+def _audit(
+    conn: sa.Connection,
+    who: str,
+    action: str,
+    target_kind: str,
+    target_id: object,
+    before: Any,
+    after: Any,
+) -> None:
+    """Add a row to the audit log, in the transaction making the change it records."""
+    assert action in AUDIT_ACTIONS, action
+    conn.execute(
+        audit.insert().values(
+            at=_now(),
+            who=who,
+            action=action,
+            target_kind=target_kind,
+            target_id=str(target_id),
+            before=None if before is None else json.dumps(before, default=str),
+            after=None if after is None else json.dumps(after, default=str),
+        )
+    )
 
 
 def newest_edition(frame: pd.DataFrame) -> pd.DataFrame:
@@ -533,6 +958,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # a writer waits this long for another to finish (see `Store._write`)
+    cursor.execute(f"PRAGMA busy_timeout={_milliseconds().removesuffix('ms')}")
     cursor.close()
 
 

@@ -63,13 +63,28 @@ class Server:
             return ""
 
 
-def start_server(db_path: Path, log: Path, timeout: float = 90.0) -> Server:
-    """``streamlit run dashboard.py`` on a free port against the SQLite file at ``db_path``;
+def start_server(
+    db_path: Path,
+    log: Path,
+    timeout: float = 90.0,
+    *,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
+) -> Server:
+    """``streamlit run dashboard.py`` on a free port (or ``port``) against the SQLite file at
+    ``db_path``, with ``env`` added to the environment and ``args`` to the command line;
     returns once ``/_stcore/health`` answers. The server runs in its own process group so it
-    and anything it starts can be stopped together."""
-    port = free_port()
+    and anything it starts can be stopped together.
+
+    Unless ``args`` name other secrets files, the server reads none (``--secrets.files``
+    pointing at a missing file), so a ``.streamlit/secrets.toml`` on the machine never turns
+    sign-in on in a test that expects a single local user."""
+    port = port or free_port()
     db_url = f"sqlite:///{db_path}"
-    env = {**os.environ, "PCP_DATABASE_URL": db_url}
+    env = {**os.environ, "PCP_DATABASE_URL": db_url, **(env or {})}
+    if not any(a.startswith("--secrets.files") for a in args):
+        args = (*args, "--secrets.files", str(log.parent / "no-secrets.toml"))
     cmd = [
         sys.executable,
         "-m",
@@ -86,6 +101,7 @@ def start_server(db_path: Path, log: Path, timeout: float = 90.0) -> Server:
         "127.0.0.1",
         "--server.fileWatcherType",
         "none",
+        *args,
     ]
     out = log.open("wb")
     proc = subprocess.Popen(

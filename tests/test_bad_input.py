@@ -312,7 +312,14 @@ def test_the_default_store_folder_is_the_projects_data_folder(
 
 def test_the_command_line_names_the_missing_folder(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "pcp_data", "uploads", "--db", "sqlite:////wrong/dir/x.sqlite"],
+        [
+            sys.executable,
+            "-m",
+            "pcp_data",
+            "uploads",
+            "--db",
+            f"sqlite:///{tmp_path}/wrong/dir/x.sqlite",
+        ],
         cwd=ROOT,
         env={**os.environ, "PCP_DATA_DIR": str(tmp_path)},
         capture_output=True,
@@ -320,6 +327,6 @@ def test_the_command_line_names_the_missing_folder(tmp_path: Path) -> None:
         timeout=120,
     )
     assert done.returncode == 1
-    assert done.stderr.startswith("the folder /wrong/dir does not exist")
+    assert done.stderr.startswith(f"the folder {tmp_path}/wrong/dir does not exist")
     assert "Traceback" not in done.stderr
-    assert not Path("/wrong").exists()
+    assert not (tmp_path / "wrong").exists()

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from pcp_data.access import local_user
 from tests import browser_support as bs
 
 try:
@@ -47,6 +48,7 @@ MIN_BODY_PX = 24.0
 STATUS = re.compile(r"[✔⚠✖–] (on track|needs attention|of concern|not judged)")
 JUDGED = re.compile(r"[✔⚠✖] (on track|needs attention|of concern)")
 EXPECT_MS = bs.SCRIPT_TIMEOUT_MS
+LOCAL_USER = local_user().name  # sign-in is off in these journeys
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -163,13 +165,10 @@ def test_upload_on_an_empty_store_changes_the_overview(
         expect(main).to_contain_text("Publishing adds")
         bs.assert_no_exception(page, "upload, validation report")
         publish = page.get_by_role("button", name="Publish")
-        expect(publish).to_be_disabled()  # not until the uploader says who they are
+        # no name to type: the identity is recorded (here the single local user)
+        expect(main.locator("[data-testid='stTextInput']")).to_have_count(0)
+        expect(main).to_contain_text(f"Published as {LOCAL_USER}")
         bs.screenshot(page, "upload-validated")
-
-        name = page.get_by_label("Your name (recorded with the upload)")
-        name.fill("Browser Test")
-        name.press("Enter")
-        bs.wait_rerun(page)
         expect(publish).to_be_enabled()
         publish.click()
         success = page.locator("[data-testid='stAlertContentSuccess']")
@@ -180,7 +179,7 @@ def test_upload_on_an_empty_store_changes_the_overview(
         expect(success).to_contain_text("16,734 figures")
         bs.wait_idle(page)
         bs.assert_no_exception(page, "upload, published")
-        expect(main).to_contain_text("Browser Test")  # the upload history names the uploader
+        expect(main).to_contain_text(LOCAL_USER)  # the upload history names the uploader
 
         _sidebar_link(page, "Plan on a page").click()
         bs.wait_rerun(page)
@@ -273,6 +272,8 @@ def test_presentation_steps_through_every_question(
             expect(page.locator("[data-testid='stMain']")).to_contain_text(
                 f"question {n} of {QUESTIONS}"
             )
+            if n == 1:  # the sidebar is hidden: the top line says sign-in is off
+                expect(page.locator("[data-testid='stMain']")).to_contain_text("local user")
             assert re.search(rf"[?&]q={n}\b", page.url) or (n == 1 and "q=" not in page.url), (
                 page.url
             )
@@ -320,6 +321,7 @@ PAGES = (  # screenshot name, address, words the page must show in its main area
     ("victim-satisfaction", "/victim_satisfaction", "Victim satisfaction"),
     ("workforce", "/workforce", "Workforce"),
     ("plan", "/plan", "Measures"),
+    ("audit", "/audit", "Every publish, withdrawal"),
 )
 
 
@@ -334,7 +336,9 @@ def test_every_page_renders_without_error(
             bs.goto(page, sample_loaded.url + path)
             expect(main).to_contain_text(words, timeout=EXPECT_MS)
             bs.wait_idle(page)
-            expect(page.locator("[data-testid='stSidebar']")).to_be_visible()
+            sidebar = page.locator("[data-testid='stSidebar']")
+            expect(sidebar).to_be_visible()
+            expect(sidebar).to_contain_text("Single local user: sign-in is off")
             bs.assert_no_exception(page, f"{name} page at {width}x{height}")
             bs.screenshot(page, name)
     finally:

@@ -112,3 +112,177 @@ def test_a_readers_bug_is_reported_as_the_products_fault_without_a_traceback(
     assert "reading broken.xlsx failed" in logged and "Traceback" in logged
     assert "KeyError" in logged
     assert "No uploads." in cli("uploads", db=db).stdout
+
+
+# --------------------------------------------------------------------------- issue 11
+
+PAYLOADS = [
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://x","y")',
+    "@SUM(1)",
+    "+1+1",
+    "-2+3",
+    "[link](http://evil)",
+]
+
+
+def test_export_neutralises_formulas_in_every_cell(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    import pandas as pd
+
+    from pcp_data.facts import FACT_COLUMNS
+    from pcp_data.store import Store
+
+    db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    rows = [
+        {
+            "dataset": "recorded_crime",
+            "area_code": "LOCAL:evil",
+            "area_name": payload,
+            "area_kind": "force",
+            "period_start": f"2019-{n + 1:02d}-01",
+            "period_end": f"2019-{n + 1:02d}-28",
+            "period_type": "month",
+            "category": payload,
+            "subcategory": "\tTabbed",
+            "measure": "offences",
+            "value": -5.0,
+            "base": None,
+            "source": payload,
+            "sheet": "\rReturn",
+            "edition": "",
+        }
+        for n, payload in enumerate(PAYLOADS)
+    ]
+    store = Store(db)
+    store.publish(
+        "evil.csv",
+        b"evil",
+        pd.DataFrame(rows, columns=list(FACT_COLUMNS)),
+        uploaded_by="analyst",
+        file_format="pcp_template",
+    )
+    store.engine.dispose()
+    export = subprocess.run(  # bytes: text mode would read the payloads' \r as line ends
+        [sys.executable, "-m", "pcp_data", "export", "--dataset", "recorded_crime", "--db", db],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert export.returncode == 0, export.stderr
+    table = list(csv.DictReader(io.StringIO(export.stdout.decode("utf-8"), newline="")))
+    assert sorted(r["area_name"] for r in table) == sorted(
+        p if p.startswith("[") else "'" + p for p in PAYLOADS
+    )
+    for row in table:
+        for column, cell in row.items():
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")), (column, cell)
+            assert not cell.startswith("-") or cell == "-5.0", (column, cell)
+        assert row["value"] == "-5.0"  # a genuine number is left alone
+        assert row["subcategory"] == "'\tTabbed" and row["sheet"] == "'\rReturn"
+
+
+def test_audit_lists_who_did_what(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    good = write(tmp_path, "good.xlsx", 42)
+    assert cli("import", str(good), "--by", "Ann Analyst", db=db).returncode == 0
+    assert cli("withdraw", "1", "--by", "Bob Analyst", db=db).returncode == 0
+    assert cli("import", str(good), "--by", "Cat Analyst", db=db).returncode == 0
+    text = cli("audit", db=db)
+    assert text.returncode == 0
+    lines = text.stdout.splitlines()
+    assert lines[0].split() == ["id", "at", "who", "action", "which", "change"]
+    assert "Cat Analyst" in lines[1] and "re-publish" in lines[1]
+    assert "withdrawn before by Bob Analyst" in lines[1]
+    assert "Ann Analyst" in lines[3] and "published good.xlsx: 1 figure (" in lines[3]
+    records = json.loads(cli("audit", "--json", db=db).stdout)
+    assert [(r["who"], r["action"]) for r in records] == [
+        ("Cat Analyst", "re-publish"),
+        ("Bob Analyst", "withdraw"),
+        ("Ann Analyst", "publish"),
+    ]
+    assert records[0]["before"]["withdrawn_by"] == "Bob Analyst"
+    assert len(json.loads(cli("audit", "--json", "--limit", "1", db=db).stdout)) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("import", "FILE"),
+        ("withdraw", "1"),
+        ("load-plan", "PLAN"),
+        ("remove-plan", "mine"),
+    ],
+)
+def test_an_empty_name_is_refused(tmp_path: Path, args: tuple[str, ...]) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    good = write(tmp_path, "good.xlsx", 42)
+    plan = tmp_path / "mine.yaml"
+    plan.write_text(_plan_text("mine"), encoding="utf-8")
+    if args[0] in ("withdraw", "remove-plan"):
+        cli("import", str(good), db=db)
+        cli("load-plan", str(plan), db=db)
+    command = [a.replace("FILE", str(good)).replace("PLAN", str(plan)) for a in args]
+    for name in ("", "   "):
+        done = cli(*command, "--by", name, db=db)
+        assert done.returncode == 1, done
+        assert "say who you are" in done.stderr and "Traceback" not in done.stderr
+
+
+def _plan_text(plan_id: str) -> str:
+    from pcp_data.plan import shipped_plans
+
+    text = shipped_plans()["durham-2018-21"].read_text(encoding="utf-8")
+    return text.replace("id: durham-2018-21", f"id: {plan_id}")
+
+
+def test_loaded_plans_listed_and_removed_and_audited(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    plan = tmp_path / "mine.yaml"
+    plan.write_text(_plan_text("mine"), encoding="utf-8")
+    shipped = tmp_path / "durham.yaml"
+    shipped.write_text(_plan_text("durham-2018-21"), encoding="utf-8")
+
+    refused = cli("load-plan", str(shipped), "--by", "Ann", db=db)
+    assert refused.returncode == 1
+    assert "'durham-2018-21' is the id of a plan shipped with the product" in refused.stderr
+    assert "No plans loaded." in cli("loaded-plans", db=db).stdout
+
+    loaded = cli("load-plan", str(plan), "--by", "Ann", db=db)
+    assert loaded.returncode == 0 and "Loaded plan mine: Durham" in loaded.stdout
+    listed = json.loads(cli("loaded-plans", "--json", db=db).stdout)
+    assert [(p["id"], p["force"], p["problem"]) for p in listed] == [("mine", "Durham", "")]
+    report = cli("report", "--plan", "mine", db=db)
+    assert "no plan is called" not in report.stderr
+
+    removed = cli("remove-plan", "mine", "--by", "Bob", db=db)
+    assert removed.returncode == 0 and "Removed the loaded plan mine." in removed.stdout
+    again = cli("remove-plan", "mine", "--by", "Bob", db=db)
+    assert again.returncode == 1 and "no loaded plan is called 'mine'" in again.stderr
+    records = json.loads(cli("audit", "--json", db=db).stdout)
+    assert [(r["who"], r["action"], r["target_id"]) for r in records] == [
+        ("Bob", "remove plan", "mine"),
+        ("Ann", "load plan", "mine"),
+    ]
+
+
+def test_any_other_fault_goes_to_the_log_not_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pcp_data.store
+
+    monkeypatch.setenv("PCP_DATA_DIR", str(tmp_path / "data"))
+
+    def broken(self: object) -> None:
+        raise RuntimeError("a bug in the product")
+
+    monkeypatch.setattr(pcp_data.store.Store, "uploads", broken)
+    assert main(["uploads", "--db", f"sqlite:///{tmp_path / 'cli.sqlite'}"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("uploads failed on a fault in the product")
+    assert "Traceback" not in err and "RuntimeError" not in err
+    logged = (tmp_path / "data" / "pcp_data.log").read_text(encoding="utf-8")
+    assert "RuntimeError: a bug in the product" in logged and "Traceback" in logged

@@ -17,7 +17,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pcp_data.assess import PlanAssessment, assess_plan
 from pcp_data.pack import FORMATS, build_pack, render
 from pcp_data.pack.content import Pack
-from pcp_data.pack.xlsx import excel_format, safe_text
+from pcp_data.pack.xlsx import excel_format
 from pcp_data.plan import load_shipped
 from pcp_data.store import Store
 
@@ -126,23 +126,6 @@ def test_a_formula_in_an_area_name_is_written_as_text(assessed: PlanAssessment) 
         for c in row
         if isinstance(c.value, str)
     )
-
-
-@pytest.mark.parametrize(
-    ("value", "written"),
-    [
-        (PAYLOAD, "'" + PAYLOAD),
-        ("+1+1", "'+1+1"),
-        ("@SUM(1)", "'@SUM(1)"),
-        ("-2+3", "'-2+3"),
-        ("\tx", "'\tx"),
-        ("Durham", "Durham"),
-        (-2.5, -2.5),
-        (12, 12),
-    ],
-)
-def test_safe_text(value: object, written: object) -> None:
-    assert safe_text(value) == written
 
 
 @pytest.mark.parametrize(

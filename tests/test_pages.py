@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pcp_data.access import local_user
+from pcp_data.markdown import WORD_JOINER, escape
 from pcp_data.store import Store
 
 pytestmark = pytest.mark.slow
@@ -18,11 +21,23 @@ TIMEOUT = 120
 
 @pytest.fixture
 def app(sample_store: Store, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The app with sign-in off (a single local user): secrets without ``[auth]``, whatever
+    ``.streamlit/secrets.toml`` the machine may hold."""
     monkeypatch.setenv("PCP_DATABASE_URL", sample_store.url)
-    return AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.secrets["pcp_tests"] = "sign-in off"
+    return at
+
+
+def shown(markdown: str) -> str:
+    """Markdown as a reader sees it: without the backslashes that keep user text from being
+    read as markdown (`pcp_data.markdown.escape`)."""
+    unescaped = re.sub(r"\\([\\`*_{}\[\]()<>#+\-.!|~:$&])", r"\1", markdown)
+    return unescaped.replace(WORD_JOINER, "")
 
 
 def text_of(at: AppTest) -> str:
+    """Everything the page says in markdown, as a reader sees it."""
     parts = (
         [m.value for m in at.markdown]
         + [t.value for t in at.title]
@@ -34,7 +49,7 @@ def text_of(at: AppTest) -> str:
         + [str(m.value) for m in at.metric]
         + [str(m.label) for m in at.metric]
     )
-    return "\n".join(parts)
+    return shown("\n".join(parts))
 
 
 def no_errors(at: AppTest) -> None:
@@ -93,7 +108,7 @@ def test_kpq_deep_link_opens_the_question_page(app: AppTest) -> None:
     app.query_params["kpq"] = "kpq-crime"
     at = app.run()
     no_errors(at)
-    assert at.title[0].value == "How well are we preventing and reducing crime?"
+    assert shown(at.title[0].value) == "How well are we preventing and reducing crime?"
     text = text_of(at)
     assert "Domestic burglary" in text
     assert "Commentary for September 2026" in text
@@ -111,16 +126,24 @@ def test_measure_deep_link_and_its_sentence(app: AppTest) -> None:
 def test_commentary_is_saved_and_shown_as_text(app: AppTest, sample_store: Store) -> None:
     app.query_params["kpq"] = "kpq-safe"
     at = app.run()
+    assert not at.text_input, "no free-text names: the identity is recorded"
     next(t for t in at.text_area if t.label == "Commentary").input(
         "<script>alert(1)</script> Burglary fell after Operation Nightjar."
     )
-    next(t for t in at.text_input if t.label == "Your name").input("PCC office")
     next(b for b in at.button if b.label == "Save commentary").click()
     at.run()
     no_errors(at)
     versions = sample_store.commentary("durham-2018-21", "kpq-safe")
-    assert versions.iloc[0]["author"] == "PCC office"
+    assert versions.iloc[0]["author"] == local_user().name
     assert any("<script>alert(1)</script>" in t.value for t in at.text)  # shown as text
+    assert sample_store.audit().iloc[0]["who"] == local_user().name
+
+
+def test_every_page_says_it_runs_as_a_single_local_user(app: AppTest) -> None:
+    at = app.run()
+    note = " ".join(i.value for i in at.sidebar.info)
+    assert "Single local user" in note and "sign-in is off" in note
+    assert escape(local_user().name) in note
 
 
 @pytest.mark.parametrize(
@@ -139,7 +162,7 @@ def test_data_and_manage_pages(app: AppTest, page: str, heading: str, words: str
     at.switch_page(page)
     at.run()
     no_errors(at)
-    assert at.title[0].value == heading
+    assert shown(at.title[0].value) == heading
     assert words in text_of(at)
 
 
@@ -164,7 +187,7 @@ def test_presentation_mode_steps_through_every_question(app: AppTest) -> None:
     no_errors(at)
     seen = []
     for _ in range(8):
-        seen.append(next(m.value for m in at.markdown if m.value.startswith("# ")))
+        seen.append(shown(next(m.value for m in at.markdown if m.value.startswith("# "))))
         nxt = at.button(key="next")
         if nxt.disabled:
             break
@@ -177,7 +200,7 @@ def test_presentation_mode_steps_through_every_question(app: AppTest) -> None:
     at.button(key="exit").click()
     at.run()
     no_errors(at)
-    assert at.title[0].value == "Police, Crime and Victims' Plan 2018-2021"  # left presenting
+    assert shown(at.title[0].value) == "Police, Crime and Victims' Plan 2018-2021"  # left
     assert "present" not in at.query_params
 
 
@@ -231,7 +254,7 @@ def test_upload_page_shows_a_readers_bug_as_the_products_fault(
     at.run()
     assert not at.exception, [e.value for e in at.exception]  # no traceback on the page
     [error] = [e.value for e in at.error]
-    assert error.startswith(f"april.xlsx: {FAULT}.")
+    assert shown(error).startswith(f"april.xlsx: {FAULT}.")
     assert "Validation report" not in text_of(at)
     assert not [b for b in at.button if b.label == "Publish"]
     assert "Upload history" in text_of(at)

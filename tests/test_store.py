@@ -162,11 +162,25 @@ def test_commentary_versions(store: Store) -> None:
         store.save_commentary("plan", "kpq1", "2019-03", "  ", author="x")
 
 
+def test_commentary_marked_internal_is_kept_from_the_public(store: Store) -> None:
+    store.save_commentary("plan", "kpq1", "2019-03", "For everyone", author="PCC office")
+    store.save_commentary(
+        "plan", "kpq1", "2019-03", "Between us", author="PCC office", internal=True
+    )
+    everything = store.commentary("plan", "kpq1", "2019-03")
+    assert everything["text"].tolist() == ["Between us", "For everyone"]
+    assert everything["internal"].tolist() == [True, False]
+    public = store.commentary("plan", "kpq1", "2019-03", include_internal=False)
+    assert public["text"].tolist() == ["For everyone"]  # the newest version not internal
+
+
 def test_plans_loaded_in_the_app_are_kept(store: Store) -> None:
-    store.set_setting("plan:my-plan", "id: my-plan\n")
+    store.save_plan("my-plan", "id: my-plan\n", by="Ann Analyst")
     store.set_setting("home_area", "E23000008")
     assert store.custom_plans() == {"my-plan": "id: my-plan\n"}
     assert store.setting("home_area") == "E23000008"
+    with pytest.raises(StoreError, match="save_plan"):
+        store.set_setting("plan:other", "id: other\n")  # plans only through save_plan
 
 
 # --------------------------------------------------------------------------- coverage, revisions

@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from pcp_data.access import Right
 from pcp_data.errors import PCPError
-from ui import shared, views
+from ui import access, shared, views
 
 
 def page_for(question_id: str) -> Callable[[], None]:
@@ -23,7 +24,7 @@ def render(question_id: str) -> None:
     pa = ctx.assessment()
     qa = next((q for q in pa.questions if q.question.id == question_id), None)
     if qa is None:
-        st.error(f"The plan has no question {question_id!r}.")
+        st.error(f"The plan has no question {shared.md(question_id)}.")
         return
     q = qa.question
     kind = (
@@ -31,8 +32,10 @@ def render(question_id: str) -> None:
         if q.derived_from_priority
         else ctx.plan.labels.kpq.singular
     )
-    st.caption(f"{ctx.plan.force} · {ctx.plan.title} · {kind} · {ctx.area_name}")
-    st.title(q.title)
+    st.caption(
+        " · ".join(shared.md(x) for x in (ctx.plan.force, ctx.plan.title, kind, ctx.area_name))
+    )
+    st.title(shared.md(q.title))
     shared.synthetic_banner(ctx)
     r = qa.rollup
     st.markdown(f"{shared.status_badge(r.icon, r.words, r.colour)} &nbsp; {shared.rollup_words(r)}")
@@ -43,14 +46,15 @@ def render(question_id: str) -> None:
     if q.derived_from_priority:
         st.caption(
             f"This plan has no Key Performance Questions: this page shows its "
-            f"{kind.lower()} \u201c{q.title}\u201d."
+            f"{shared.md(kind.lower())} \u201c{shared.md(q.title)}\u201d."
         )
     commentary_block(ctx, question_id)
     if not qa.measures:
         note = q.priority.note if q.priority is not None else None
         st.info(
-            note
-            or "No measure the product holds answers this question; see the "
+            shared.md(note)
+            if note
+            else "No measure the product holds answers this question; see the "
             "commentary for the qualitative update."
         )
     for a in qa.measures:
@@ -58,36 +62,54 @@ def render(question_id: str) -> None:
             views.measure_block(a)
 
 
-def commentary_block(ctx: shared.Context, question_id: str) -> None:
-    """The quarterly narrative for this question and month: shown as text, never as HTML."""
+def commentary_period(ctx: shared.Context) -> str:
+    """The month (``YYYY-MM``) whose commentary the pages show: the month judged."""
     months = ctx.months()
-    period = (ctx.as_at or (months[0] if months else "2000-01-31"))[:7]
-    versions = shared.store().commentary(ctx.plan_id, question_id, period)
+    return (ctx.as_at or (months[0] if months else "2000-01-31"))[:7]
+
+
+def commentary_block(ctx: shared.Context, question_id: str) -> None:
+    """The quarterly narrative for this question and month: shown as text, never as HTML or
+    markdown. Versions marked internal are shown only to those who may read them; only the
+    Commissioner's office (or the local user) writes, as the identity signed in."""
+    me = access.me()
+    period = commentary_period(ctx)
+    versions = shared.store().commentary(
+        ctx.plan_id, question_id, period, include_internal=me.can(Right.READ_INTERNAL)
+    )
     with st.container(border=True):
         st.markdown(f"**Commentary for {shared.month_words(period + '-01')}**")
         if versions.empty:
             st.caption("No commentary has been written for this period yet.")
         else:
             latest = versions.iloc[0]
+            if latest["internal"]:
+                st.caption(":material/lock: Internal: not shown to the public.")
             st.text(latest["text"])
             st.caption(
-                f"Written by {latest['author']} at {latest['written_at']} "
+                f"Written by {shared.md(latest['author'])} at {shared.md(latest['written_at'])} "
                 f"({len(versions)} version{'s' if len(versions) != 1 else ''})"
             )
+        if not me.can(Right.WRITE_COMMENTARY):
+            return
         with st.expander("Write or edit the commentary"), st.form(f"commentary-{question_id}"):
             text = st.text_area(
                 "Commentary",
                 value=versions.iloc[0]["text"] if not versions.empty else "",
                 height=160,
             )
-            author = st.text_input("Your name")
+            internal = st.checkbox(
+                "Internal: for the Commissioner's office and the Panel, not the public",
+                value=bool(versions.iloc[0]["internal"]) if not versions.empty else False,
+            )
+            st.caption(f"Saved as written by {shared.md(me.name)}.")
             if st.form_submit_button("Save commentary"):
                 try:
                     shared.store().save_commentary(
-                        ctx.plan_id, question_id, period, text, author=author
+                        ctx.plan_id, question_id, period, text, author=me.name, internal=internal
                     )
                 except PCPError as exc:
-                    st.error(exc.message)
+                    st.error(shared.md(exc.message))
                 else:
                     st.success("Commentary saved.")
                     st.rerun()

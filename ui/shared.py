@@ -19,11 +19,13 @@ from pcp_data import assess as assess_mod
 from pcp_data.areas import default_area, peer_group
 from pcp_data.config import database_url
 from pcp_data.errors import PCPError
+from pcp_data.markdown import escape as md
 from pcp_data.plan import Plan, load_shipped, shipped_plans, validate_plan_text
 from pcp_data.plan_facts import PlanFacts
 from pcp_data.status import RollUp
-from pcp_data.store import Store
+from pcp_data.store import Store, open_store
 from pcp_data.vocabulary import DATASETS
+from ui import access
 
 DEFAULT_PLAN = "durham-2018-21"
 
@@ -49,7 +51,9 @@ SYNTHETIC_WORD = "synthetic"
 
 @st.cache_resource
 def get_store(url: str | None = None) -> Store:
-    return Store(url or database_url())
+    """The store, opened once per URL (a store that cannot be opened raises `StoreError`,
+    which is not cached: the next run tries again)."""
+    return open_store(url or database_url())
 
 
 def store() -> Store:
@@ -106,9 +110,11 @@ def _plan(plan_id: str, custom_text: str | None) -> Plan:
 
 @st.cache_data(show_spinner=False)
 def plan_options(key: str) -> dict[str, str | None]:
-    """{plan id: custom YAML text or None for a shipped plan} (key: the plans' revision)."""
+    """{plan id: custom YAML text or None for a shipped plan} (key: the plans' revision).
+    A loaded plan never stands in for a shipped plan of the same id."""
     options: dict[str, str | None] = dict.fromkeys(shipped_plans())
-    options.update(store().custom_plans())
+    for plan_id, text in store().custom_plans().items():
+        options.setdefault(plan_id, text)
     return options
 
 
@@ -380,8 +386,8 @@ def _plan_label(plan_id: str, options: dict[str, str | None]) -> str:
 def synthetic_banner(ctx: Context) -> None:
     if ctx.synthetic:
         st.warning(
-            f"**Synthetic sample data, not real figures.** {ctx.area_name} and its peers are "
-            "imaginary forces made up to demonstrate the dashboard.",
+            f"**Synthetic sample data, not real figures.** {md(ctx.area_name)} and its peers "
+            "are imaginary forces made up to demonstrate the dashboard.",
             icon="⚠️",
         )
 
@@ -408,9 +414,10 @@ def _streamlit_colour(colour: str) -> str:
 
 
 def rollup_words(rollup: RollUp) -> str:
-    """The roll-up's sentence without the question's name (shown right above it)."""
+    """The roll-up's sentence without the question's name (shown right above it), as
+    markdown that shows it as written."""
     text = rollup.sentence.removeprefix(f"{rollup.name}: ")
-    return text[:1].upper() + text[1:]
+    return md(text[:1].upper() + text[1:])
 
 
 def escape(text: str) -> str:
@@ -419,6 +426,9 @@ def escape(text: str) -> str:
 
 
 def ctx_or_stop() -> Context:
+    """The sidebar's choices for this run; a page run outside ``dashboard.py`` goes through
+    it first (`ui.access.me`), and a run whose choices failed stops (the error is shown)."""
+    access.me()
     ctx = st.session_state.get("ctx")
     if ctx is None:
         st.stop()

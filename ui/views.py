@@ -16,7 +16,7 @@ from pcp_data.assess import (
 )
 from pcp_data.surveys import interval_frame
 from pcp_data.vocabulary import POLARITY_SIGNS, unit_of
-from ui.shared import status_badge
+from ui.shared import md, status_badge
 
 
 def chart_for(a: Assessment, *, height: int = 320, legend: bool = True) -> object | None:
@@ -93,7 +93,7 @@ def measure_block(a: Assessment, *, show_details: bool = True, height: int = 320
     """A measure: status in icon and words, the sentence, figures, chart, table, peers."""
     m = a.measure
     j = a.judgement
-    st.markdown(f"#### {m.title}")
+    st.markdown(f"#### {md(m.title)}")
     if show_details and not st.query_params.get("measure"):
         st.page_link(
             "pages/measure.py",
@@ -101,16 +101,16 @@ def measure_block(a: Assessment, *, show_details: bool = True, height: int = 320
             icon=":material/open_in_full:",
             query_params={"measure": m.id},
         )
-    st.markdown(f"{status_badge(j.icon, j.words, j.colour)} &nbsp; {j.sentence}")
+    st.markdown(f"{status_badge(j.icon, j.words, j.colour)} &nbsp; {md(j.sentence)}")
     if a.verdict.method != "none":
-        st.caption(judged_by(a))
+        st.caption(md(judged_by(a)))
     cols = st.columns(3)
-    cols[0].metric(f"Latest ({a.period_words})", a.latest_text)
+    cols[0].metric(f"Latest ({md(a.period_words)})", a.latest_text)
     yb = a.year_before
     if yb is not None and yb.available and yb.change is not None:
         # coloured good or bad only when the measure's own method finds a change
         cols[1].metric(
-            f"A year before ({yb.previous_period_words})",
+            f"A year before ({md(yb.previous_period_words)})",
             format_value(yb.previous, m.unit),
             delta=change_words(a),
             delta_color=_delta_colour(m.polarity) if a.verdict.significant else "off",
@@ -119,11 +119,11 @@ def measure_block(a: Assessment, *, show_details: bool = True, height: int = 320
         cols[1].metric("A year before", "no figure")
     if m.target is not None:
         met = a.latest_value is not None and m.target.met_by(a.latest_value)
-        cols[2].metric(f"Target: {m.target.label}", "met" if met else "not met")
+        cols[2].metric(f"Target: {md(m.target.label)}", "met" if met else "not met")
     elif a.peers is not None:
         cols[2].metric(f"Rank among {a.peers.of} peers", f"{a.peers.rank} of {a.peers.of}")
     elif m.tier:
-        cols[2].metric("Expectation", m.tier.capitalize(), help=m.tier_text)
+        cols[2].metric("Expectation", m.tier.capitalize(), help=md(m.tier_text))
     chart = chart_for(a, height=height)
     if chart is None:
         st.info("The store holds no figures for this measure in this area yet.")
@@ -146,20 +146,20 @@ def measure_block(a: Assessment, *, show_details: bool = True, height: int = 320
         facts_line.append("uploads " + ", ".join(map(str, a.series.upload_ids)))
     if m.chosen_by_product:
         facts_line.append(f"measure chosen by the product: {m.note}")
-    st.caption(" · ".join(facts_line))
+    st.caption(" · ".join(md(x) for x in facts_line))
     with st.expander("The table behind the chart, and the comparisons"):
         for c in a.comparisons:
-            st.markdown(f"- {c.sentence}")
+            st.markdown(f"- {md(c.sentence)}")
         if a.survey is not None:
             st.markdown(
-                f"- Latest survey figure: {a.survey.words}"
-                + (f" — {a.survey.warning}" if a.survey.warning else "")
+                f"- Latest survey figure: {md(a.survey.words)}"
+                + (f" — {md(a.survey.warning)}" if a.survey.warning else "")
             )
         for note in a.notes:
-            st.markdown(f"- {note}")
+            st.markdown(f"- {md(note)}")
         st.dataframe(chart_table(a), hide_index=True)
     if a.peers is not None:
-        with st.expander(f"Peers: {a.peers.sentence}"):
+        with st.expander(f"Peers: {md(a.peers.sentence)}"):
             table = a.peers.table.assign(
                 label=lambda d: d["area_name"] + d["is_home"].map({True: " (this area)", False: ""})
             )

@@ -21,10 +21,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pcp_data.exports.safe import safe_cell
 from pcp_data.pack.content import SYNTHETIC_WARNING, Pack, PackQuestion
 from pcp_data.vocabulary import unit_of
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]\:\*\?\/\\]")
 
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -42,14 +42,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("edition", "Edition"),
     ("uploads", "Uploads"),
 )
-
-
-def safe_text(value: object) -> object:
-    """Text a spreadsheet will never run as a formula (OWASP CSV injection): a leading quote
-    before ``= + - @``, tab or carriage return. Numbers and dates are left as they are."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def render_xlsx(pack: Pack) -> bytes:
@@ -165,7 +157,7 @@ def _cell(value: object) -> object:
         return value.to_pydatetime()
     if isinstance(value, float) and value != value:
         return None
-    return safe_text(value)
+    return safe_cell(value)
 
 
 def _write(
@@ -180,7 +172,7 @@ def _write(
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for i, row in enumerate(rows):
-        sheet.append([safe_text(v) for v in row])
+        sheet.append([safe_cell(v) for v in row])
         excel_row = sheet[sheet.max_row]
         for cell in excel_row:
             if hasattr(cell.value, "year"):
