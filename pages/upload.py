@@ -11,13 +11,30 @@ import streamlit as st
 
 from pcp_data.access import Right
 from pcp_data.errors import PCPError
-from pcp_data.importer import ImportReport, publish, validate
+from pcp_data.importer import ImportReport, brief, publish, set_aside_summary, validate
 from pcp_data.template_workbook import build_template
 from ui import access, shared
 from ui.shared import md
 
+FLASH = "upload_flash"  # a message kept over the rerun that follows an action
+WARNINGS_SHOWN = 5
+HISTORY_COLUMNS = {  # the store's column: its heading in the history table
+    "id": "Upload",
+    "file_name": "File",
+    "status": "Status",
+    "rows": "Figures",
+    "format": "Format",
+    "uploaded_by": "Uploaded by",
+    "uploaded_at": "Uploaded at",
+    "withdrawn_by": "Last withdrawn by",
+    "withdrawn_at": "Last withdrawn at",
+}
+
 me = access.me()
 st.title("Upload data")
+flash = st.session_state.pop(FLASH, None)
+if flash:
+    st.success(flash)
 if not me.can(Right.MANAGE_DATA):
     st.info("Only analysts upload, publish and withdraw data.", icon=":material/lock:")
     st.stop()
@@ -114,16 +131,30 @@ if report is not None:
                         )
                 with st.expander("Preview the figures"):
                     st.dataframe(fr.result.facts.head(200), hide_index=True)
-            for w in s["warnings"]:
-                st.warning(md(w))
-            if s["set_aside"]:
-                st.caption(
-                    "Set aside: "
-                    + "; ".join(
-                        md(f"{a['label']} ({a['reason']}, {a['rows']} rows)")
-                        for a in s["set_aside"]
+            briefs = [brief(w) for w in s["warnings"]]
+            for short, items in briefs[:WARNINGS_SHOWN]:
+                st.warning(md(short))
+                if items:
+                    with st.expander(f"All {len(items):,}"):
+                        st.markdown("\n".join(f"- {md(x)}" for x in items))
+            if len(briefs) > WARNINGS_SHOWN:
+                with st.expander(f"{len(briefs) - WARNINGS_SHOWN} more warnings"):
+                    st.markdown("\n".join(f"- {md(w)}" for w in s["warnings"][WARNINGS_SHOWN:]))
+            aside = set_aside_summary(s["set_aside"])
+            if aside:
+                st.caption(md(aside))
+                with st.expander("The rows set aside"):
+                    st.dataframe(
+                        pd.DataFrame(s["set_aside"]).rename(
+                            columns={
+                                "sheet": "Sheet",
+                                "label": "Row",
+                                "reason": "Why",
+                                "rows": "Rows",
+                            }
+                        ),
+                        hide_index=True,
                     )
-                )
             if s["problems"]:
                 st.error(f"{len(s['problems'])} problem(s): nothing from this file can be stored.")
                 st.dataframe(
@@ -162,24 +193,16 @@ history = store.uploads()
 if history.empty:
     st.caption("Nothing has been uploaded yet.")
 else:
+    shown = history[list(HISTORY_COLUMNS)].astype(object)
+    for column in ("uploaded_at", "withdrawn_at"):  # times to the minute, blank when none
+        when = pd.to_datetime(shown[column], errors="coerce")
+        shown[column] = when.dt.strftime("%d %b %Y %H:%M").astype(object)
+    shown = shown.where(shown.notna(), "")  # blanks, not "None"
     st.dataframe(
-        history[
-            [
-                "id",
-                "file_name",
-                "status",
-                "rows",
-                "format",
-                "uploaded_by",
-                "uploaded_at",
-                "withdrawn_by",
-                "withdrawn_at",
-            ]
-        ],
+        shown.rename(columns=HISTORY_COLUMNS),
         hide_index=True,
         column_config={
-            "withdrawn_by": "last withdrawn by",
-            "withdrawn_at": "last withdrawn at",
+            HISTORY_COLUMNS[c]: st.column_config.NumberColumn(format="%d") for c in ("id", "rows")
         },
     )
     if me.can(Right.READ_AUDIT):
@@ -192,12 +215,26 @@ else:
                 live["id"].tolist(),
                 format_func=lambda i: f"{i}: {live.set_index('id').loc[i, 'file_name']}",
             )
+            sure = st.checkbox(
+                "Yes, withdraw this upload: every page stops counting its figures "
+                "(it can be published again later)"
+            )
             st.caption(f"Withdrawn as {md(me.name)}.")
             if st.form_submit_button("Withdraw"):
-                try:
-                    store.withdraw(int(chosen), by=me.name)
-                except PCPError as exc:
-                    st.error(md(exc.message))
+                name = live.set_index("id").loc[chosen, "file_name"]
+                if not sure:
+                    st.warning(
+                        f"Nothing withdrawn: tick the box to confirm withdrawing upload "
+                        f"{chosen} ({md(name)})."
+                    )
                 else:
-                    st.success(f"Upload {chosen} withdrawn.")
-                    st.rerun()
+                    try:
+                        store.withdraw(int(chosen), by=me.name)
+                    except PCPError as exc:
+                        st.error(md(exc.message))
+                    else:
+                        st.session_state[FLASH] = (
+                            f"Upload {chosen} ({md(name)}) withdrawn: its figures no longer count "
+                            "on any page. It stays in the history, and in the audit log."
+                        )
+                        st.rerun()

@@ -13,6 +13,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from pcp_data.vocabulary import FREQUENCIES, period_label
+
 PALETTE: tuple[str, ...] = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
 DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE = PALETTE
 
@@ -26,6 +28,77 @@ SIGNAL_STYLE: dict[str, tuple[str, str, str]] = {
 
 THEME_NAME = "pcp"
 FONT = "Source Sans Pro, Arial, sans-serif"
+
+# A target further from the figures than this many times their own range is not drawn as a
+# line (it would squash the series flat): it is written as a note at the chart's edge.
+FAR_TARGET = 1.0
+
+# Vega expression: the financial year (April-March) a date falls in, as ``2013/14``
+FY_LABEL_EXPR = (
+    "(month(datum.value) >= 3 ? year(datum.value) : year(datum.value) - 1)"
+    " + '/' + slice('' + ((month(datum.value) >= 3 ? year(datum.value) : year(datum.value) - 1)"
+    " + 1), 2)"
+)
+
+
+def frequency_of(x_title: str, frequency: str | None = None) -> str | None:
+    """The frequency a chart's time axis shows: ``frequency`` when given, else the one whose
+    axis title (`pcp_data.vocabulary.FREQUENCIES`) is ``x_title``; None when neither says."""
+    if frequency is not None:
+        return frequency
+    for f in FREQUENCIES.values():
+        if f.axis == x_title:
+            return f.name
+    return None
+
+
+def time_axis(dates: pd.Series, frequency: str | None) -> alt.Axis:
+    """The time axis: ``Jan 2014`` ticks, except for financial years, which are labelled
+    ``2013/14`` at each year's end (a tick at January would name the wrong year)."""
+    if frequency == "financial_year":
+        ends = sorted(pd.to_datetime(dates).dropna().unique())
+        values = [
+            alt.DateTime(year=int(d.year), month=int(d.month), date=int(d.day))
+            for d in map(pd.Timestamp, ends)
+        ]
+        return alt.Axis(values=values, labelExpr=FY_LABEL_EXPR, labelAngle=0)
+    return alt.Axis(format="%b %Y", labelAngle=0)
+
+
+def period_words(date: object, frequency: str | None) -> str:
+    """One period in words for tooltips and descriptions: ``2013/14``, ``September 2026``."""
+    if frequency is not None and frequency in FREQUENCIES:
+        return period_label(date, frequency)
+    return pd.Timestamp(date).strftime("%B %Y")  # type: ignore[no-any-return]
+
+
+def chart_description(
+    what: str,
+    dates: pd.Series,
+    *,
+    frequency: str | None = None,
+    latest: str | None = None,
+    judgement: str | None = None,
+) -> str:
+    """A chart's accessible name (Vega-embed makes it the ``aria-label``): the measure, the
+    period covered and the latest figure and judgement.
+
+    >>> chart_description("Police officers (FTE)", pd.Series(pd.to_datetime(
+    ...     ["2015-03-31", "2026-03-31"])), frequency="financial_year", latest="1,143",
+    ...     judgement="on track")
+    'Chart of Police officers (FTE), 2014/15 to 2025/26. Latest: 1,143. Judgement: on track.'
+    """
+    shown = pd.to_datetime(dates).dropna()
+    text = f"Chart of {what}"
+    if not shown.empty:
+        first, last = period_words(shown.min(), frequency), period_words(shown.max(), frequency)
+        text += f", {first} to {last}" if first != last else f", {first}"
+    text += "."
+    if latest:
+        text += f" Latest: {latest}."
+    if judgement:
+        text += f" Judgement: {judgement}."
+    return text
 
 
 def theme(scale: float = 1.0) -> dict[str, Any]:
@@ -47,16 +120,21 @@ def theme(scale: float = 1.0) -> dict[str, Any]:
                 "domainColor": "#6F777B",
                 "tickColor": "#6F777B",
             },
+            # below the chart, one entry a line, never cut short: a legend beside a narrow
+            # chart was clipped ("Common cause variatic") at 1280 px
             "legend": {
                 "labelFontSize": size,
                 "titleFontSize": size,
                 "orient": "bottom",
-                "labelLimit": 400,
+                "direction": "vertical",
+                "labelLimit": 0,
             },
             "title": {"fontSize": round(18 * scale), "anchor": "start", "color": "#0B0C0C"},
             "line": {"strokeWidth": 2.5, "color": DARK_BLUE},
             "point": {"size": 70 * scale, "filled": True},
             "bar": {"color": DARK_BLUE},
+            # labels written on the chart (targets, events, bar ends) grow with the axes
+            "text": {"fontSize": size},
         }
     }
 
@@ -80,6 +158,8 @@ def spc_chart(
     raw: pd.DataFrame | None = None,
     provisional: bool = False,
     events: pd.DataFrame | None = None,
+    frequency: str | None = None,
+    description: str | None = None,
 ) -> alt.LayerChart:
     """An XmR chart: the series, centre line and limits, signals by shape, target, baseline,
     and recorded events (``date, label, note``) as labelled vertical rules.
@@ -89,7 +169,14 @@ def spc_chart(
     ``value``) is the series as recorded, drawn as a thin line behind ``data`` when ``data``
     holds seasonally adjusted values. ``provisional`` limits (fewer than 12 points) are
     labelled so in their tooltips: they are drawn, never used to judge.
+
+    ``frequency`` (a `pcp_data.vocabulary.FREQUENCIES` name; by default the one whose axis
+    title is ``x_title``) labels the periods: financial years as ``2013/14``. A baseline that
+    does not overlap the figures is not drawn; a target far outside them is a note at the
+    edge, not a line (`FAR_TARGET`). ``description`` is the chart's accessible name; by
+    default it names ``y_title``, the periods and the latest point's variation.
     """
+    frequency = frequency_of(x_title, frequency)
     frame = data.copy()
     frame["date"] = pd.to_datetime(frame["date"])
     if "signal" not in frame:
@@ -99,7 +186,8 @@ def spc_chart(
     # be written as NaN (not JSON) when the spec is rendered outside the browser
     keep = [c for c in ("date", "value", "centre", "lower", "upper", "status") if c in frame]
     frame = frame.dropna(subset=["value"])[keep]
-    x = alt.X("date:T", title=x_title, axis=alt.Axis(format="%b %Y", labelAngle=0))
+    frame["period"] = [period_words(d, frequency) for d in frame["date"]]
+    x = alt.X("date:T", title=x_title, axis=time_axis(frame["date"], frequency))
     y = alt.Y(
         "value:Q",
         title=y_title,
@@ -107,15 +195,21 @@ def spc_chart(
         axis=alt.Axis(format=value_format.replace(".1f", ".0f")),
     )
     tooltip = [
-        alt.Tooltip("date:T", title=x_title, format="%B %Y"),
+        alt.Tooltip("period:N", title=x_title),
         alt.Tooltip("value:Q", title=y_title, format=value_format),
         alt.Tooltip("status:N", title="Variation"),
     ]
+    if description is None:
+        latest = None
+        if not frame.empty:
+            last = frame.iloc[-1]
+            latest = f"{format(last['value'], value_format)} ({last['period']})"
+            if "centre" in frame and frame["centre"].notna().any():
+                latest += f", {str(last['status']).lower()}"
+        description = chart_description(y_title, frame["date"], frequency=frequency, latest=latest)
     layers: list[alt.Chart] = []
-    if baseline is not None:
-        band = pd.DataFrame(
-            {"start": [baseline[0]], "end": [baseline[1]], "label": [f"Baseline {baseline[2]}"]}
-        )
+    band = _baseline_band(baseline, frame["date"])
+    if band is not None:
         layers.append(
             alt.Chart(band)
             .mark_rect(opacity=0.12, color=TURQUOISE)
@@ -159,7 +253,9 @@ def spc_chart(
             .mark_point(filled=True, size=60, color=DARK_BLUE, opacity=1)
             .encode(x=x, y=y, tooltip=tooltip[:2])
         )
-        return _finish_chart(layers, target, target_label, height, events)
+        return _finish_chart(
+            layers, target, target_label, height, events, _extent(frame, raw), description
+        )
     statuses = [SIGNAL_STYLE[k][0] for k in SIGNAL_STYLE]
     layers.append(
         alt.Chart(frame)
@@ -182,7 +278,48 @@ def spc_chart(
             tooltip=tooltip,
         )
     )
-    return _finish_chart(layers, target, target_label, height, events)
+    return _finish_chart(
+        layers, target, target_label, height, events, _extent(frame, raw), description
+    )
+
+
+def _baseline_band(
+    baseline: tuple[pd.Timestamp, pd.Timestamp, str] | None, dates: pd.Series
+) -> pd.DataFrame | None:
+    """The baseline period clipped to the figures' dates; None when it does not overlap them
+    (an empty band would only stretch the time axis)."""
+    if baseline is None or dates.empty:
+        return None
+    first, last = pd.Timestamp(dates.min()), pd.Timestamp(dates.max())
+    start, end = max(pd.Timestamp(baseline[0]), first), min(pd.Timestamp(baseline[1]), last)
+    if start >= end:
+        return None
+    return pd.DataFrame({"start": [start], "end": [end], "label": [f"Baseline {baseline[2]}"]})
+
+
+def _extent(frame: pd.DataFrame, raw: pd.DataFrame | None = None) -> tuple[float, float] | None:
+    """The lowest and highest figure or limit drawn."""
+    columns = [frame[c] for c in ("value", "lower", "upper", "centre") if c in frame]
+    if raw is not None and "value" in raw:
+        columns.append(raw["value"])
+    found = pd.concat(columns).dropna() if columns else pd.Series(dtype=float)
+    if found.empty:
+        return None
+    return float(found.min()), float(found.max())
+
+
+def target_is_far(target: float, extent: tuple[float, float] | None) -> bool:
+    """Whether a target line would squash the figures: further outside their range than
+    `FAR_TARGET` times that range (or 10% of the level, for a flat series).
+
+    >>> target_is_far(3000, (1100.0, 1160.0)), target_is_far(1200, (1100.0, 1160.0))
+    (True, False)
+    """
+    if extent is None:
+        return False
+    low, high = extent
+    span = max(high - low, 0.1 * max(abs(low), abs(high)), 1e-9)
+    return target > high + FAR_TARGET * span or target < low - FAR_TARGET * span
 
 
 def _layer(*charts: alt.Chart) -> alt.LayerChart:
@@ -206,9 +343,7 @@ def event_layers(events: pd.DataFrame | None) -> list[alt.Chart]:
         alt.Tooltip("note:N", title="Note"),
     ]
     rule = alt.Chart(frame).mark_rule(color=DARK_GREY, strokeDash=[4, 3], strokeWidth=1.5)
-    text = alt.Chart(frame).mark_text(
-        align="left", baseline="top", dx=3, dy=2, fontSize=12, color=DARK_GREY
-    )
+    text = alt.Chart(frame).mark_text(align="left", baseline="top", dx=3, dy=2, color=DARK_GREY)
     return [
         rule.encode(x="date:T", tooltip=tooltip),
         text.encode(x="date:T", y=alt.value(0), text="label:N", tooltip=tooltip),
@@ -221,10 +356,37 @@ def _finish_chart(
     target_label: str | None,
     height: int,
     events: pd.DataFrame | None = None,
+    extent: tuple[float, float] | None = None,
+    description: str | None = None,
 ) -> alt.LayerChart:
-    """Events, then the target rule and its label on top, then the size."""
+    """Events, then the target rule and its label on top, then the size and the accessible
+    name. A target far outside the figures is a note at the top or bottom edge instead."""
     layers.extend(event_layers(events))
-    if target is not None:
+    if target is not None and target_is_far(target, extent):
+        above = extent is not None and target > extent[1]
+        label = target_label or f"Target {target:,g}"
+        words = f"{'▲' if above else '▼'} {label} ({target:,g}): {'above' if above else 'below'}"
+        words += " the chart's range"
+        tframe = pd.DataFrame({"label": [words], "value": [target]})
+        layers.append(
+            alt.Chart(tframe)
+            .mark_text(
+                align="left",
+                # above: just over the plot's top edge, clear of the figures
+                baseline="bottom",
+                dx=4,
+                dy=-4 if above else -2,
+                color=DARK_PINK,
+                fontWeight="bold",
+            )
+            .encode(
+                x=alt.value(0),
+                y=alt.value(0) if above else alt.value(height),
+                text="label:N",
+                tooltip=[alt.Tooltip("value:Q", title="Target", format=",g")],
+            )
+        )
+    elif target is not None:
         tframe = pd.DataFrame({"value": [target], "label": [target_label or f"Target {target:g}"]})
         layers.append(
             alt.Chart(tframe)
@@ -233,10 +395,11 @@ def _finish_chart(
         )
         layers.append(
             alt.Chart(tframe)
-            .mark_text(align="left", dx=4, dy=-8, color=DARK_PINK, fontSize=13)
+            .mark_text(align="left", dx=4, dy=-8, color=DARK_PINK)
             .encode(y="value:Q", x=alt.value(0), text="label:N")
         )
-    return _layer(*layers).properties(height=height, width="container")
+    chart = _layer(*layers).properties(height=height, width="container")
+    return chart.properties(description=description) if description else chart
 
 
 def interval_chart(
@@ -246,11 +409,16 @@ def interval_chart(
     height: int = 320,
     x_title: str = "Period ending",
     events: pd.DataFrame | None = None,
+    frequency: str | None = None,
+    description: str | None = None,
 ) -> alt.LayerChart:
-    """Percentages with their 95% interval as a band (``date, value, low, high, base``)."""
+    """Percentages with their 95% interval as a band (``date, value, low, high, base``).
+    ``frequency`` and ``description`` as for `spc_chart`."""
+    frequency = frequency_of(x_title, frequency)
     frame = frame.dropna(subset=["value"]).copy()
     frame["date"] = pd.to_datetime(frame["date"])
-    x = alt.X("date:T", title=x_title, axis=alt.Axis(format="%b %Y", labelAngle=0))
+    frame["period"] = [period_words(d, frequency) for d in frame["date"]]
+    x = alt.X("date:T", title=x_title, axis=time_axis(frame["date"], frequency))
     band = (
         alt.Chart(frame)
         .mark_area(opacity=0.2, color=TURQUOISE)
@@ -263,7 +431,7 @@ def interval_chart(
             x=x,
             y=alt.Y("value:Q", title=y_title),
             tooltip=[
-                alt.Tooltip("date:T", title=x_title, format="%B %Y"),
+                alt.Tooltip("period:N", title=x_title),
                 alt.Tooltip("value:Q", title=y_title, format=".1f"),
                 alt.Tooltip("low:Q", title="95% interval from", format=".1f"),
                 alt.Tooltip("high:Q", title="95% interval to", format=".1f"),
@@ -271,7 +439,17 @@ def interval_chart(
             ],
         )
     )
-    return _layer(band, line, *event_layers(events)).properties(height=height, width="container")
+    if description is None:
+        latest = None
+        if not frame.empty:
+            last = frame.iloc[-1]
+            latest = f"{last['value']:.1f}% ({last['period']})"
+            if pd.notna(last.get("low")) and pd.notna(last.get("high")):
+                latest += f", 95% interval {last['low']:.1f}% to {last['high']:.1f}%"
+        description = chart_description(y_title, frame["date"], frequency=frequency, latest=latest)
+    return _layer(band, line, *event_layers(events)).properties(
+        height=height, width="container", description=description
+    )
 
 
 def lines_chart(
@@ -284,8 +462,15 @@ def lines_chart(
     colour_title: str,
     height: int = 320,
     value_format: str = ",.0f",
+    description: str | None = None,
 ) -> alt.Chart:
     """Several series as lines with points, each also distinguished by point shape."""
+    if description is None:
+        names = ", ".join(map(str, pd.unique(frame[colour])[:6])) if colour in frame else ""
+        description = chart_description(
+            f"{y_title} by {colour_title.lower()}" + (f" ({names})" if names else ""),
+            frame[x] if x in frame else pd.Series(dtype="datetime64[ns]"),
+        )
     points = alt.OverlayMarkDef(size=50, filled=True)
     chart: alt.Chart = (
         alt.Chart(frame)
@@ -301,7 +486,7 @@ def lines_chart(
                 alt.Tooltip(f"{y}:Q", title=y_title, format=value_format),
             ],
         )
-        .properties(height=height, width="container")
+        .properties(height=height, width="container", description=description)
     )
     return chart
 
@@ -315,6 +500,7 @@ def bar_chart(
     highlight: str | None = None,
     height: int | None = None,
     value_format: str = ",.0f",
+    description: str | None = None,
 ) -> alt.LayerChart:
     """Horizontal bars, largest first, values written at the bar ends; ``highlight`` marks
     one category (e.g. the home force) in a second colour; its label should say so too
@@ -335,9 +521,14 @@ def bar_chart(
         )
     )
     text = (
-        alt.Chart(frame)
-        .mark_text(align="left", dx=4, fontSize=13)
-        .encode(x=f"{value}:Q", y=y, text="label:N")
+        alt.Chart(frame).mark_text(align="left", dx=4).encode(x=f"{value}:Q", y=y, text="label:N")
     )
     h = height or max(120, 28 * len(frame))
-    return _layer(bars, text).properties(height=h, width="container")
+    if description is None:
+        description = f"Bar chart of {x_title}, {len(frame)} bars" + (
+            f"; {highlight} is {frame.loc[frame['is_highlight'], 'label'].iloc[0]}"
+            if highlight and frame["is_highlight"].any()
+            else ""
+        )
+        description += "."
+    return _layer(bars, text).properties(height=h, width="container", description=description)

@@ -85,6 +85,57 @@ class ImportReport:
 
 FileLike = tuple[str, bytes] | str | Path
 
+LIST_SHOWN = 3  # items a summary names before counting the rest
+
+
+def set_aside_summary(set_aside: list[dict[str, Any]]) -> str | None:
+    """One line for a file's set-aside rows (`ReadResult.summary`), grouped by reason and
+    counted, largest first, naming the first few of each: ``"Set aside 240 rows: 200 for
+    area outside England and Wales (first: Scotland, Northern Ireland), 40 total row (first:
+    England and Wales)"``. None when nothing was set aside.
+
+    >>> set_aside_summary([{"label": "Total", "reason": "total row", "rows": 2},
+    ...                    {"label": "Wales", "reason": "a region", "rows": 1}])
+    'Set aside 3 rows: 2 total row (Total), 1 a region (Wales).'
+    """
+    if not set_aside:
+        return None
+    groups: dict[str, tuple[int, list[str]]] = {}
+    for item in set_aside:
+        rows = int(item.get("rows") or 1)
+        count, labels = groups.get(str(item["reason"]), (0, []))
+        if str(item["label"]) not in labels:
+            labels.append(str(item["label"]))
+        groups[str(item["reason"])] = (count + rows, labels)
+    total = sum(count for count, _ in groups.values())
+    parts = []
+    for reason, (count, labels) in sorted(groups.items(), key=lambda kv: -kv[1][0]):
+        named = ", ".join(labels[:LIST_SHOWN])
+        more = f" and {len(labels) - LIST_SHOWN} more" if len(labels) > LIST_SHOWN else ""
+        first = "first: " if more else ""
+        parts.append(f"{count:,} {reason} ({first}{named}{more})")
+    return f"Set aside {total:,} row{'s' if total != 1 else ''}: " + ", ".join(parts) + "."
+
+
+def brief(message: str, *, longest: int = 240) -> tuple[str, list[str]]:
+    """A long message that ends in a list (``"...left out: A; B; C; ..."``) as its opening,
+    the number of items and the first few, and the items themselves for the details; a
+    short message or one without a list unchanged, with no details.
+
+    >>> brief("left out: " + "; ".join(f"Force {i} at 31 March" for i in range(40)))[0]
+    'left out: 40 items (first: Force 0 at 31 March; Force 1 at 31 March; Force 2 at 31 March)'
+    """
+    head, sep, tail = message.rpartition(": ")
+    if len(message) <= longest or not sep:
+        return message, []
+    items = [x.strip() for x in tail.split("; ") if x.strip()]
+    if len(items) <= LIST_SHOWN:
+        items = [x.strip() for x in tail.split(", ") if x.strip()]
+    if len(items) <= LIST_SHOWN:
+        return message, []
+    first = "; ".join(items[:LIST_SHOWN])
+    return f"{head}: {len(items):,} items (first: {first})", items
+
 
 def _load(item: FileLike) -> tuple[str, bytes] | ReadResult:
     """The file's name and bytes; a file on disk too big to accept is not read at all (its

@@ -188,6 +188,7 @@ def test_an_analyst_publishes_and_withdraws_as_themselves(
     no_errors(at)
     who = "Ann Analyst (ann@force.example)"
     assert sample_store.uploads().iloc[0]["uploaded_by"] == who
+    next(c for c in at.checkbox if c.label.startswith("Yes, withdraw")).check()
     next(b for b in at.button if b.label == "Withdraw").click()
     at.run()
     no_errors(at)

@@ -30,6 +30,7 @@ import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any, Protocol
 
 import pandas as pd
@@ -241,6 +242,44 @@ def read_source(source: Source) -> ReadResult:
 
 _SPREADSHEET = "a spreadsheet (.xlsx, .ods) or CSV"
 
+# the contents each file name ending promises (a .txt may hold a table or plain text)
+EXTENSION_KINDS: dict[str, tuple[str, ...]] = {
+    ".xlsx": ("xlsx",),
+    ".xlsm": ("xlsx",),
+    ".xls": ("xls",),
+    ".ods": ("ods",),
+    ".csv": ("csv",),
+    ".tsv": ("csv",),
+    ".zip": ("zip",),
+    ".txt": ("csv", "text"),
+}
+
+
+def disagreement(source: Source) -> str:
+    """A clause for a message when the file's name and its contents disagree (a renamed
+    file), naming the file; ``""`` when they agree or the name's ending promises nothing.
+
+    >>> disagreement(Source("notes.csv", b"Dear colleague, the notes.\\nBob\\n"))[:62]
+    "; its name, 'notes.csv', ends in .csv, but it holds plain text"
+    """
+    kind = source.kind
+    ext = PurePath(source.name).suffix.lower()
+    promised = EXTENSION_KINDS.get(ext)
+    if promised is None:
+        return ""
+    if ext == ".txt" and kind == "csv":  # a .txt laid out as a table is read as one
+        return f"; its name, '{source.name}', ends in .txt, but it holds a table (CSV)"
+    if kind in promised:
+        return ""
+    held = KIND_WORDS.get(kind, kind).split(",")[0].split(" (")[0]
+    held = {"text": "plain text", "binary": "binary data", "broken": "something else"}.get(
+        kind, held
+    )
+    return (
+        f"; its name, '{source.name}', ends in {ext}, but it holds {held}: the extension and "
+        "the contents disagree"
+    )
+
 
 def _read(source: Source) -> ReadResult:
     source.check_limits()
@@ -248,10 +287,14 @@ def _read(source: Source) -> ReadResult:
     if kind == "empty":
         return _unreadable(source, "the file is empty", _SPREADSHEET)
     if kind in ("binary", "broken"):
-        return _unreadable(source, "the file is " + KIND_WORDS[kind], _SPREADSHEET)
+        return _unreadable(
+            source, "the file is " + KIND_WORDS[kind] + disagreement(source), _SPREADSHEET
+        )
     if kind not in ("csv", "zip") and not source.is_workbook:
         return _unreadable(
-            source, f"the file is {KIND_WORDS[kind]}, not a spreadsheet or CSV", _SPREADSHEET
+            source,
+            f"the file is {KIND_WORDS[kind]}, not a spreadsheet or CSV{disagreement(source)}",
+            _SPREADSHEET,
         )
     for reader in READERS:
         if reader.sniff(source):
@@ -260,7 +303,8 @@ def _read(source: Source) -> ReadResult:
     sheets = f", sheets: {', '.join(source.sheet_names)}" if source.is_workbook else ""
     return _unreadable(
         source,
-        f"the format was not recognised (the file is {KIND_WORDS[kind]}{sheets})",
+        f"the format was not recognised (the file is {KIND_WORDS[kind]}{sheets})"
+        + disagreement(source),
         f"one of: {known}",
     )
 

@@ -46,8 +46,11 @@ from pcp_data.cleaning import (
     clean_label,
     header_key,
     is_blank,
+    near_miss_header,
     number_note,
     parse_number,
+    spellings_matcher,
+    unrecognised_cells,
 )
 from pcp_data.errors import BadInput, Problem, ProblemList
 from pcp_data.facts import normalise_facts
@@ -390,6 +393,47 @@ class _Sheet:
             Problem(self.source.name, message, self.sheet, row + 1, column, shown, bad.expected)
         )
 
+    def _no_header(
+        self,
+        rows: list[list[object]],
+        spellings: dict[str, tuple[str, ...]],
+        required: tuple[str, ...],
+    ) -> Problem:
+        """ "No header row found", with what the closest row holds and what it lacks."""
+        expected = "a header row with the columns " + ", ".join(required)
+        near = near_miss_header(rows, spellings_matcher(spellings), required, at_least=1)
+        if near is not None:
+            i, got, missing = near
+            row = rows[i]
+            has = ", ".join(f"'{str(row[j]).strip()}'" for j in sorted(got.values()))
+            message = (
+                f"no header row found: the closest, row {i + 1}, has {has} but lacks "
+                + ", ".join(missing)
+            )
+            others = [str(row[j]).strip() for j in unrecognised_cells(row, got)]
+            if others:
+                message += " (it also holds " + ", ".join(f"'{c}'" for c in others[:8]) + ")"
+            return Problem(self.source.name, message, self.sheet, i + 1, expected=expected)
+        for i, row in enumerate(rows[:40]):
+            cells = [str(c).strip() for c in row if isinstance(c, str) and c.strip()]
+            if cells:
+                shown = ", ".join(f"'{c}'" for c in cells[:8])
+                return Problem(
+                    self.source.name,
+                    f"no header row found: none of the expected columns is in the first 40 "
+                    f"rows (row {i + 1} holds {shown}); missing " + ", ".join(required),
+                    self.sheet,
+                    i + 1,
+                    expected=expected,
+                )
+        return Problem(
+            self.source.name,
+            "no header row found: the sheet's first 40 rows hold no text; missing "
+            + ", ".join(required),
+            self.sheet,
+            expected=expected,
+        )
+
     def read(self) -> dict[str, list[Any]]:
         """The sheet's facts as columns ({fact column: values}), ``{}`` when none."""
         rows = self.source.rows(self.sheet)
@@ -397,14 +441,7 @@ class _Sheet:
         required = tuple(c.name for c in self.spec.columns if c.required)
         found = find_header(rows, spellings, required=required)
         if found is None:
-            self.problems.append(
-                Problem(
-                    self.source.name,
-                    "no header row found",
-                    self.sheet,
-                    expected="a header row with the columns " + ", ".join(required),
-                )
-            )
+            self.problems.append(self._no_header(rows, spellings, required))
             return {}
         header_row, cols = found
         values, kept = self._data_rows(rows, header_row, cols)
@@ -860,6 +897,7 @@ class TemplateReader:
         result.warnings.extend(_near_misses(about))
         columns: dict[str, list[Any]] = {}
         rows = 0
+        empty: list[str] = []
         for spec in SHEETS:
             sheet = source.find_sheet(spec.sheet)
             if sheet is None:
@@ -872,12 +910,18 @@ class TemplateReader:
             result.warnings.extend(parser.warnings)
             n = len(next(iter(got.values()), ()))
             if not n and not parser.problems:
-                result.warnings.append(f"sheet '{sheet}' has a header but no rows")
+                empty.append(sheet)
             for key, cells in got.items():
                 columns.setdefault(key, [None] * rows).extend(cells)
             rows += n
             for cells in columns.values():  # a column this sheet lacked: None, as from records
                 cells.extend([None] * (rows - len(cells)))
+        if empty:  # one line for them all: a fresh template has four such sheets
+            names = ", ".join(f"'{s}'" for s in empty)
+            result.warnings.append(
+                f"{len(empty)} sheet{'s' if len(empty) > 1 else ''} with a header and no rows "
+                f"(nothing read from {'them' if len(empty) > 1 else 'it'}): {names}"
+            )
         others = [
             s
             for s in source.sheet_names
