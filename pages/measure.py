@@ -1,4 +1,5 @@
-"""One measure in full (deep link ``?measure=ID``): chart with SPC, baseline, target, peers."""
+"""One measure in full (deep link ``?measure=ID``): chart with SPC, baseline, target, peers,
+and the events and re-basings recorded for it (analysts record them here)."""
 
 from __future__ import annotations
 
@@ -44,3 +45,4 @@ if measure.baseline:
         )
     )
 views.measure_block(a, height=420)
+views.events_block(ctx, a)

@@ -10,13 +10,14 @@ question (KPQ, or priority where the plan has no KPQs) and priority by the rule 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from pcp_data import compare, spc, surveys
 from pcp_data.compare import Comparison
+from pcp_data.events import rebases_by_measure
 from pcp_data.judging import Verdict, judge_series
 from pcp_data.measures import MeasureSeries, population_words
 from pcp_data.peers import PeerComparison, peer_comparison
@@ -158,9 +159,14 @@ def assess_measure(
     as_at: dt.date | None = None,
     peer_codes: tuple[str, ...] = (),
     plan_as_at: pd.Timestamp | None = None,
+    rebases: Sequence[tuple[dt.date, str]] = (),
 ) -> Assessment:
     """Gather the evidence for one measure from facts already read, and judge it by the
-    method that fits its data (`pcp_data.judging`)."""
+    method that fits its data (`pcp_data.judging`).
+
+    ``rebases`` are the re-basings analysts recorded for this measure (date, reason; from
+    `pcp_data.events.rebases_by_measure`): its SPC limits start afresh at each, as at the
+    plan's own re-basing dates."""
     full = facts.series(measure, area_code)
     ms = full.until(as_at)
     if ms.frequency != measure.frequency:  # shown at a fallback frequency (see measures)
@@ -205,7 +211,7 @@ def assess_measure(
         ms,
         history=history,
         plan_as_at=plan_as_at,
-        rebase=tuple((r.date, r.reason) for r in plan.settings.rebase),
+        rebase=_rebase_dates(plan, rebases),
         minimum_base=plan.settings.minimum_base,
     )
     notes = [*ms.notes, *verdict.notes]
@@ -237,6 +243,16 @@ def assess_measure(
         plan.settings.minimum_base,
         peer_source,
     )
+
+
+def _rebase_dates(
+    plan: Plan, recorded: Sequence[tuple[dt.date, str]]
+) -> tuple[tuple[object, str], ...]:
+    """The plan's re-basing dates and those recorded for the measure, oldest first."""
+    dates = [(r.date, r.reason) for r in plan.settings.rebase] + [
+        (when, reason) for when, reason in recorded
+    ]
+    return tuple(sorted(dates, key=lambda item: pd.Timestamp(item[0])))
 
 
 def _selection(measure: Measure) -> tuple[str | None, str | None]:
@@ -275,9 +291,13 @@ def assess_plan(
     as_at: dt.date | None = None,
     peer_codes: tuple[str, ...] = (),
 ) -> PlanAssessment:
-    """Read the plan's facts once (`PlanFacts.read`), then assess it (`assess_plan_facts`)."""
+    """Read the plan's facts once (`PlanFacts.read`) and the re-basings recorded for its
+    measures in the area, then assess it (`assess_plan_facts`)."""
     facts = PlanFacts.read(store, plan.measures, (area_code, *peer_codes))
-    return assess_plan_facts(facts, plan, area_code, as_at=as_at, peer_codes=peer_codes)
+    rebases = rebases_by_measure(store.rebases(plan.id, area_code), plan_id=plan.id)
+    return assess_plan_facts(
+        facts, plan, area_code, as_at=as_at, peer_codes=peer_codes, rebases=rebases
+    )
 
 
 def plan_as_at(
@@ -303,12 +323,22 @@ def assess_plan_facts(
     *,
     as_at: dt.date | None = None,
     peer_codes: tuple[str, ...] = (),
+    rebases: Mapping[str, Sequence[tuple[dt.date, str]]] | None = None,
 ) -> PlanAssessment:
-    """Assess every measure once from facts already read, then roll up to each question."""
+    """Assess every measure once from facts already read, then roll up to each question.
+    ``rebases`` maps a measure id to the re-basings recorded for it (see `assess_measure`)."""
     when = plan_as_at(facts.latest(area_code), plan, as_at)
+    recorded = rebases or {}
     by_measure = {
         m.id: assess_measure(
-            facts, plan, m, area_code, as_at=as_at, peer_codes=peer_codes, plan_as_at=when
+            facts,
+            plan,
+            m,
+            area_code,
+            as_at=as_at,
+            peer_codes=peer_codes,
+            plan_as_at=when,
+            rebases=recorded.get(m.id, ()),
         )
         for m in plan.measures
     }

@@ -1,8 +1,9 @@
 """The audit log in words, for the Audit page and ``python -m pcp_data audit``.
 
 The log itself is the store's ``audit`` table (`pcp_data.store.Store.audit`): one row per
-publish, withdraw, re-publish, commentary and plan change, with who, when, which upload, plan
-or commentary, and the state before and after as JSON. This module reads those rows; nothing
+publish, withdraw, re-publish, commentary and plan change, and per version of an event, action
+or re-basing (a removal included), with who, when, which upload, plan, commentary, event,
+action or re-basing, and the state before and after as JSON. This module reads those rows; nothing
 here (or anywhere in the product) changes or deletes one.
 """
 
@@ -64,6 +65,11 @@ def change_words(record: dict[str, Any]) -> str:
         if not isinstance(before, dict):
             return f"first version ({kind})"
         return f"new version ({kind}); replaces one by {before.get('author')}"
+    if action in ("event", "action", "rebase") and isinstance(after, dict):
+        what = _thing_words(action, after)
+        return f"recorded: {what}" if not isinstance(before, dict) else f"changed: {what}"
+    if action in ("remove event", "remove action", "remove rebase") and isinstance(before, dict):
+        return f"removed: {_thing_words(action.removeprefix('remove '), before)}"
     if action == "load plan":
         return f"loaded ({_lines(after)})"
     if action == "replace plan":
@@ -71,6 +77,20 @@ def change_words(record: dict[str, Any]) -> str:
     if action == "remove plan":
         return f"removed ({_lines(before)})"
     return str(action)
+
+
+def _thing_words(kind: str, state: dict[str, Any]) -> str:
+    """An event, action or re-basing in a few words, from its state in the log."""
+    if kind == "event":
+        on = f"measure {state['measure_id']}" if state.get("measure_id") else "the whole force"
+        return f"{state.get('date')} {state.get('title')} (on {on})"
+    if kind == "action":
+        due = f", due {state['due']}" if state.get("due") else ""
+        return f"{state.get('title')} (owner {state.get('owner')}{due}; {state.get('status')})"
+    return (
+        f"{state.get('measure_id')}'s limits re-based from {state.get('date')} "
+        f"({state.get('reason')})"
+    )
 
 
 def format_audit(log: pd.DataFrame) -> str:

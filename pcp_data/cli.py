@@ -10,6 +10,19 @@
     remove-plan ID [--db URL] [--by NAME]
     audit [--db URL] [--json] [--limit N]
     report --plan NAME [--db URL] [--period YYYY-MM] [--area NAME] [--json]
+    pack --plan NAME --format pptx|pdf|xlsx --out FILE [--period YYYY-MM] [--area NAME]
+         [--internal] [--db URL]
+    add-event --date YYYY-MM-DD --title TEXT [--note TEXT] [--plan NAME --measure ID]
+         [--area NAME] [--db URL] [--by NAME]
+    events [--plan NAME] [--area NAME] [--json] [--db URL]
+    add-action --plan NAME --question ID --title TEXT --owner NAME [--due YYYY-MM-DD]
+         [--meeting YYYY-MM-DD] [--note TEXT] [--db URL] [--by NAME]
+    action-status ID open|done [--db URL] [--by NAME]
+    actions [--plan NAME] [--json] [--db URL]
+    rebase --plan NAME --measure ID --date YYYY-MM-DD (--reason TEXT | --event ID)
+         [--area NAME] [--db URL] [--by NAME]
+    rebases [--plan NAME] [--json] [--db URL]
+    remove event|action|rebase ID [--db URL] [--by NAME]
     init [--db URL]           load the sample data into an empty store
 
 The command line has no sign-in: a command that changes the store records ``--by`` (default:
@@ -232,6 +245,218 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pack(args: argparse.Namespace) -> int:
+    from pcp_data.pack import make_pack
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        print(f"cannot write {out}: there is no folder {out.parent}", file=sys.stderr)
+        return 1
+    pack, content = make_pack(
+        _store(args),
+        args.plan,
+        args.format,
+        area=args.area,
+        period=args.period,
+        viewer_can_read_internal=args.internal,
+    )
+    try:
+        out.write_bytes(content)
+    except OSError as exc:
+        print(f"cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Wrote {out} ({len(content):,} bytes): {pack.plan_title}, {pack.area_name}, "
+        f"figures as at {pack.as_at}; {len(pack.questions)} questions."
+    )
+    return 0
+
+
+def _area_code(store: Store, area: str | None) -> str | None:
+    """The code of an area the store holds, named by its code or name; None for None.
+
+    Raises
+    ------
+    PCPError
+        When the store holds no such area (the message lists those it holds).
+    """
+    if area is None:
+        return None
+    areas = store.areas()
+    text = area.strip()
+    for code, name in zip(areas["area_code"], areas["area_name"], strict=True):
+        if text.upper() == str(code).upper() or text.lower() == str(name).lower():
+            return str(code)
+    listing = "; ".join(
+        f"{n} ({c})" for c, n in zip(areas["area_code"], areas["area_name"], strict=True)
+    )
+    raise PCPError(f"the store holds no area called {text!r}; areas held: {listing or 'none'}")
+
+
+def _plan_and_measure(
+    store: Store, plan_name: str, measure_id: str | None
+) -> tuple[str, str | None]:
+    """The plan's id and the measure's id, both checked against the plan."""
+    from pcp_data.report import resolve_plan
+
+    plan = resolve_plan(store, plan_name)
+    if measure_id is not None and measure_id not in {m.id for m in plan.measures}:
+        raise PCPError(
+            f"the plan {plan.id} has no measure {measure_id!r}; its measures: "
+            + ", ".join(m.id for m in plan.measures)
+        )
+    return plan.id, measure_id
+
+
+def cmd_add_event(args: argparse.Namespace) -> int:
+    store = _store(args)
+    if args.measure and not args.plan:
+        raise PCPError("--measure needs --plan: a measure's id belongs to its plan")
+    plan_id, measure_id = (
+        _plan_and_measure(store, args.plan, args.measure) if args.plan else (None, None)
+    )
+    thing = store.save_event(
+        date=args.date,
+        title=args.title,
+        note=args.note or "",
+        plan_id=plan_id if measure_id else None,
+        measure_id=measure_id,
+        area_code=_area_code(store, args.area),
+        by=recorded_name(args.by),
+    )
+    against = f"measure {measure_id} of {plan_id}" if measure_id else "the whole force"
+    print(f"Recorded event {thing} ({args.date}: {args.title}) against {against}.")
+    return 0
+
+
+def _print_frame(frame: object, columns: list[str], empty: str, as_json: bool) -> None:
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    shown = frame[columns].rename(columns={"thing_id": "id"})
+    if as_json:
+        print(shown.to_json(orient="records", indent=2))
+    elif shown.empty:
+        print(empty)
+    else:
+        print(shown.fillna("").to_string(index=False))
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    store = _store(args)
+    plan_id = _plan_and_measure(store, args.plan, None)[0] if args.plan else None
+    frame = store.events(plan_id, _area_code(store, args.area))
+    columns = ["thing_id", "date", "title", "plan_id", "measure_id", "area_code", "author"]
+    _print_frame(frame, columns, "No events recorded.", args.json)
+    return 0
+
+
+def cmd_add_action(args: argparse.Namespace) -> int:
+    from pcp_data.report import resolve_plan
+
+    store = _store(args)
+    plan = resolve_plan(store, args.plan)
+    questions = {q.id: q for q in plan.questions()}
+    if args.question not in questions:
+        raise PCPError(
+            f"the plan {plan.id} has no question {args.question!r}; its questions: "
+            + ", ".join(questions)
+        )
+    thing = store.save_action(
+        plan_id=plan.id,
+        kpq_id=args.question,
+        title=args.title,
+        owner=args.owner,
+        due=args.due,
+        meeting=args.meeting,
+        note=args.note or "",
+        by=recorded_name(args.by),
+    )
+    print(f"Recorded action {thing} for {questions[args.question].title}: {args.title}.")
+    return 0
+
+
+def cmd_action_status(args: argparse.Namespace) -> int:
+    store = _store(args)
+    found = store.actions()
+    rows = found[found["thing_id"] == args.id]
+    if rows.empty:
+        raise PCPError(f"there is no action {args.id}")
+    row = rows.iloc[0]
+    store.save_action(
+        plan_id=row["plan_id"],
+        kpq_id=row["kpq_id"],
+        title=row["title"],
+        owner=row["owner"],
+        due=row["due"],
+        status=args.status,
+        meeting=row["meeting"],
+        note=row["note"] or "",
+        by=recorded_name(args.by),
+        action_id=args.id,
+    )
+    print(f"Action {args.id} is now {args.status}.")
+    return 0
+
+
+def cmd_actions(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from pcp_data.events import action_status
+
+    store = _store(args)
+    plan_id = _plan_and_measure(store, args.plan, None)[0] if args.plan else None
+    frame = store.actions(plan_id)
+    today = dt.date.today()
+    frame["state"] = [
+        action_status(str(s), d, today) for s, d in zip(frame["status"], frame["due"], strict=True)
+    ]
+    columns = ["thing_id", "plan_id", "kpq_id", "title", "owner", "due", "state", "author"]
+    _print_frame(frame, columns, "No actions recorded.", args.json)
+    return 0
+
+
+def cmd_rebase(args: argparse.Namespace) -> int:
+    store = _store(args)
+    plan_id, measure_id = _plan_and_measure(store, args.plan, args.measure)
+    assert measure_id is not None
+    reason = args.reason
+    if args.event is not None:
+        events = store.events()
+        chosen = events[events["thing_id"] == args.event]
+        if chosen.empty:
+            raise PCPError(f"there is no event {args.event} to give as the reason")
+        reason = reason or str(chosen.iloc[0]["title"])
+    if not reason:
+        raise PCPError("say why the limits are re-based: --reason TEXT or --event ID")
+    thing = store.save_rebase(
+        plan_id=plan_id,
+        measure_id=measure_id,
+        date=args.date,
+        reason=reason,
+        area_code=_area_code(store, args.area),
+        event_id=args.event,
+        by=recorded_name(args.by),
+    )
+    print(f"Re-basing {thing}: {measure_id}'s SPC limits start afresh from {args.date} ({reason}).")
+    return 0
+
+
+def cmd_rebases(args: argparse.Namespace) -> int:
+    store = _store(args)
+    plan_id = _plan_and_measure(store, args.plan, None)[0] if args.plan else None
+    frame = store.rebases(plan_id)
+    columns = ["thing_id", "plan_id", "measure_id", "area_code", "date", "reason", "author"]
+    _print_frame(frame, columns, "No re-basings recorded.", args.json)
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    _store(args).remove(args.kind, args.id, by=recorded_name(args.by))
+    print(f"Removed {args.kind} {args.id} (its versions stay in the history and the audit log).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pcp_data", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -304,6 +529,78 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--area", help="area name or code (default: the plan's force if held)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_report)
+
+    p = with_db(sub.add_parser("pack", help="the briefing pack as PowerPoint, PDF or Excel"))
+    p.add_argument("--plan", required=True)
+    p.add_argument("--period", help="YYYY-MM: judge as at this month (default: latest)")
+    p.add_argument("--area", help="area name or code (default: the plan's force if held)")
+    p.add_argument("--format", required=True, choices=("pptx", "pdf", "xlsx"))
+    p.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+    p.add_argument(
+        "--internal",
+        action="store_true",
+        help="include commentary marked internal (not for a pack the public will see)",
+    )
+    p.set_defaults(func=cmd_pack)
+
+    p = with_db(sub.add_parser("add-event", help="record an event shown on the charts"))
+    p.add_argument("--date", required=True, help="YYYY-MM-DD")
+    p.add_argument("--title", required=True, help='e.g. "New crime recording standard"')
+    p.add_argument("--note")
+    p.add_argument("--plan", help="with --measure: the plan the measure belongs to")
+    p.add_argument("--measure", help="the measure's id (default: the whole force)")
+    p.add_argument("--area", help="area name or code (default: every area)")
+    with_by(p, "who is recording it")
+    p.set_defaults(func=cmd_add_event)
+
+    p = with_db(sub.add_parser("events", help="list the events recorded"))
+    p.add_argument("--plan")
+    p.add_argument("--area")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_events)
+
+    p = with_db(sub.add_parser("add-action", help="record an action from a meeting"))
+    p.add_argument("--plan", required=True)
+    p.add_argument("--question", required=True, help="the KPQ's (or priority's) id")
+    p.add_argument("--title", required=True)
+    p.add_argument("--owner", required=True)
+    p.add_argument("--due", help="YYYY-MM-DD")
+    p.add_argument("--meeting", help="YYYY-MM-DD: the meeting it arose from")
+    p.add_argument("--note")
+    with_by(p, "who is recording it")
+    p.set_defaults(func=cmd_add_action)
+
+    p = with_db(sub.add_parser("action-status", help="mark an action open or done"))
+    p.add_argument("id", type=int)
+    p.add_argument("status", choices=("open", "done"))
+    with_by(p, "who is recording it")
+    p.set_defaults(func=cmd_action_status)
+
+    p = with_db(sub.add_parser("actions", help="list the actions recorded"))
+    p.add_argument("--plan")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_actions)
+
+    p = with_db(sub.add_parser("rebase", help="re-base a measure's SPC limits, with a reason"))
+    p.add_argument("--plan", required=True)
+    p.add_argument("--measure", required=True)
+    p.add_argument("--date", required=True, help="YYYY-MM-DD: the limits start afresh here")
+    p.add_argument("--reason")
+    p.add_argument("--event", type=int, help="the id of the recorded event that is the reason")
+    p.add_argument("--area", help="area name or code (default: every area)")
+    with_by(p, "who is re-basing")
+    p.set_defaults(func=cmd_rebase)
+
+    p = with_db(sub.add_parser("rebases", help="list the re-basings recorded"))
+    p.add_argument("--plan")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_rebases)
+
+    p = with_db(sub.add_parser("remove", help="remove an event, action or re-basing (audited)"))
+    p.add_argument("kind", choices=("event", "action", "rebase"))
+    p.add_argument("id", type=int)
+    with_by(p, "who is removing it")
+    p.set_defaults(func=cmd_remove)
     return parser
 
 

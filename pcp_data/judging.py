@@ -154,6 +154,19 @@ class Verdict:
         return METHODS[self.method]
 
     @property
+    def rebase_words(self) -> str | None:
+        """``"SPC limits re-based from April 2024 (new recording standard)"``: where the
+        chart's limits start afresh and why (the plan's re-basing dates and those analysts
+        recorded); None when the limits were never re-based."""
+        if self.spc is None or len(self.spc.segments) < 2:
+            return None
+        parts = [
+            f"from {segment.start:%B %Y}" + (f" ({segment.reason})" if segment.reason else "")
+            for segment in self.spc.segments[1:]
+        ]
+        return "SPC limits re-based " + "; ".join(parts)
+
+    @property
     def status(self) -> Status:
         return self.judgement.status
 

@@ -4,8 +4,10 @@
 adjusted figures (with the figures as recorded beside them) where the method is
 ``seasonal_spc``; the XmR chart of the figures where SPC judged or drew provisional limits;
 the figures alone where no limits apply (rolling sums, a season not yet allowed for); and a
-95% interval band for survey percentages. `chart_data` is the table behind it, with each
-point's source and edition.
+95% interval band for survey percentages. Recorded events are drawn as labelled rules, and so
+is each re-basing of the SPC limits, with its reason (an event in the same period as a
+re-basing shares its rule). `chart_data` is the table behind it, with each point's source and
+edition.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pandas as pd
 
 from pcp_data import charts
 from pcp_data.assess import Assessment, axis_title, period_axis_title
+from pcp_data.events import rebase_label
 from pcp_data.surveys import interval_frame
 from pcp_data.vocabulary import unit_of
 
@@ -41,7 +44,8 @@ def measure_chart(
 ) -> alt.LayerChart | None:
     """The measure's chart; None when there is nothing to draw. ``width`` fixes the width
     in pixels (for images); by default the chart fills its container. ``events``
-    (``date, label, note``) are drawn as labelled rules where they fall inside the chart."""
+    (``date, label, note``: `pcp_data.events.events_for_measure`) are drawn as labelled
+    rules where they fall inside the chart, with the re-basings of its SPC limits."""
     m = a.measure
     values = _values(a)
     if values.dropna().empty:
@@ -49,11 +53,24 @@ def measure_chart(
     fmt = unit_of(m.unit).tick
     y_title = axis_title(m, a.series)
     x_title = period_axis_title(m)
+    description = charts.chart_description(
+        m.title,
+        values.dropna().index.to_series(),
+        frequency=m.frequency,
+        latest=a.latest_text if a.latest_value is not None else None,
+        judgement=a.judgement.words,
+    )
     if a.series.counts is not None and a.series.base is not None:
         index = values.dropna().index
         rows = interval_frame(a.series.counts.reindex(index), a.series.base.reindex(index))
         chart = charts.interval_chart(
-            rows, y_title=y_title, height=height, x_title=x_title, events=_within(events, values)
+            rows,
+            y_title=y_title,
+            height=height,
+            x_title=x_title,
+            events=_within(events, values),
+            frequency=m.frequency,
+            description=description,
         )
         return chart.properties(width=width) if width else chart
     raw = None
@@ -79,9 +96,43 @@ def measure_chart(
         legend=legend,
         raw=raw,
         provisional=a.spc is not None and a.spc.provisional,
-        events=_within(events, values),
+        events=_within(with_rebases(events, a), values),
+        frequency=m.frequency,
+        description=description,
     )
     return chart.properties(width=width) if width else chart
+
+
+def with_rebases(events: pd.DataFrame | None, a: Assessment) -> pd.DataFrame | None:
+    """The events plus a rule at each re-basing of the SPC limits drawn (labelled with its
+    reason); an event within a month of a re-basing carries it in its label instead."""
+    segments = (
+        a.spc.segments[1:]
+        if a.spc is not None and a.measure.frequency != "rolling_12_months"
+        else []
+    )
+    if not segments:
+        return events
+    frame = (
+        pd.DataFrame(columns=["date", "label", "note"])
+        if events is None or events.empty
+        else events[["date", "label", "note"]].assign(date=pd.to_datetime(events["date"]))
+    )
+    frame = frame.reset_index(drop=True)
+    added = []
+    for segment in segments:
+        if len(frame):
+            close = (frame["date"] - segment.start).abs() <= pd.Timedelta(days=45)
+            if bool(close.any()):
+                first = frame.index[close][0]
+                frame.loc[first, "label"] = f"{frame.loc[first, 'label']} (limits re-based)"
+                continue
+        reason = segment.reason or ""
+        added.append({"date": segment.start, "label": rebase_label(reason), "note": reason})
+    if added:
+        parts = [f for f in (frame, pd.DataFrame(added)) if len(f)]
+        frame = pd.concat(parts, ignore_index=True)
+    return frame.sort_values("date", kind="stable").reset_index(drop=True)
 
 
 def _within(events: pd.DataFrame | None, values: pd.Series) -> pd.DataFrame | None:

@@ -7,13 +7,20 @@ SQLite through SQLAlchemy Core by default; any SQLAlchemy URL through ``PCP_DATA
 * ``facts``: one row per number (see `pcp_data.facts`), each tied to its upload.
 * ``commentary``: the narrative for a KPQ and period, every version kept; a version marked
   ``internal`` is for the Commissioner's office and the Panel, never shown to the public.
+* ``events``, ``actions``, ``rebases``: what analysts record beside the figures (an event
+  against a measure or the whole force: "new recording standard"; a re-basing of a measure's
+  SPC limits from a date, with its reason) and what the Commissioner's office records from a
+  meeting (an action per question: owner, due date, status). Every change, removal included,
+  is a new version with its author and time (``thing_id`` names the event, action or
+  re-basing across its versions); readers see the newest version of each not removed.
 * ``audit``: the audit log, append-only (the database itself refuses to update or delete a
   row): who did what and when, to which upload, plan or commentary, with the state before
   and after. Publish, withdraw, re-publish, commentary and plan changes each add a row in the
   transaction that makes the change.
 * ``meta``: the store's *revisions*, for caches to key on: ``revision`` bumped by every change,
   and one per part of the store (``revision:<dataset>`` for each dataset's facts,
-  ``revision:settings``, ``revision:plans``, ``revision:commentary``), so that publishing
+  ``revision:settings``, ``revision:plans``, ``revision:commentary``, ``revision:events``,
+  ``revision:actions``, ``revision:rebases``), so that publishing
   recorded crime leaves cached workforce figures valid.
 * ``coverage``: one row per dataset and area with current facts (name, kind, first and last
   period end, facts, sources), kept at publish and withdraw time, so listing areas and months
@@ -128,6 +135,59 @@ commentary = sa.Table(
     sa.Index("ix_commentary_kpq", "plan_id", "kpq_id", "period"),
 )
 
+
+def _versioned(name: str, *columns: sa.Column[Any]) -> sa.Table:
+    """A table of versions: each row one version of one thing (``thing_id``), with its author
+    and time; a removal is a version with ``removed`` set."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("thing_id", sa.Integer, nullable=False),
+        *columns,
+        sa.Column("author", sa.Text, nullable=False),
+        sa.Column("written_at", sa.String(32), nullable=False),
+        sa.Column("removed", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Index(f"ix_{name}_thing", "thing_id"),
+    )
+
+
+events = _versioned(
+    "events",
+    sa.Column("plan_id", sa.Text),  # None with measure_id None: every plan
+    sa.Column("measure_id", sa.Text),  # None: the whole force or area
+    sa.Column("area_code", sa.Text),  # None: every area
+    sa.Column("date", sa.String(10), nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+)
+
+actions = _versioned(
+    "actions",
+    sa.Column("plan_id", sa.Text, nullable=False),
+    sa.Column("kpq_id", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("owner", sa.Text, nullable=False),
+    sa.Column("due", sa.String(10)),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("meeting", sa.String(10)),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+)
+
+rebases = _versioned(
+    "rebases",
+    sa.Column("plan_id", sa.Text, nullable=False),
+    sa.Column("measure_id", sa.Text, nullable=False),
+    sa.Column("area_code", sa.Text),  # None: every area
+    sa.Column("date", sa.String(10), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("event_id", sa.Integer),  # the event given as the reason, if one was
+)
+
+VERSIONED: dict[str, sa.Table] = {"event": events, "action": actions, "rebase": rebases}
+"""The kinds of thing kept in versions, by the word the audit log and messages use."""
+ACTION_STATUSES: tuple[str, ...] = ("open", "done")
+
 audit = sa.Table(
     "audit",
     metadata,
@@ -135,7 +195,7 @@ audit = sa.Table(
     sa.Column("at", sa.String(32), nullable=False),
     sa.Column("who", sa.Text, nullable=False),
     sa.Column("action", sa.String(32), nullable=False),
-    sa.Column("target_kind", sa.String(16), nullable=False),  # upload, plan, commentary
+    sa.Column("target_kind", sa.String(16), nullable=False),  # upload, plan, commentary, ...
     sa.Column("target_id", sa.Text, nullable=False),
     sa.Column("before", sa.Text),  # JSON, None when the thing did not exist
     sa.Column("after", sa.Text),  # JSON, None when the thing no longer exists
@@ -150,6 +210,12 @@ AUDIT_ACTIONS: tuple[str, ...] = (
     "load plan",
     "replace plan",
     "remove plan",
+    "event",
+    "remove event",
+    "action",
+    "remove action",
+    "rebase",
+    "remove rebase",
 )
 
 # The database refuses to change or delete a row of the audit log, whoever asks.
@@ -876,6 +942,257 @@ class Store:
             frame = pd.read_sql(query, conn)
         return frame.astype({"internal": bool})
 
+    # -- events, actions and re-basings (versioned) -----------------------------------------
+    def save_event(
+        self,
+        *,
+        date: object,
+        title: str,
+        note: str = "",
+        plan_id: str | None = None,
+        measure_id: str | None = None,
+        area_code: str | None = None,
+        by: str,
+        event_id: int | None = None,
+    ) -> int:
+        """Record an event (a new one, or a new version of ``event_id``) and return its id.
+
+        Against a measure (``plan_id`` and ``measure_id``) or, with no measure, the whole
+        force (``area_code``) or every area (None). Audited with the version before.
+
+        Raises
+        ------
+        StoreError
+            For an empty title or name, a date that is not a date, a measure without its plan,
+            or an ``event_id`` that does not exist or was removed.
+        """
+        if measure_id and not plan_id:
+            raise StoreError("an event against a measure needs the plan the measure belongs to")
+        values = {
+            "plan_id": plan_id or None,
+            "measure_id": measure_id or None,
+            "area_code": area_code or None,
+            "date": _iso_date(date, "the event's date"),
+            "title": _required(title, "the event's title"),
+            "note": (note or "").strip(),
+        }
+        return self._save_version("event", values, by=by, thing_id=event_id)
+
+    def save_action(
+        self,
+        *,
+        plan_id: str,
+        kpq_id: str,
+        title: str,
+        owner: str,
+        due: object = None,
+        status: str = "open",
+        meeting: object = None,
+        note: str = "",
+        by: str,
+        action_id: int | None = None,
+    ) -> int:
+        """Record an action from a meeting for a question (a new one, or a new version of
+        ``action_id``: a change of status is a version) and return its id. Audited.
+
+        Raises
+        ------
+        StoreError
+            For an empty title, owner or name, a status other than open or done, a due or
+            meeting date that is not a date, or an ``action_id`` that does not exist.
+        """
+        if status not in ACTION_STATUSES:
+            raise StoreError(
+                f"an action's status is {' or '.join(ACTION_STATUSES)} (overdue is worked out "
+                f"from the due date), not {status!r}"
+            )
+        values = {
+            "plan_id": _required(plan_id, "the plan"),
+            "kpq_id": _required(kpq_id, "the question"),
+            "title": _required(title, "the action's title"),
+            "owner": _required(owner, "the action's owner"),
+            "due": None if due in (None, "") else _iso_date(due, "the due date"),
+            "status": status,
+            "meeting": None if meeting in (None, "") else _iso_date(meeting, "the meeting date"),
+            "note": (note or "").strip(),
+        }
+        return self._save_version("action", values, by=by, thing_id=action_id)
+
+    def save_rebase(
+        self,
+        *,
+        plan_id: str,
+        measure_id: str,
+        date: object,
+        reason: str,
+        area_code: str | None = None,
+        event_id: int | None = None,
+        by: str,
+        rebase_id: int | None = None,
+    ) -> int:
+        """Re-base a measure's SPC limits from ``date`` with a reason (the limits start afresh
+        at the first period ending on or after it); ``event_id`` names the recorded event
+        given as the reason. Returns the re-basing's id. Audited.
+
+        Raises
+        ------
+        StoreError
+            For an empty reason or name, a date that is not a date, an event that does not
+            exist, or a ``rebase_id`` that does not exist or was removed.
+        """
+        if event_id is not None:
+            found = self.events(include_removed=True)
+            if int(event_id) not in set(found["thing_id"].astype(int)):
+                raise StoreError(f"there is no event {event_id} to give as the reason")
+        values = {
+            "plan_id": _required(plan_id, "the plan"),
+            "measure_id": _required(measure_id, "the measure"),
+            "area_code": area_code or None,
+            "date": _iso_date(date, "the re-basing date"),
+            "reason": _required(reason, "the reason for re-basing"),
+            "event_id": None if event_id is None else int(event_id),
+        }
+        return self._save_version("rebase", values, by=by, thing_id=rebase_id)
+
+    def remove(self, kind: str, thing_id: int, *, by: str) -> None:
+        """Remove an event, action or re-basing (``kind``): a new version marked removed, so
+        the history and the audit log keep what it was.
+
+        Raises
+        ------
+        StoreError
+            When there is no such thing, or it was removed already.
+        """
+        self._save_version(kind, None, by=by, thing_id=thing_id)
+
+    def _save_version(
+        self, kind: str, values: dict[str, Any] | None, *, by: str, thing_id: int | None
+    ) -> int:
+        """Add a version of an event, action or re-basing in one transaction with its audit
+        row; ``values`` None removes it."""
+        table = VERSIONED[kind]
+        who = recorded_name(by)
+        fields = [c.name for c in table.c if c.name not in _VERSION_COLUMNS]
+        with self._write() as conn:
+            previous: dict[str, Any] | None = None
+            if thing_id is None:
+                if values is None:
+                    raise StoreError(f"say which {kind} to remove")
+                top = conn.execute(sa.select(sa.func.max(table.c.thing_id))).scalar()
+                thing_id = int(top or 0) + 1
+            else:
+                row = (
+                    conn.execute(
+                        sa.select(table)
+                        .where(table.c.thing_id == int(thing_id))
+                        .order_by(table.c.id.desc())
+                        .limit(1)
+                    )
+                    .mappings()
+                    .first()
+                )
+                if row is None:
+                    raise StoreError(f"there is no {kind} {thing_id}")
+                if row["removed"]:
+                    raise StoreError(f"{kind} {thing_id} was removed: record a new one instead")
+                previous = {k: row[k] for k in (*fields, "author", "written_at")}
+                thing_id = int(thing_id)
+            if values is not None:
+                version = dict(values)
+            else:
+                assert previous is not None  # a removal names an existing thing
+                version = {f: previous[f] for f in fields}
+            conn.execute(
+                table.insert().values(
+                    thing_id=thing_id,
+                    author=who,
+                    written_at=_now(),
+                    removed=values is None,
+                    **version,
+                )
+            )
+            action = kind if values is not None else f"remove {kind}"
+            _audit(conn, who, action, kind, thing_id, previous, version if values else None)
+            self._bump(conn, f"{kind}s", "audit")
+        return thing_id
+
+    def _versions(
+        self, kind: str, *, include_removed: bool = False, history: bool = False
+    ) -> pd.DataFrame:
+        """The newest version of each thing of a kind (not removed, unless asked), or every
+        version with ``history``; oldest thing first, newest version first within it."""
+        table = VERSIONED[kind]
+        with self._read() as conn:
+            frame = pd.read_sql(sa.select(table).order_by(table.c.id.desc()), conn)
+        frame = frame.astype({"removed": bool, "thing_id": int, "id": int})
+        if not history:
+            frame = frame.drop_duplicates("thing_id")
+            if not include_removed:
+                frame = frame[~frame["removed"]]
+        for column in frame.columns:
+            if frame[column].dtype == object:
+                values = frame[column]
+                frame[column] = values.where(values.notna(), None)
+        return frame.sort_values(["thing_id", "id"], ascending=[True, False]).reset_index(drop=True)
+
+    def events(
+        self,
+        plan_id: str | None = None,
+        area_code: str | None = None,
+        *,
+        include_removed: bool = False,
+        history: bool = False,
+    ) -> pd.DataFrame:
+        """Events, newest version of each (``thing_id, plan_id, measure_id, area_code, date,
+        title, note, author, written_at, removed``), oldest date first: with ``plan_id`` those
+        for every plan or that plan; with ``area_code`` those for every area or that area.
+        With ``history``, every version, each event's together and newest first."""
+        frame = self._versions("event", include_removed=include_removed, history=history)
+        if plan_id is not None:
+            frame = frame[frame["plan_id"].isna() | (frame["plan_id"] == plan_id)]
+        if area_code is not None:
+            frame = frame[frame["area_code"].isna() | (frame["area_code"] == area_code)]
+        if history:  # each thing's versions together, newest first
+            return frame.reset_index(drop=True)
+        return frame.sort_values(["date", "thing_id"], kind="stable").reset_index(drop=True)
+
+    def actions(
+        self,
+        plan_id: str | None = None,
+        kpq_id: str | None = None,
+        *,
+        include_removed: bool = False,
+        history: bool = False,
+    ) -> pd.DataFrame:
+        """Actions, newest version of each (``thing_id, plan_id, kpq_id, title, owner, due,
+        status, meeting, note, author, written_at, removed``), for a plan or one question."""
+        frame = self._versions("action", include_removed=include_removed, history=history)
+        if plan_id is not None:
+            frame = frame[frame["plan_id"] == plan_id]
+        if kpq_id is not None:
+            frame = frame[frame["kpq_id"] == kpq_id]
+        return frame.reset_index(drop=True)
+
+    def rebases(
+        self,
+        plan_id: str | None = None,
+        area_code: str | None = None,
+        *,
+        include_removed: bool = False,
+        history: bool = False,
+    ) -> pd.DataFrame:
+        """Re-basings of measures' SPC limits, newest version of each (``thing_id, plan_id,
+        measure_id, area_code, date, reason, event_id, author, written_at, removed``), for a
+        plan and those for every area or ``area_code``."""
+        frame = self._versions("rebase", include_removed=include_removed, history=history)
+        if plan_id is not None:
+            frame = frame[frame["plan_id"] == plan_id]
+        if area_code is not None:
+            frame = frame[frame["area_code"].isna() | (frame["area_code"] == area_code)]
+        if history:  # each thing's versions together, newest first
+            return frame.reset_index(drop=True)
+        return frame.sort_values(["date", "thing_id"], kind="stable").reset_index(drop=True)
+
     # -- audit ------------------------------------------------------------------------------
     def audit(
         self,
@@ -899,6 +1216,29 @@ class Store:
             values = frame[column].astype(object)
             frame[column] = values.where(values.notna(), None)
         return frame
+
+
+_VERSION_COLUMNS = frozenset({"id", "thing_id", "author", "written_at", "removed"})
+
+
+def _required(text: str | None, what: str) -> str:
+    cleaned = " ".join(str(text or "").split())
+    if not cleaned:
+        raise StoreError(f"{what} is empty")
+    return cleaned
+
+
+def _iso_date(value: object, what: str) -> str:
+    """A date as ``YYYY-MM-DD``, from a date or text; refused with ``what`` named."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value or "").strip()
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise StoreError(f"{what} {text!r} is not a date written YYYY-MM-DD") from None
 
 
 def _get_meta(conn: sa.Connection, key: str) -> str | None:

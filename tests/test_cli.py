@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
+import pdfplumber
 import pytest
+from pptx import Presentation
 
 from pcp_data.cli import main
 from tests.template_helpers import FAULT, break_template_reader, crime_rows, workbook
@@ -286,3 +290,179 @@ def test_any_other_fault_goes_to_the_log_not_the_terminal(
     assert "Traceback" not in err and "RuntimeError" not in err
     logged = (tmp_path / "data" / "pcp_data.log").read_text(encoding="utf-8")
     assert "RuntimeError: a bug in the product" in logged and "Traceback" in logged
+
+
+# --------------------------------------------------------------------------- the briefing pack
+
+
+@pytest.fixture
+def sample_db(_sample_db: Path, tmp_path: Path) -> str:
+    """A copy of the store holding the sample data, as a URL for ``--db``."""
+    path = tmp_path / "sample.sqlite"
+    shutil.copy(_sample_db, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.mark.slow
+def test_pack_writes_each_format_with_the_events_and_actions(
+    sample_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def run(*args: str) -> str:
+        assert main([*args, "--db", sample_db]) == 0
+        return capsys.readouterr().out
+
+    added = run(
+        "add-event",
+        "--date",
+        "2024-04-01",
+        "--title",
+        "New crime recording standard",
+        "--note",
+        "Counting rules changed",
+        "--area",
+        "Northmoor Constabulary",
+        "--by",
+        "Ann Analyst",
+    )
+    assert "Recorded event 1 (2024-04-01: New crime recording standard)" in added
+    run(
+        "add-action",
+        "--plan",
+        "durham-2018-21",
+        "--question",
+        "kpq-crime",
+        "--title",
+        "Explain the burglary figures",
+        "--owner",
+        "Chief Constable",
+        "--due",
+        "2026-12-31",
+        "--by",
+        "PCC office",
+    )
+    rebased = run(
+        "rebase",
+        "--plan",
+        "durham-2018-21",
+        "--measure",
+        "all-crime",
+        "--date",
+        "2024-04-01",
+        "--event",
+        "1",
+        "--by",
+        "Ann Analyst",
+    )
+    assert "start afresh from 2024-04-01 (New crime recording standard)" in rebased
+    listed = json.loads(run("events", "--json"))
+    assert [(e["id"], e["title"], e["author"]) for e in listed] == [
+        (1, "New crime recording standard", "Ann Analyst")
+    ]
+    assert json.loads(run("actions", "--json"))[0]["owner"] == "Chief Constable"
+    assert json.loads(run("rebases", "--json"))[0]["reason"] == "New crime recording standard"
+    assert "Action 1 is now done." in run("action-status", "1", "done", "--by", "PCC office")
+
+    out = {fmt: tmp_path / f"pack.{fmt}" for fmt in ("pptx", "pdf", "xlsx")}
+    for fmt, path in out.items():
+        said = run(
+            "pack",
+            "--plan",
+            "durham-2018-21",
+            "--period",
+            "2026-09",
+            "--format",
+            fmt,
+            "--out",
+            str(path),
+        )
+        assert f"Wrote {path}" in said and "figures as at September 2026" in said
+
+    deck = Presentation(str(out["pptx"]))
+    slides = [
+        " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        for slide in deck.slides
+    ]
+    assert "Synthetic sample data" in slides[0] and "September 2026" in slides[0]
+    assert any("New crime recording standard" in t for t in slides)
+    assert any("Action: Explain the burglary figures" in t and "✔ done" in t for t in slides)
+    with pdfplumber.open(out["pdf"]) as pdf:
+        text = " ".join((p.extract_text() or "") for p in pdf.pages)
+    assert "New crime recording standard" in " ".join(text.split())
+    book = openpyxl.load_workbook(out["xlsx"])
+    notes = [[c.value for c in row] for row in book["Notes"].iter_rows(min_row=2)]
+    assert [n[3] for n in notes] == ["New crime recording standard", "Explain the burglary figures"]
+    measures = {row[2]: row for row in book["Measures"].iter_rows(values_only=True)}
+    assert "SPC limits re-based from April 2024 (New crime recording standard)" in str(
+        measures["Total recorded crime"][8]
+    )
+    assert "remove" in run("remove", "event", "1", "--by", "Ann Analyst").lower()
+    assert run("events") == "No events recorded.\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--plan", "nope", "--format", "pdf"), "no plan is called 'nope'"),
+        (
+            ("--plan", "durham-2018-21", "--area", "Atlantis", "--format", "pdf"),
+            "the store holds no area called 'Atlantis'; areas held: Eastwold Police",
+        ),
+        (
+            ("--plan", "durham-2018-21", "--period", "2026-13", "--format", "pdf"),
+            "period must be a month written YYYY-MM",
+        ),
+        (("--plan", "durham-2018-21", "--format", "docx"), "invalid choice: 'docx'"),
+    ],
+)
+def test_pack_says_what_was_wrong_without_a_traceback(
+    sample_db: str, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    done = cli("pack", *args, "--out", str(tmp_path / "pack.out"), db=sample_db)
+    assert done.returncode in (1, 2), done
+    assert message in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "pack.out").exists()
+
+
+def test_events_actions_and_rebases_refuse_what_does_not_exist(sample_db: str) -> None:
+    for args, message in (
+        (
+            ("add-event", "--date", "2024-02-30", "--title", "x", "--by", "Ann"),
+            "the event's date '2024-02-30' is not a date written YYYY-MM-DD",
+        ),
+        (
+            ("add-event", "--date", "2024-02-01", "--title", "x", "--measure", "all-crime"),
+            "--measure needs --plan",
+        ),
+        (
+            (
+                "rebase",
+                "--plan",
+                "durham-2018-21",
+                "--measure",
+                "nope",
+                "--date",
+                "2024-04-01",
+                "--reason",
+                "x",
+            ),
+            "the plan durham-2018-21 has no measure 'nope'; its measures: crime-rate",
+        ),
+        (
+            (
+                "add-action",
+                "--plan",
+                "durham-2018-21",
+                "--question",
+                "kpq-x",
+                "--title",
+                "x",
+                "--owner",
+                "y",
+            ),
+            "the plan durham-2018-21 has no question 'kpq-x'; its questions: kpq-safe",
+        ),
+        (("remove", "action", "4", "--by", "Ann"), "there is no action 4"),
+    ):
+        done = cli(*args, db=sample_db)
+        assert done.returncode == 1, (args, done.stderr)
+        assert message in done.stderr and "Traceback" not in done.stderr, done.stderr

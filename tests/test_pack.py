@@ -15,6 +15,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from pcp_data.assess import PlanAssessment, assess_plan
+from pcp_data.errors import PCPError
 from pcp_data.pack import FORMATS, build_pack, render
 from pcp_data.pack.content import Pack
 from pcp_data.pack.xlsx import excel_format
@@ -141,5 +142,5 @@ def test_every_format_renders(pack: Pack) -> None:
         "pdf": b"%PDF",
         "xlsx": b"PK\x03\x04",
     }
-    with pytest.raises(ValueError, match="format must be one of pptx, pdf, xlsx"):
+    with pytest.raises(PCPError, match="format must be one of pptx, pdf, xlsx"):
         render(pack, "docx")

@@ -2,65 +2,67 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from pcp_data import charts
+from pcp_data.access import Right
 from pcp_data.assess import (
     Assessment,
     QuestionAssessment,
     axis_title,
     format_value,
-    period_axis_title,
     rate_note,
 )
-from pcp_data.surveys import interval_frame
+from pcp_data.errors import PCPError
+from pcp_data.events import date_words, events_for_measure
+from pcp_data.measure_charts import measure_chart
 from pcp_data.vocabulary import POLARITY_SIGNS, unit_of
-from ui.shared import md, status_badge
+from ui import access
+from ui.shared import Context, md, status_badge, store
 
 
-def chart_for(a: Assessment, *, height: int = 320, legend: bool = True) -> object | None:
-    """The measure's chart: XmR for counts and rates, a 95% interval band for survey
-    percentages. None when there is nothing to draw."""
-    m = a.measure
-    values = a.series.values
-    if a.as_at is not None:
-        values = values[values.index <= pd.Timestamp(a.as_at)]
-    if values.dropna().empty:
+def chart_for(
+    a: Assessment,
+    *,
+    height: int = 320,
+    legend: bool = True,
+    events: pd.DataFrame | None = None,
+) -> alt.LayerChart | None:
+    """The measure's chart, drawn by the same rule as the briefing pack's
+    (`pcp_data.measure_charts.measure_chart`): XmR for counts and rates, a 95% interval band
+    for survey percentages, with the events recorded (``date, label, note``; by default
+    those for this measure, plan and area, `events_on_chart`) and each re-basing of the
+    limits as labelled rules. None when there is nothing to draw."""
+    shown = events if events is not None else events_on_chart(a)
+    return measure_chart(a, height=height, legend=legend, events=shown)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def recorded_events(key: str) -> pd.DataFrame:
+    """Every event recorded (newest version of each), read once per change to the events
+    (``key``: their revision), for every chart on the page."""
+    return store().events()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def recorded_rebases(key: str) -> pd.DataFrame:
+    """Every re-basing recorded, read once per change to them (``key``: their revision)."""
+    return store().rebases()
+
+
+def events_on_chart(a: Assessment) -> pd.DataFrame | None:
+    """The events to draw on this measure's chart for the plan and area the sidebar chose
+    (None outside a page run with a choice)."""
+    ctx = st.session_state.get("ctx")
+    if ctx is None or not getattr(ctx, "area_code", ""):
         return None
-    fmt = unit_of(m.unit).tick
-    y_title = axis_title(m, a.series)
-    x_title = period_axis_title(m)
-    if a.series.counts is not None and a.series.base is not None:
-        index = values.dropna().index
-        rows = interval_frame(a.series.counts.reindex(index), a.series.base.reindex(index))
-        return charts.interval_chart(rows, y_title=y_title, height=height, x_title=x_title)
-    raw = None
-    if a.spc is not None and m.frequency != "rolling_12_months":
-        data = a.spc.data
-        if a.verdict.adjustment is not None and a.verdict.method == "seasonal_spc":
-            # judged on the seasonally adjusted figures: chart those, the raw ones beside
-            raw = pd.DataFrame({"date": values.index, "value": values.to_numpy()})
-            y_title = f"{y_title} (seasonally adjusted)"
-    else:
-        data = pd.DataFrame({"date": values.index, "value": values.to_numpy()})
-    baseline = None
-    if m.baseline is not None:
-        baseline = (pd.Timestamp(m.baseline.start), pd.Timestamp(m.baseline.end), m.baseline.label)
-    target = m.target.value if m.target else None
-    return charts.spc_chart(
-        data,
-        y_title=y_title,
-        target=target,
-        target_label=m.target.label if m.target else None,
-        baseline=baseline,
-        height=height,
-        value_format=fmt,
-        x_title=x_title,
-        legend=legend,
-        raw=raw,
-        provisional=a.spc is not None and a.spc.provisional,
-    )
+    frame = recorded_events(ctx.revs.key("events"))
+    return events_for_measure(frame, a.measure.id, plan_id=ctx.plan_id, area_code=ctx.area_code)
 
 
 def chart_table(a: Assessment) -> pd.DataFrame:
@@ -190,11 +192,13 @@ def measure_block(a: Assessment, *, show_details: bool = True, height: int = 320
 
 
 def judged_by(a: Assessment) -> str:
-    """``"Judged by: XmR chart ... (78 periods; latest September 2026)."``"""
+    """``"Judged by: XmR chart ... (78 periods; latest September 2026)."``, then where the
+    SPC limits were re-based and why."""
     v = a.verdict
     points = f"{v.points} period{'s' if v.points != 1 else ''}"
     stale = " The newest figure is older than the plan's date: stale." if v.stale else ""
-    return f"Judged by: {v.method_words} ({points}; latest {a.period_words}).{stale}"
+    rebased = f" {v.rebase_words}." if v.rebase_words else ""
+    return f"Judged by: {v.method_words} ({points}; latest {a.period_words}).{rebased}{stale}"
 
 
 def change_words(a: Assessment) -> str | None:
@@ -229,3 +233,165 @@ def question_summary(qa: QuestionAssessment) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _relevant_events(frame: pd.DataFrame, plan_id: str, measure_id: str, area: str) -> pd.DataFrame:
+    """The events recorded (with their ids) that this measure's chart shows."""
+    if frame.empty:
+        return frame
+    blank = frame["measure_id"].isna()
+    mine = blank | ((frame["measure_id"] == measure_id) & (frame["plan_id"] == plan_id))
+    here = frame["area_code"].isna() | (frame["area_code"] == area)
+    return frame[mine & here]
+
+
+def events_block(ctx: Context, a: Assessment) -> None:
+    """The events on this measure's chart and the re-basings of its limits, with who recorded
+    them; for analysts, forms to record an event (for this measure or the whole force), to
+    re-base the SPC limits from a date with a reason (a recorded event, or words), and to
+    remove either. Everything is saved as a new version under the signed-in name, audited."""
+    me = access.me()
+    m = a.measure
+    events = _relevant_events(
+        recorded_events(ctx.revs.key("events")), ctx.plan_id, m.id, ctx.area_code
+    )
+    found = recorded_rebases(ctx.revs.key("rebases"))
+    if not found.empty:
+        found = found[
+            (found["plan_id"] == ctx.plan_id)
+            & (found["measure_id"] == m.id)
+            & (found["area_code"].isna() | (found["area_code"] == ctx.area_code))
+        ]
+    with st.container(border=True):
+        st.markdown("**Events and re-basings**")
+        if events.empty:
+            st.caption("No event is recorded for this measure or the whole force.")
+        else:
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Date": [date_words(d) for d in events["date"]],
+                        "Event": events["title"].to_numpy(),
+                        "Note": events["note"].fillna("").to_numpy(),
+                        "On": [
+                            "this measure" if isinstance(x, str) else "the whole force"
+                            for x in events["measure_id"]
+                        ],
+                        "Recorded by": [
+                            f"{who}, {when[:10]}"
+                            for who, when in zip(
+                                events["author"], events["written_at"], strict=True
+                            )
+                        ],
+                    }
+                ),
+                hide_index=True,
+            )
+        for r in found.to_dict("records"):
+            st.markdown(
+                f"- SPC limits re-based from **{md(date_words(r['date']))}**: {md(r['reason'])} "
+                f"(by {md(r['author'])}, {md(str(r['written_at'])[:10])})"
+            )
+        if a.verdict.rebase_words:
+            st.caption(md(f"As judged: {a.verdict.rebase_words}."))
+        if not me.can(Right.MANAGE_DATA):
+            return
+        _event_form(ctx, m.id, me.name)
+        _rebase_form(ctx, m.id, me.name, events)
+        _remove_form(ctx, m.id, me.name, events, found)
+
+
+def _saved(action: Callable[[], object], done: str) -> None:
+    try:
+        action()
+    except PCPError as exc:
+        st.error(md(exc.message))
+    else:
+        st.success(done)
+        st.rerun()
+
+
+def _event_form(ctx: Context, measure_id: str, name: str) -> None:
+    with st.expander("Record an event"), st.form(f"event-{measure_id}", clear_on_submit=True):
+        when = st.date_input("Date of the event", value=dt.date.today(), format="DD/MM/YYYY")
+        title = st.text_input("Event", placeholder="New crime recording standard", max_chars=120)
+        note = st.text_area("Note (optional)", height=80)
+        scope = st.radio(
+            "Show it on",
+            ("this measure's chart", "every chart of this force"),
+            horizontal=True,
+        )
+        st.caption(f"Saved as recorded by {md(name)}.")
+        if st.form_submit_button("Record the event"):
+            on_measure = scope == "this measure's chart"
+            _saved(
+                lambda: store().save_event(
+                    date=when,
+                    title=title,
+                    note=note,
+                    plan_id=ctx.plan_id if on_measure else None,
+                    measure_id=measure_id if on_measure else None,
+                    area_code=ctx.area_code,
+                    by=name,
+                ),
+                "Event recorded.",
+            )
+
+
+def _rebase_form(ctx: Context, measure_id: str, name: str, events: pd.DataFrame) -> None:
+    choices = {
+        int(r["thing_id"]): f"{date_words(r['date'])}: {r['title']}"
+        for r in events.to_dict("records")
+    }
+    with (
+        st.expander("Re-base the SPC limits"),
+        st.form(f"rebase-{measure_id}", clear_on_submit=True),
+    ):
+        st.caption(
+            "The limits start afresh from the first period ending on or after this date, "
+            "for a known change (a new recording standard, a new counting rule). Give the "
+            "reason: a recorded event, or in words."
+        )
+        when = st.date_input("Re-base from", value=dt.date.today(), format="DD/MM/YYYY")
+        event = st.selectbox(
+            "Because of the event",
+            [None, *choices],
+            format_func=lambda k: (
+                "(no recorded event: give the reason below)" if k is None else choices[k]
+            ),
+        )
+        reason = st.text_area("Reason in words (optional with an event)", height=80)
+        st.caption(f"Saved as recorded by {md(name)}.")
+        if st.form_submit_button("Re-base the limits"):
+            words = reason.strip() or (choices[event].split(": ", 1)[1] if event else "")
+            _saved(
+                lambda: store().save_rebase(
+                    plan_id=ctx.plan_id,
+                    measure_id=measure_id,
+                    date=when,
+                    reason=words,
+                    area_code=ctx.area_code,
+                    event_id=event,
+                    by=name,
+                ),
+                "Limits re-based.",
+            )
+
+
+def _remove_form(
+    ctx: Context, measure_id: str, name: str, events: pd.DataFrame, rebases: pd.DataFrame
+) -> None:
+    options: dict[str, tuple[str, int]] = {}
+    for r in events.to_dict("records"):
+        options[f"Event: {date_words(r['date'])}: {r['title']}"] = ("event", int(r["thing_id"]))
+    for r in rebases.to_dict("records"):
+        label = f"Re-basing from {date_words(r['date'])}: {r['reason']}"
+        options[label] = ("rebase", int(r["thing_id"]))
+    if not options:
+        return
+    with st.expander("Remove an event or a re-basing"), st.form(f"remove-{measure_id}"):
+        chosen = st.selectbox("Remove", list(options))
+        st.caption("Its versions stay in the history and the audit log.")
+        if st.form_submit_button("Remove") and chosen is not None:
+            kind, thing = options[chosen]
+            _saved(lambda: store().remove(kind, thing, by=name), "Removed.")

@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 
 from pcp_data.assess import PlanAssessment, format_value
+from pcp_data.events import events_for_measure
 from pcp_data.judging import METHODS
 from pcp_data.measure_charts import adjusted, chart_data, measure_chart
 from pcp_data.status import JUDGEMENT_STYLE
@@ -107,11 +108,14 @@ def build_pack(
     force_notes: list[PackNote] | None = None,
     uploads: dict[int, str] | None = None,
     made_at: dt.datetime | None = None,
+    events: pd.DataFrame | None = None,
 ) -> Pack:
     """The pack's content from a plan's assessment.
 
     ``notes`` maps a question id to its commentary, events and actions; ``force_notes`` are
-    events recorded for the whole force; ``uploads`` names the file of each upload id.
+    events recorded for the whole force; ``uploads`` names the file of each upload id;
+    ``events`` (as `pcp_data.store.Store.events` gives them) are drawn on the charts they
+    belong to, as on screen.
     """
     plan = pa.plan
     notes = notes or {}
@@ -127,6 +131,10 @@ def build_pack(
             used.update(a.series.upload_ids)
             m = a.measure
             j = a.judgement
+            method = METHODS.get(j.method, "")
+            if a.verdict.rebase_words:
+                method = f"{method}; {a.verdict.rebase_words}"
+            shown = events_for_measure(events, m.id, plan_id=plan.id, area_code=pa.area_code)
             measures.append(
                 PackMeasure(
                     id=m.id,
@@ -135,13 +143,13 @@ def build_pack(
                     icon=j.icon,
                     colour=j.colour,
                     sentence=j.sentence,
-                    method=METHODS.get(j.method, ""),
+                    method=method,
                     latest=a.latest_text,
                     period=a.period_words,
                     target=m.target.label if m.target else None,
                     source=a.series.source or "no figures",
                     adjusted=adjusted(a),
-                    chart=measure_chart(a, height=300, width=760, legend=True),
+                    chart=measure_chart(a, height=300, width=760, legend=True, events=shown),
                     data=data,
                     unit=m.unit,
                 )
@@ -168,9 +176,13 @@ def build_pack(
         )
     counts = {name: sum(1 for q in questions if q.judgement == name) for name in JUDGEMENT_STYLE}
     when = (made_at or dt.datetime.now(dt.UTC)).strftime("%d %B %Y %H:%M UTC")
-    as_at = (
-        pd.Timestamp(pa.as_at).strftime("%B %Y") if pa.as_at is not None else "the latest figures"
-    )
+    latest = [a.latest_date for a in pa.by_measure.values() if a.latest_date is not None]
+    if pa.as_at is not None:
+        as_at = pd.Timestamp(pa.as_at).strftime("%B %Y")
+    elif latest:  # the newest figure judged: "as at" names a month, never "the latest"
+        as_at = pd.Timestamp(max(latest)).strftime("%B %Y")
+    else:
+        as_at = "the latest figures"
     return Pack(
         plan_id=plan.id,
         plan_title=plan.title,

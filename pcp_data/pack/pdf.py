@@ -185,6 +185,13 @@ def render_pdf(pack: Pack) -> bytes:
             ]
         )
     story.append(_table(rows, [1 * cm, 11.5 * cm, 4.5 * cm]))
+    if pack.notes:
+        story += [Spacer(1, 0.5 * cm), para("Events for the whole force", "H1")]
+        for n in pack.notes:
+            story.append(para(f"{n.extra}: {n.title}", "status"))
+            if n.text:
+                story.append(para(n.text))
+            story.append(para(f"Recorded by {n.by}, {n.when}", "small"))
 
     for q in pack.questions:
         story += [PageBreak(), *_question(q, para)]

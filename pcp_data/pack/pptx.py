@@ -10,6 +10,7 @@ sources (every publication and edition, every upload). Status is never colour al
 from __future__ import annotations
 
 import io
+import struct
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -28,6 +29,12 @@ GREY = RGBColor(0x50, 0x5A, 0x5F)
 WARNING = RGBColor(0x80, 0x16, 0x50)
 FONT = "Arial"
 ROWS_PER_TABLE_SLIDE = 9
+TABLE_TOP = Inches(1.8)
+ROW_LINE = Inches(0.42)
+"""About the height of one line of an 18-point table cell, its margins included."""
+QUESTION_COLUMN = Inches(8.8)
+CHART_HEIGHT = Inches(3.0)
+"""The tallest a chart may be on a measures slide (its legend included)."""
 
 
 def _rgb(colour: str) -> RGBColor:
@@ -160,10 +167,9 @@ def render_pptx(pack: Pack) -> bytes:
         )
 
     questions = list(pack.questions)
-    for start in range(0, max(1, len(questions)), ROWS_PER_TABLE_SLIDE):
-        chunk = questions[start : start + ROWS_PER_TABLE_SLIDE]
+    for n, chunk in enumerate(_table_pages(questions)):
         slide = deck.slides.add_slide(blank)
-        more = " (continued)" if start else ""
+        more = " (continued)" if n else ""
         _title(slide, f"The plan on a page{more}")
         counts = " · ".join(f"{n} {name}" for name, n in pack.counts.items() if n)
         _text(
@@ -178,10 +184,10 @@ def render_pptx(pack: Pack) -> bytes:
         )
         rows = len(chunk) + 1
         table = slide.shapes.add_table(
-            rows, 3, Emu(MARGIN), Inches(1.8), Emu(WIDTH - 2 * MARGIN), Inches(0.5) * rows
+            rows, 3, Emu(MARGIN), TABLE_TOP, Emu(WIDTH - 2 * MARGIN), ROW_LINE * rows
         ).table
         table.columns[0].width = Inches(0.8)
-        table.columns[1].width = Inches(8.8)
+        table.columns[1].width = QUESTION_COLUMN
         table.columns[2].width = Emu(WIDTH - 2 * MARGIN - Inches(9.6))
         for j, head in enumerate(("", "Question", "Status")):
             _cell(table.cell(0, j), head, bold=True)
@@ -190,6 +196,9 @@ def render_pptx(pack: Pack) -> bytes:
             _cell(table.cell(i, 1), q.title)
             _cell(table.cell(i, 2), f"{q.icon} {q.judgement}", colour=_rgb(q.colour), bold=True)
         _footer(slide, pack)
+
+    if pack.notes:
+        _force_events_slide(deck, blank, pack)
 
     for q in pack.questions:
         _question_slide(deck, blank, pack, q)
@@ -211,6 +220,24 @@ def render_pptx(pack: Pack) -> bytes:
     return out.getvalue()
 
 
+def _table_pages(questions: list[PackQuestion]) -> list[list[PackQuestion]]:
+    """The plan-on-a-page rows split into slides: at most `ROWS_PER_TABLE_SLIDE` a slide,
+    fewer where long questions take several lines, so the table never runs over the footer."""
+    room = HEIGHT - TABLE_TOP - Inches(0.9) - ROW_LINE  # the header row
+    pages: list[list[PackQuestion]] = [[]]
+    used = 0
+    for q in questions:
+        per_line = max(1, int((QUESTION_COLUMN - Inches(0.2)) / Pt(18 * 0.45)))
+        lines = max(1, -(-len(q.title) // per_line))
+        height = Inches(0.12) + Inches(0.3) * lines
+        if pages[-1] and (used + height > room or len(pages[-1]) >= ROWS_PER_TABLE_SLIDE):
+            pages.append([])
+            used = 0
+        pages[-1].append(q)
+        used += height
+    return pages
+
+
 def _cell(cell: object, text: str, *, bold: bool = False, colour: RGBColor = INK) -> None:
     frame = cell.text_frame  # type: ignore[attr-defined]
     frame.word_wrap = True
@@ -221,6 +248,20 @@ def _cell(cell: object, text: str, *, bold: bool = False, colour: RGBColor = INK
     run.font.bold = bold
     run.font.name = FONT
     run.font.color.rgb = colour
+
+
+def _force_events_slide(deck: Deck, layout: SlideLayout, pack: Pack) -> None:
+    """The events recorded for the whole force, oldest first (they are on every chart)."""
+    slide = deck.slides.add_slide(layout)
+    top = _title(slide, "Events for the whole force")
+    lines = [
+        f"• {n.extra}: {n.title}" + (f" — {_short(n.text, 160)}" if n.text else "")
+        for n in pack.notes[-8:]
+    ]
+    if len(pack.notes) > 8:
+        lines.insert(0, f"The newest 8 of {len(pack.notes)} events (all are in the written pack).")
+    _text(slide, MARGIN, top, WIDTH - 2 * MARGIN, HEIGHT - top - Inches(0.9), "\n".join(lines))
+    _footer(slide, pack)
 
 
 def _question_slide(deck: Deck, layout: SlideLayout, pack: Pack, q: PackQuestion) -> None:
@@ -278,7 +319,10 @@ def _measures_slide(
     deck: Deck, layout: SlideLayout, pack: Pack, q: PackQuestion, measures: tuple[PackMeasure, ...]
 ) -> None:
     slide = deck.slides.add_slide(layout)
-    top = _title(slide, f"{q.number}. {q.title}", size=20)
+    heading = f"{q.number}. {q.title}"
+    # a long question (a plan's priorities are often whole sentences) in smaller type, so
+    # that the charts below keep their size
+    top = _title(slide, heading, size=20 if len(heading) <= 120 else 16)
     column = (WIDTH - 2 * MARGIN - Inches(0.3)) // 2
     for i, m in enumerate(measures):
         left = MARGIN + i * (column + Inches(0.3))
@@ -295,26 +339,50 @@ def _measures_slide(
             colour=_rgb(m.colour),
         )
         image = chart_png(m.chart)
+        chart_top = top + Inches(1.05)
+        # the figures and the sentence keep their room above the footer; a long question
+        # title above makes the chart smaller, never pushes them over the footer
+        below = HEIGHT - Inches(0.9) - Inches(1.6)
+        room = min(CHART_HEIGHT, below - Inches(0.1) - chart_top)
         if image is not None:
+            # fitted inside its box, legend and all: never over the figures below it
+            width, height = _fit(image, column, room)
             slide.shapes.add_picture(
-                io.BytesIO(image), Emu(left), top + Inches(1.05), width=Emu(column)
+                io.BytesIO(image), Emu(left), chart_top, width=Emu(width), height=Emu(height)
+            )
+        else:
+            _text(
+                slide,
+                left,
+                chart_top,
+                column,
+                Inches(0.6),
+                "No chart: the store holds no figures for this measure in this area.",
+                size=16,
+                colour=GREY,
             )
         figures = f"Latest: {m.latest} ({m.period})"
         if m.target:
             figures += f" · Target: {m.target}"
-        below = top + Inches(3.9)
         _text(slide, left, below, column, Inches(0.45), figures, size=16, bold=True)
         _text(
             slide,
             left,
             below + Inches(0.45),
             column,
-            HEIGHT - below - Inches(1.0),
-            _short(m.sentence, 360),
+            Inches(1.15),
+            _short(m.sentence, 300),
             size=13,
             colour=GREY,
         )
     _footer(slide, pack)
+
+
+def _fit(image: bytes, width: int, height: int) -> tuple[int, int]:
+    """The size (EMU) of a PNG scaled to fit inside ``width`` x ``height``, its shape kept."""
+    pixels_wide, pixels_high = struct.unpack(">II", image[16:24])  # the PNG's IHDR chunk
+    scale = min(width / pixels_wide, height / pixels_high)
+    return int(pixels_wide * scale), int(pixels_high * scale)
 
 
 def _short(sentence: str, limit: int = 420) -> str:

@@ -1,7 +1,8 @@
 """The pack as an Excel workbook (openpyxl): the data behind every chart.
 
 Sheets: *README* (plan, area, as at, when and from which uploads it was made, sources, how
-statuses are judged), *Measures* (every measure with its status and reason in full), then one
+statuses are judged), *Measures* (every measure with its status and reason in full), *Notes*
+(the commentary, events and actions, where there are any), then one
 sheet per question with the data behind each of its charts: measure, period ending, value,
 seasonally adjusted value, base, average, limits, signal, judgement, source, edition and
 uploads. Real number and date formats, frozen headers, and every text cell formula-safe
@@ -98,6 +99,17 @@ def render_xlsx(pack: Pack) -> bytes:
     )
 
     used: set[str] = {"README", "Measures"}
+    notes = [("", "", n) for n in pack.notes] + [
+        (q.number, q.title, n) for q in pack.questions for n in q.notes
+    ]
+    if notes:
+        used.add("Notes")
+        _write(
+            book.create_sheet("Notes"),
+            ("Question", "Question title", "Kind", "Title", "Particulars", "Text", "By", "When"),
+            [[q, title, n.kind, n.title, n.extra, n.text, n.by, n.when] for q, title, n in notes],
+            widths=(10, 40, 12, 40, 40, 80, 24, 14),
+        )
     for q in pack.questions:
         _question_sheet(book, q, used)
     out = io.BytesIO()
