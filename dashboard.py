@@ -5,6 +5,10 @@ Question (or per priority where a plan has none), the data pages, Upload, Plan a
 log. Deep links ``?kpq=ID`` and ``?measure=ID`` open that view directly; ``?present=1`` opens
 presentation mode. The plan, area and month chosen in the sidebar persist across pages.
 
+The sidebar puts the context first: the plan, area and "figures as at" selectors at the top,
+then the navigation (drawn here with ``st.page_link``; Streamlit's own list is hidden, as it
+would push the selectors out of sight below a long plan's questions), then who is there.
+
 Who is there comes first (`ui.access`): with sign-in on, someone not signed in sees only the
 sign-in page and someone without a role only the "no access" page; the pages each person
 is offered follow their rights (`pcp_data.access`). An error the product reports (a
@@ -48,8 +52,6 @@ if not me.local and not me.roles:
     ).run()
     st.stop()
 
-with st.sidebar:
-    access.banner(me)
 try:
     ctx = shared.sidebar()
 except PCPError as exc:
@@ -62,8 +64,7 @@ except Exception:
 st.session_state.ctx = ctx
 params = st.query_params
 presenting = params.get("present") == "1"
-if presenting:
-    st.markdown(shared.PRESENTATION_CSS, unsafe_allow_html=True)
+shared.style(presenting=presenting)
 
 wanted_kpq = params.get("kpq")
 wanted_measure = params.get("measure")
@@ -128,7 +129,11 @@ sections = {
 }
 if not question_pages:
     del sections[questions_label]
-page = st.navigation(sections, position="hidden" if presenting else "sidebar", expanded=True)
+page = st.navigation(sections, position="hidden")
+with st.sidebar:
+    if not presenting:  # the sidebar is hidden on the projector
+        shared.navigation(sections, page, fold=questions_label)
+    access.banner(me)
 
 # Deep links open the view they name, whatever page the address points at.
 if presenting and page is not presentation:
@@ -139,6 +144,10 @@ if page is overview:
         st.switch_page(st.session_state.question_pages[wanted_kpq], query_params=kept)
     if ctx is not None and wanted_measure in {m.id for m in ctx.plan.measures}:
         st.switch_page(measure_page, query_params=dict(params))
+elif page is not measure_page and "measure" in params:
+    # `measure=` belongs to the Measure page: kept after Back it would name a measure on a
+    # page that shows several, and hide their "Open this measure" links
+    del params["measure"]
 try:
     page.run()
 except PCPError as exc:

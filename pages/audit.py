@@ -59,4 +59,6 @@ for col, label, value in ((before, "Before", entry["before"]), (after, "After", 
     elif isinstance(value, str):
         col.code(value, language=None, wrap_lines=True)  # a plan's YAML, as text
     else:
-        col.code(json.dumps(value, indent=2, ensure_ascii=False), language="json")
+        # plain and wrapped: highlighted tokens fall under 4.5:1 contrast, and a block that
+        # scrolls sideways cannot be reached by keyboard (axe-core)
+        col.code(json.dumps(value, indent=2, ensure_ascii=False), language=None, wrap_lines=True)

@@ -8,6 +8,8 @@ import streamlit as st
 from ui import shared, views
 from ui.shared import md
 
+# the page's title is the measure it shows, chosen below: its place is kept at the top
+heading = st.empty()
 ctx = shared.ctx_or_stop()
 plan = ctx.plan
 ids = [m.id for m in plan.measures]
@@ -23,6 +25,7 @@ chosen = st.selectbox(
 st.session_state.measure_id = chosen
 st.query_params["measure"] = chosen
 measure = plan.measure(chosen)
+heading.title(md(measure.title))
 st.caption(" · ".join(md(x) for x in (plan.force, plan.title, ctx.area_name)))
 shared.synthetic_banner(ctx)
 if not ctx.area_code:
@@ -44,5 +47,5 @@ if measure.baseline:
             else ""
         )
     )
-views.measure_block(a, height=420)
+views.measure_block(a, height=420, show_title=False)
 views.events_block(ctx, a)

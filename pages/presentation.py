@@ -23,7 +23,7 @@ import streamlit as st
 from pcp_data import charts
 from pcp_data.access import Right
 from pcp_data.assess import Assessment
-from ui import access, question, shared, views
+from ui import access, downloads, question, shared, views
 from ui.shared import md
 
 # The screens a layout must fit, and the font sizes the CSS below sets (px).
@@ -54,6 +54,7 @@ CSS = """
 .st-key-present-top p {font-size: 24px !important; line-height: 1.25; color: #3D3D3D;
   text-align: center;}
 .stButton button p {font-size: 26px !important;}
+.st-key-present-pack button p, .stDownloadButton button p {font-size: 24px !important;}
 .pcp-sr-only {position: absolute !important; width: 1px; height: 1px; overflow: hidden;
   clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; font-size: 24px;}
 @media (min-height: 1000px) {[class*="st-key-chart-small"] {display: none !important;}}
@@ -345,7 +346,7 @@ elif index > 0:
 else:
     prev_args = None
 
-nav = st.columns([1.2, 1, 6, 0.8], vertical_alignment="center")
+nav = st.columns([1.2, 1, 5, 1, 0.8], vertical_alignment="center")
 nav[0].button(
     "◀ Previous",
     on_click=go,
@@ -370,7 +371,12 @@ with nav[2].container(key="present-top"):
     st.markdown(
         f"{md(ctx.area_name)} · question {index + 1} of {total}{of_screens}{synthetic}{local}"
     )
-if nav[3].button("Exit", key="exit", width="stretch"):
+with (
+    nav[3].container(key="present-pack"),
+    st.popover("Pack", icon=":material/download:", width="stretch"),
+):
+    downloads.pack_buttons(ctx, key="present")
+if nav[4].button("Exit", key="exit", width="stretch"):
     st.switch_page("pages/overview.py", query_params={"plan": ctx.plan_id, "area": ctx.area_code})
 
 size_key, _ = title_size(qa.question.title)

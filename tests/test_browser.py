@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 
 from pcp_data.access import local_user
+from pcp_data.plan import load_shipped
 from tests import browser_support as bs
 
 try:
@@ -113,13 +114,13 @@ def _page(browser: Any, width: int = 1920, height: int = 1080) -> tuple[Any, Any
 
 
 def _sidebar_link(page: Any, text: str) -> Any:
-    """The sidebar's link to a page, as a user finds it: with 8 questions the navigation is
-    longer than Streamlit shows at first, so open "View N more" when the link is hidden."""
-    nav = page.locator("[data-testid='stSidebarNav']")
-    link = nav.locator("a").filter(has_text=text).first
-    more = nav.get_by_text(re.compile(r"^View \d+ more$"))
-    if not link.is_visible() and more.count():
-        more.first.click()
+    """The sidebar's link to a page, as a user finds it below the selectors; a long list of
+    questions is folded, so open it when the link is hidden."""
+    sidebar = page.locator("[data-testid='stSidebar']")
+    link = sidebar.locator("[data-testid='stPageLink'] a").filter(has_text=text).first
+    folded = sidebar.locator("[data-testid='stExpander'] summary")
+    if not link.is_visible() and folded.count():
+        folded.first.click()
     return link
 
 
@@ -263,51 +264,54 @@ def test_presentation_steps_through_every_question(
         seen: list[str] = []
         small: list[str] = []
         overflow: list[str] = []
-        for n in range(1, QUESTIONS + 1):
+        for screen in range(1, 41):  # a long question may take several screens
             heading = _h1(page)
             expect(heading).to_be_visible()
-            if seen:
-                expect(heading).not_to_have_text(seen[-1], timeout=EXPECT_MS)
             bs.wait_idle(page)
+            title = heading.inner_text().strip()
+            assert title, screen
+            if not seen or seen[-1] != title:
+                assert title not in seen, (screen, title, seen)
+                seen.append(title)
+            n = len(seen)
             expect(page.locator("[data-testid='stMain']")).to_contain_text(
                 f"question {n} of {QUESTIONS}"
             )
-            if n == 1:  # the sidebar is hidden: the top line says sign-in is off
+            if screen == 1:  # the sidebar is hidden: the top line says sign-in is off
                 expect(page.locator("[data-testid='stMain']")).to_contain_text("local user")
             assert re.search(rf"[?&]q={n}\b", page.url) or (n == 1 and "q=" not in page.url), (
                 page.url
             )
-            title = heading.inner_text().strip()
-            assert title and title not in seen, (n, title, seen)
-            seen.append(title)
-            bs.assert_no_exception(page, f"presentation, question {n}")
+            bs.assert_no_exception(page, f"presentation, screen {screen}")
             main = page.locator("[data-testid='stMain']")
             expect(main).to_contain_text(STATUS)  # status by icon and words, not colour alone
-            # each chart is drawn twice, one per screen height; CSS shows the one that fits
-            expect(
-                main.locator("[data-testid='stVegaLiteChart']").filter(visible=True).first
-            ).to_be_visible()
             bottom = page.evaluate(_CONTENT_BOTTOM)
             if bottom > height:
-                overflow.append(f"q{n} {title!r}: content ends at {bottom:.0f}px")
+                overflow.append(f"screen {screen} {title!r}: content ends at {bottom:.0f}px")
             sizes = _markdown_font_sizes(page)
-            assert sizes, f"question {n}: no body text found"
-            small += [f"q{n}: {px:g}px {text!r}" for text, px in sizes if px < MIN_BODY_PX]
-            bs.screenshot(page, f"present-q{n}")
-            if n < QUESTIONS:
-                nxt.click()
-                bs.wait_rerun(page)
+            assert sizes, f"screen {screen}: no body text found"
+            small += [f"s{screen}: {px:g}px {text!r}" for text, px in sizes if px < MIN_BODY_PX]
+            bs.screenshot(page, f"present-s{screen}")
+            if nxt.is_disabled():
+                break
+            before = page.url
+            nxt.click()
+            page.wait_for_url(lambda url, before=before: url != before)
+            bs.wait_rerun(page)
         expect(nxt).to_be_disabled()
+        assert len(seen) == QUESTIONS, seen
         assert seen[0] == SAFE and CRIME in seen, seen
         assert not small, "body text under 24px in presentation mode:\n" + "\n".join(small)
         assert not overflow, (
-            f"one question per screen: at {width}x{height} these need "
+            f"no scrolling on a projector: at {width}x{height} these need "
             "scrolling:\n" + "\n".join(overflow)
         )
 
+        before = page.url
         prev.click()
+        page.wait_for_url(lambda url: url != before)
         bs.wait_rerun(page)
-        expect(_h1(page)).to_have_text(seen[-2])
+        expect(_h1(page)).to_have_text(re.compile("|".join(re.escape(t) for t in seen[-2:])))
     finally:
         context.close()
 
@@ -341,5 +345,126 @@ def test_every_page_renders_without_error(
             expect(sidebar).to_contain_text("Single local user: sign-in is off")
             bs.assert_no_exception(page, f"{name} page at {width}x{height}")
             bs.screenshot(page, name)
+    finally:
+        context.close()
+
+
+# --------------------------------------------------------------------------- issue 13
+
+
+@pytest.mark.parametrize("plan", ["durham-2018-21", "cambridgeshire-2017-20"])
+def test_the_context_selectors_are_in_sight_at_the_top(
+    playwright_browser: Any, sample_loaded: bs.Server, plan: str
+) -> None:
+    """Plan, area and "figures as at" come before the navigation, in sight at 1280x720
+    whatever the plan's size; the navigation's links follow them."""
+    context, page = _page(playwright_browser, 1280, 720)
+    try:
+        bs.goto(page, f"{sample_loaded.url}/?plan={plan}")
+        sidebar = page.locator("[data-testid='stSidebar']")
+        for label in ("Police and Crime Plan", "Area", "Figures as at"):
+            box = sidebar.locator("[data-testid='stSelectbox']").filter(has_text=label).first
+            expect(box).to_be_in_viewport()
+            bottom = box.bounding_box()
+            assert bottom is not None and bottom["y"] + bottom["height"] <= 720, (label, bottom)
+        first_link = sidebar.locator("[data-testid='stPageLink']").first.bounding_box()
+        assert first_link is not None and first_link["y"] > bottom["y"]
+        # Streamlit's own navigation list is not drawn (hidden, its links are ours)
+        expect(page.locator("[data-testid='stSidebarNav']")).to_have_count(0)
+        bs.assert_no_exception(page, f"overview of {plan}")
+    finally:
+        context.close()
+
+
+def test_back_from_a_measure_gives_the_question_its_links(
+    playwright_browser: Any, sample_loaded: bs.Server
+) -> None:
+    context, page = _page(playwright_browser)
+    try:
+        bs.goto(page, f"{sample_loaded.url}/question-kpq-safe?plan={PLAN}")
+        main = page.locator("[data-testid='stMain']")
+        links = main.get_by_role("link", name="Open this measure")
+        # one link per measure of the question, once the page has drawn them all
+        count = sum("kpq-safe" in m.kpq_ids for m in load_shipped(PLAN).measures)
+        assert count >= 2, count
+        expect(links).to_have_count(count)
+        links.first.click()
+        page.wait_for_url(re.compile(r"/measure\?.*measure="))
+        bs.wait_rerun(page)
+        expect(_h1(page)).to_have_text("Recorded crime per 1,000 population")
+        page.go_back()
+        page.wait_for_url(re.compile(r"/question-kpq-safe"))
+        bs.wait_rerun(page)
+        expect(_h1(page)).to_have_text(SAFE)
+        expect(links).to_have_count(count)
+        assert "measure=" not in page.url, page.url
+        bs.assert_no_exception(page, "question page after Back")
+    finally:
+        context.close()
+
+
+def test_the_measure_page_title_follows_the_measure_chosen(
+    playwright_browser: Any, sample_loaded: bs.Server
+) -> None:
+    context, page = _page(playwright_browser)
+    try:
+        bs.goto(page, f"{sample_loaded.url}/?measure=domestic-burglary&plan={PLAN}")
+        expect(_h1(page)).to_have_text("Domestic burglary")
+        select = page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").first
+        select.click()
+        page.get_by_role("option", name="Recorded crime per 1,000 population").click()
+        bs.wait_rerun(page)
+        expect(_h1(page)).to_have_text("Recorded crime per 1,000 population")
+        expect(page.locator("[data-testid='stMain'] h1")).to_have_count(1)
+    finally:
+        context.close()
+
+
+def test_an_unknown_plan_is_named_and_another_can_be_chosen(
+    playwright_browser: Any, sample_loaded: bs.Server
+) -> None:
+    context, page = _page(playwright_browser)
+    try:
+        bs.goto(page, f"{sample_loaded.url}/?plan=no-such-plan")
+        error = page.locator("[data-testid='stAlertContentError']")
+        expect(error).to_contain_text("There is no plan called no-such-plan")
+        expect(error).to_contain_text("cambridgeshire-2017-20")
+        expect(page.locator("[data-testid='stMain'] h1")).to_have_count(0)
+        page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
+        page.get_by_role("option", name=re.compile("^Dorset")).click()
+        bs.wait_rerun(page)
+        expect(error).to_have_count(0)
+        expect(_h1(page)).to_be_visible()
+        expect(page.locator("[data-testid='stMain']")).to_contain_text("Dorset")
+        assert "plan=dorset-2013-17" in page.url, page.url
+    finally:
+        context.close()
+
+
+def test_printing_the_overview_gives_the_whole_plan_without_the_sidebar(
+    playwright_browser: Any, sample_loaded: bs.Server
+) -> None:
+    context, page = _page(playwright_browser, 1280, 720)
+    try:
+        bs.goto(page, f"{sample_loaded.url}/?plan=cambridgeshire-2017-20")
+        main = page.locator("[data-testid='stMain']")
+        expect(main).to_contain_text("how each is doing")
+        on_screen = page.pdf(format="A4")  # what a browser prints: the print stylesheet
+        page.emulate_media(media="print")
+        expect(page.locator("[data-testid='stSidebar']")).to_be_hidden()
+        expect(page.locator("[data-testid='stHeader']")).to_be_hidden()
+        # the page is as tall as its content: no inner scroll cuts it at one screenful
+        heights = page.evaluate(
+            """() => { const m = document.querySelector("[data-testid='stMain']");
+                       return [m.scrollHeight, m.clientHeight,
+                               document.documentElement.scrollHeight]; }"""
+        )
+        assert heights[0] <= heights[1] + 2 and heights[2] >= heights[0] > 2000, heights
+        # every reason is printed: the expanders' contents are shown
+        reasons = main.locator("[data-testid='stExpanderDetails']").first
+        expect(reasons).to_be_visible()
+        pages = on_screen.count(b"/Type /Page") - on_screen.count(b"/Type /Pages")
+        assert pages >= 3, pages
+        bs.screenshot(page, "overview-print")
     finally:
         context.close()

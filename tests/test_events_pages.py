@@ -129,6 +129,8 @@ def test_an_analyst_records_an_event_and_a_rebase_on_the_measure_page(
         }
     ]
     assert "SPC limits re-based from **1 February 2025**: Operation Nightjar began" in text_of(at)
+    # the page's own judgement applies it: the limits start afresh there and say why
+    assert "SPC limits re-based from February 2025" in text_of(at)
     assert [a for a in sample_store.audit()["action"]][:2] == ["rebase", "event"]
 
 

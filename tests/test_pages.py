@@ -119,7 +119,8 @@ def test_measure_deep_link_and_its_sentence(app: AppTest) -> None:
     at = app.run()
     no_errors(at)
     text = text_of(at)
-    assert "#### Domestic burglary" in text
+    assert [shown(t.value) for t in at.title] == ["Domestic burglary"]
+    assert "## Domestic burglary" not in text  # the title once, as the page's h1
     assert "special cause improvement" in text  # the sample's built-in fall from Oct 2025
 
 
@@ -182,12 +183,15 @@ def test_workforce_shows_the_latest_officer_fte(app: AppTest, sample_store: Stor
 
 
 def test_presentation_mode_steps_through_every_question(app: AppTest) -> None:
+    """Next steps through every question in order (a long one may take several screens)."""
     app.query_params["present"] = "1"
     at = app.run()
     no_errors(at)
-    seen = []
-    for _ in range(8):
-        seen.append(shown(next(m.value for m in at.markdown if m.value.startswith("# "))))
+    seen: list[str] = []
+    for _ in range(40):
+        title = shown(next(m.value for m in at.markdown if m.value.startswith("# ")))
+        if not seen or seen[-1] != title:
+            seen.append(title)
         nxt = at.button(key="next")
         if nxt.disabled:
             break
@@ -196,7 +200,7 @@ def test_presentation_mode_steps_through_every_question(app: AppTest) -> None:
         no_errors(at)
     assert seen[0] == "# How safe are our communities?"
     assert seen[-1] == "# How confident are people in the Police?"
-    assert len(seen) == 8
+    assert len(seen) == len(set(seen)) == 8
     at.button(key="exit").click()
     at.run()
     no_errors(at)
@@ -259,3 +263,145 @@ def test_upload_page_shows_a_readers_bug_as_the_products_fault(
     assert not [b for b in at.button if b.label == "Publish"]
     assert "Upload history" in text_of(at)
     assert sample_store.revision() == before
+
+
+# --------------------------------------------------------------------------- issue 13: context
+
+
+@pytest.fixture
+def with_durham(sample_store: Store) -> Store:
+    """The sample store plus four months of recorded crime for Durham (E23000008), the force
+    of the shipped Durham plans, as a national table would add it: its latest figure is
+    years older than the sample's home force's."""
+    from pcp_data.importer import import_files
+    from tests.template_helpers import crime_rows, workbook
+
+    rows = [
+        [month, "Durham", "Robbery", "Robbery of personal property", n]
+        for month, n in (("2019-01", 21), ("2019-02", 19), ("2019-03", 25), ("2019-04", 22))
+    ]
+    content = workbook({"Recorded crime": crime_rows(*rows)})
+    import_files([("durham.xlsx", content)], sample_store, uploaded_by="tests")
+    return sample_store
+
+
+def _select(at: AppTest, label: str) -> object:
+    return next(s for s in at.selectbox if s.label == label)
+
+
+def test_an_unknown_plan_in_the_address_is_named_not_replaced(app: AppTest) -> None:
+    app.query_params["plan"] = "no-such-plan"
+    at = app.run()
+    assert not at.exception, [e.value for e in at.exception]
+    [error] = [shown(e.value) for e in at.error]
+    assert "There is no plan called `no-such-plan`" in error
+    for plan_id in ("durham-2018-21", "cambridgeshire-2017-20", "dorset-2013-17"):
+        assert plan_id in error
+    assert not at.title, "no plan is opened in its place"
+    assert _select(at, "Police and Crime Plan").value is None  # the sidebar asks for one
+
+
+def test_the_default_area_is_the_plans_force_and_says_so(
+    with_durham: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PCP_DATABASE_URL", with_durham.url)
+    for present in (False, True):
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        at.secrets["pcp_tests"] = "sign-in off"
+        if present:
+            at.query_params["present"] = "1"
+        at.run()
+        no_errors(at)
+        assert _select(at, "Area").value == "E23000008", present
+        said = " ".join(shown(c.value) for c in at.sidebar.caption)
+        assert "the plan's force" in said, said
+        assert "home area, Northmoor Constabulary, is in the list" in said
+
+
+def test_what_changed_offers_the_areas_own_months(
+    with_durham: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PCP_DATABASE_URL", with_durham.url)
+    offered = {}
+    for area in ("LOCAL:northmoor-constabulary", "E23000008"):
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        at.secrets["pcp_tests"] = "sign-in off"
+        at.query_params["area"] = area
+        at.run()
+        no_errors(at)
+        assert _select(at, "Area").value == area
+        offered[area] = (
+            _select(at, "Figures at the last Panel meeting (as at the end of)").options,
+            _select(at, "Figures as at").options,
+        )
+    home, durham = offered["LOCAL:northmoor-constabulary"], offered["E23000008"]
+    assert home[0][0].endswith("2026")  # the home force's figures run to 2026
+    assert durham[0] == ["March 2019", "February 2019", "January 2019"]
+    assert durham[1] == ["Latest figures", "April 2019", *durham[0]]
+
+
+def test_a_question_page_drops_measure_from_its_address(app: AppTest) -> None:
+    """After Back from a measure, the question page's address must not keep ``measure=``:
+    it would hide the question's "Open this measure" links."""
+    app.query_params["kpq"] = "kpq-safe"
+    app.query_params["measure"] = "crime-rate"
+    at = app.run()
+    no_errors(at)
+    assert shown(at.title[0].value) == "How safe are our communities?"
+    assert "measure" not in at.query_params
+    links = [link.label for link in at.main.get("page_link")]
+    assert links.count("Open this measure") == 3, links
+
+
+@pytest.mark.parametrize(
+    ("measure", "title"),
+    [
+        ("domestic-burglary", "Domestic burglary"),
+        ("crime-rate", "Recorded crime per 1,000 population"),
+    ],
+)
+def test_the_measure_page_has_the_measure_as_its_title(
+    app: AppTest, measure: str, title: str
+) -> None:
+    app.query_params["measure"] = measure
+    at = app.run()
+    no_errors(at)
+    assert [shown(t.value) for t in at.title] == [title]
+
+
+@pytest.mark.parametrize("plan_id", ["durham-2018-21", "cambridgeshire-2017-20"])
+def test_the_overview_is_tiles_not_tables(app: AppTest, plan_id: str) -> None:
+    app.query_params["plan"] = plan_id
+    at = app.run()
+    no_errors(at)
+    assert not at.main.get("arrow_data_frame"), "no tables on the plan on a page"
+    questions = at.session_state["question_pages"]
+    tiles = [m.value for m in at.markdown if m.value.startswith("### ")]
+    links = [link.label for link in at.main.get("page_link")]
+    # every question is there once: a tile of its own or a line in the unmeasured list
+    for n in range(1, len(questions) + 1):
+        found = [t for t in tiles if t.startswith(f"### {n}. ")] + [
+            x for x in links if x.startswith(f"{n}. ")
+        ]
+        assert len(found) == 1, (n, found)
+    # each reason is said in full (wrapping, never cut), one click away
+    text = text_of(at)
+    pa = at.session_state["ctx"].assessment()
+    for a in (a for qa in pa.questions for a in qa.measures):
+        assert a.judgement.sentence in text, a.judgement.sentence
+
+
+def test_the_sidebar_puts_the_selectors_before_the_navigation(app: AppTest) -> None:
+    at = app.run()
+    no_errors(at)
+    kinds = [
+        ("select", n.label) if n.type == "selectbox" else ("link", n.label)
+        for n in at.sidebar
+        if n.type in ("selectbox", "page_link")
+    ]
+    assert kinds[:3] == [
+        ("select", "Police and Crime Plan"),
+        ("select", "Area"),
+        ("select", "Figures as at"),
+    ]
+    assert ("link", "Plan on a page") in kinds[3:]

@@ -16,9 +16,10 @@ import pandas as pd
 import streamlit as st
 
 from pcp_data import assess as assess_mod
-from pcp_data.areas import default_area, peer_group
+from pcp_data.areas import AreaChoice, default_area, peer_group
 from pcp_data.config import database_url
 from pcp_data.errors import PCPError
+from pcp_data.events import rebases_by_measure
 from pcp_data.markdown import escape as md
 from pcp_data.plan import Plan, load_shipped, shipped_plans, validate_plan_text
 from pcp_data.plan_facts import PlanFacts
@@ -46,7 +47,69 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], footer {display: none
 @media (max-height: 999px) {[class*="st-key-chart-large"] {display: none !important;}}
 </style>
 """
+# Every page, on screen and on paper. Captions, help text and other secondary text are
+# #505A5F at full opacity (7:1 on white; Streamlit's own is a grey at 60% opacity, 3.9:1 or
+# less, under WCAG AA's 4.5:1). Printing
+# drops the sidebar, header and buttons, lets the page run over as many sheets as it needs
+# (Streamlit's own scroll container would print one screenful) and opens every expander, so
+# nothing is cut from a printed Overview.
+APP_CSS = """
+<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stWidgetLabel"] small, [data-testid="stMetricDelta"][data-color="off"],
+.stTooltipIcon, [data-testid="stMarkdownContainer"] small,
+[data-testid="stMarkdownContainer"] blockquote {color: #505A5F !important;
+  opacity: 1 !important;}
+section[data-testid="stSidebar"] [data-testid="stPageLink"] a {padding-top: 0.1rem;
+  padding-bottom: 0.1rem; min-height: 0;}
+section[data-testid="stSidebar"] [data-testid="stPageLink"] p {white-space: normal;}
+[data-testid="stMainBlockContainer"] {padding-top: 4.5rem;}
+[class*="st-key-tile-"] h3 {font-size: 1.1rem !important; padding: 0 0 0.2rem 0 !important;}
+[class*="st-key-tile-"] [data-testid="stPageLink"] p {white-space: normal;}
+[class*="st-key-tile-"] p {overflow-wrap: anywhere;}
+@media print {
+  section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+  [data-testid="stExpandSidebarButton"], header[data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  [data-testid="stPageLink"], [data-testid="stBaseButton-secondary"], footer
+  {display: none !important;}
+  html, body, #root, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"],
+  [data-testid="stMainBlockContainer"] {height: auto !important; overflow: visible !important;
+  position: static !important;}
+  [data-testid="stMain"] {margin-left: 0 !important; width: 100% !important;}
+  .block-container {max-width: 100% !important; padding: 0.5rem !important;}
+  details::details-content {content-visibility: visible !important; display: block !important;}
+  [data-testid="stExpanderDetails"] {display: block !important; visibility: visible !important;}
+  [class*="st-key-tile-"], [data-testid="stMetric"], [data-testid="stVegaLiteChart"]
+  {break-inside: avoid;}
+  * {-webkit-print-color-adjust: exact; print-color-adjust: exact;}
+}
+</style>
+"""
 SYNTHETIC_WORD = "synthetic"
+
+
+def style(*, presenting: bool = False) -> None:
+    """The app's stylesheet (once per run, in Streamlit's event container: no space taken),
+    and presentation mode's on top of it."""
+    st.html(APP_CSS + (PRESENTATION_CSS if presenting else ""))
+
+
+def navigation(
+    sections: dict[str, list[st.Page]], current: st.Page, *, fold: str | None = None
+) -> None:
+    """The pages as links, section by section, drawn in the sidebar below the selectors
+    (section labels are markdown). The section ``fold`` names is folded when it holds more
+    than ten links (a plan with 40 priorities), and open when it holds the page shown."""
+    for label, pages in sections.items():
+        if label == fold and len(pages) > 10:
+            with st.expander(f"{label} ({len(pages)})", expanded=current in pages):
+                for page in pages:
+                    st.page_link(page)
+            continue
+        st.markdown(f"**{label}**")
+        for page in pages:
+            st.page_link(page)
 
 
 @st.cache_resource
@@ -165,8 +228,9 @@ def latest_by_dataset(cov: pd.DataFrame, area_code: str) -> dict[str, str]:
 
 
 def _plan_key(revs: Revisions, plan: Plan) -> str:
-    """What a plan's assessment reads: its datasets (population for rates) and settings."""
-    parts = {m.data.dataset for m in plan.measures} | {"settings"}
+    """What a plan's assessment reads: its datasets (population for rates), settings and the
+    SPC re-basings analysts recorded."""
+    parts = {m.data.dataset for m in plan.measures} | {"settings", "rebases"}
     if any(m.data.per_1000_population for m in plan.measures):
         parts.add("population")
     return revs.key(*parts)
@@ -195,7 +259,14 @@ def plan_assessment(
     plan = _plan(plan_id, custom)
     when = dt.date.fromisoformat(as_at) if as_at else None
     facts = plan_facts(key, plan_id, custom, area_code, peers)
-    return assess_mod.assess_plan_facts(facts, plan, area_code, as_at=when, peer_codes=peers)
+    return assess_mod.assess_plan_facts(
+        facts,
+        plan,
+        area_code,
+        as_at=when,
+        peer_codes=peers,
+        rebases=rebases_by_measure(store().rebases(plan_id, area_code), plan_id=plan_id),
+    )
 
 
 @st.cache_resource(show_spinner="Working out the figures…", max_entries=64)
@@ -222,6 +293,9 @@ def measure_assessment(
         as_at=when,
         peer_codes=peers,
         plan_as_at=assess_mod.plan_as_at(dict(latest), plan, when),
+        rebases=rebases_by_measure(store().rebases(plan_id, area_code), plan_id=plan_id).get(
+            measure_id, ()
+        ),
     )
 
 
@@ -243,6 +317,7 @@ class Context:
     revs: Revisions
     custom: str | None = None
     coverage: pd.DataFrame | None = field(default=None, compare=False, hash=False)
+    area_reason: str = ""  # why this area, when it is the default (`area_reason`)
 
     def assessment(self) -> assess_mod.PlanAssessment:
         return plan_assessment(
@@ -300,15 +375,33 @@ def sidebar() -> Context | None:
     options = plan_options(revs.key("plans"))
     params = st.query_params
     plan_ids = list(options)
-    wanted_plan = params.get("plan", DEFAULT_PLAN)
+    wanted_plan = params.get("plan")
     with st.sidebar:
-        plan_id = _choose(
-            "Police and Crime Plan",
-            "plan_id",
-            plan_ids,
-            wanted_plan if wanted_plan in plan_ids else plan_ids[0],
-            format_func=lambda pid: _plan_label(pid, options),
-        )
+        if wanted_plan is not None and wanted_plan not in plan_ids:
+            # an address naming a plan that is not here: say so, never open another plan
+            picked = st.selectbox(
+                "Police and Crime Plan",
+                plan_ids,
+                index=None,
+                placeholder="Choose a plan",
+                format_func=lambda pid: _plan_label(pid, options),
+            )
+            if picked is None:
+                unknown_plan(wanted_plan, plan_ids, options)
+                return None
+            plan_id = st.session_state["plan_id"] = str(picked)
+        else:
+            plan_id = _choose(
+                "Police and Crime Plan",
+                "plan_id",
+                plan_ids,
+                wanted_plan
+                if wanted_plan in plan_ids
+                else DEFAULT_PLAN
+                if DEFAULT_PLAN in plan_ids
+                else plan_ids[0],
+                format_func=lambda pid: _plan_label(pid, options),
+            )
         try:
             plan = _plan(plan_id, options.get(plan_id))
         except PCPError as exc:
@@ -338,6 +431,9 @@ def sidebar() -> Context | None:
             else codes[0],
             format_func=lambda c: f"{names[c]}" + ("" if kinds[c] == "force" else f" ({kinds[c]})"),
         )
+        reason = area_reason(area_code, default, stored.get("home_area"), names)
+        if reason:
+            st.caption(md(reason))
         choices = ["latest", *months(cov, area_code)]
         wanted_month = params.get("as_at", "latest")
         month = _choose(
@@ -371,7 +467,32 @@ def sidebar() -> Context | None:
         revs,
         options.get(plan_id),
         cov,
+        reason,
     )
+
+
+def unknown_plan(plan_id: str, plan_ids: list[str], options: dict[str, str | None]) -> None:
+    """The message for an address naming a plan that is not here: the id asked for and
+    every plan there is (the sidebar offers them)."""
+    listed = "\n".join(f"- `{pid}`: {md(_plan_label(pid, options))}" for pid in plan_ids)
+    st.error(
+        f"There is no plan called `{plan_id.replace('`', '')}` here, so no plan is shown. "
+        f"Choose one in the sidebar; the plans available are:\n\n{listed}"
+    )
+
+
+def area_reason(
+    area_code: str, default: AreaChoice | None, home: str | None, names: dict[str, str]
+) -> str:
+    """Why the figures are for this area, when it was not chosen by hand: the default is
+    the plan's force whenever the store holds it (so it does not change with what else is
+    stored), and the sidebar says so, naming the store's home area when that differs."""
+    if default is None or area_code != default.code:
+        return ""
+    words = f"Showing {names[area_code]}: {default.why}."
+    if home and home != area_code and home in names:
+        words += f" The store's home area, {names[home]}, is in the list."
+    return words
 
 
 def _plan_label(plan_id: str, options: dict[str, str | None]) -> str:

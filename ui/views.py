@@ -91,11 +91,15 @@ def chart_table(a: Assessment) -> pd.DataFrame:
     return out.iloc[::-1].reset_index(drop=True)
 
 
-def measure_block(a: Assessment, *, show_details: bool = True, height: int = 320) -> None:
-    """A measure: status in icon and words, the sentence, figures, chart, table, peers."""
+def measure_block(
+    a: Assessment, *, show_details: bool = True, height: int = 320, show_title: bool = True
+) -> None:
+    """A measure: status in icon and words, the sentence, figures, chart, table, peers.
+    ``show_title=False`` where the page's own title already names the measure."""
     m = a.measure
     j = a.judgement
-    st.markdown(f"#### {md(m.title)}")
+    if show_title:
+        st.markdown(f"## {md(m.title)}")
     if show_details and not st.query_params.get("measure"):
         st.page_link(
             "pages/measure.py",
