@@ -15,9 +15,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -138,6 +141,40 @@ def stop_server(server: Server) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.process.pid, signal.SIGKILL)
         server.process.wait(timeout=10)
+
+
+def load_sample(db_url: str) -> None:
+    """``python -m pcp_data init`` into the store at ``db_url``: the synthetic sample, as
+    ``make run`` loads it (nothing is loaded into a store that already holds figures)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pcp_data", "init", "--db", db_url],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's chromium through Playwright, or a skip naming what is missing (a failure
+    under ``.ci/run``, where ``PCP_REQUIRE_BROWSER=1``)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Python Playwright is not installed (pip install -r requirements-dev.txt)")
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium); "
+            ".ci/run does this"
+        )
+    with sync_playwright() as pw:
+        browser = launch_browser(pw)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def launch_browser(playwright: Any) -> Any:

@@ -18,12 +18,14 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
 
 from pcp_data.config import SAMPLE_WORKBOOK
 from pcp_data.store import Store
+from tests import browser_support as bs
 
 # No per-example deadline: speed is the benchmarks' business, never a test's (CI has 2 cores).
 settings.register_profile("pcp", deadline=None)
@@ -99,6 +101,13 @@ def sample_store(_sample_db: Path, tmp_path: Path) -> Store:
     path = tmp_path / "sample.sqlite"
     shutil.copy(_sample_db, path)
     return Store(f"sqlite:///{path}")
+
+
+@pytest.fixture(scope="module")
+def playwright_browser() -> Iterator[Any]:
+    """Debian's chromium through Playwright, one per test module (`browser_support.chromium`)."""
+    with bs.chromium() as browser:
+        yield browser
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -76,14 +74,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[bs.Server
         pytest.fail(f"{why}, or set PCP_SKIP_AXE=1 to skip the accessibility check")
     folder = tmp_path_factory.mktemp("axe")
     db = folder / "pcp.sqlite"
-    done = subprocess.run(
-        [sys.executable, "-m", "pcp_data", "init", "--db", f"sqlite:///{db}"],
-        cwd=bs.ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
+    bs.load_sample(f"sqlite:///{db}")
     srv = bs.start_server(db, folder / "streamlit.log")
     try:
         with sync_playwright() as pw:

@@ -18,8 +18,6 @@ Skipped with a clear message where Playwright or /usr/bin/chromium is missing; u
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -56,23 +54,6 @@ LOCAL_USER = local_user().name  # sign-in is off in these journeys
 
 
 @pytest.fixture(scope="module")
-def playwright_browser() -> Iterator[Any]:
-    if sync_playwright is None:
-        pytest.skip("Python Playwright is not installed (pip install -r requirements-dev.txt)")
-    if not bs.CHROMIUM.exists():
-        pytest.skip(
-            f"{bs.CHROMIUM} not found: install Debian's chromium "
-            "(apt-get install chromium); .ci/run does this"
-        )
-    with sync_playwright() as pw:
-        browser = bs.launch_browser(pw)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture(scope="module")
 def server(
     playwright_browser: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[bs.Server]:
@@ -95,14 +76,7 @@ def server(
 def sample_loaded(server: bs.Server) -> bs.Server:
     """The store with the sample in it: published by the upload journey when it ran first,
     loaded here otherwise (``init`` loads nothing into a store that holds data)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "pcp_data", "init", "--db", server.db_url],
-        cwd=bs.ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
+    bs.load_sample(server.db_url)
     return server
 
 

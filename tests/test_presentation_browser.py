@@ -15,8 +15,6 @@ Skipped where Playwright or /usr/bin/chromium is missing; under ``.ci/run``
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -45,36 +43,13 @@ WHERE = re.compile(r"question (\d+) of (\d+)(?: · screen (\d+) of (\d+))?")
 
 
 @pytest.fixture(scope="module")
-def playwright_browser() -> Iterator[Any]:
-    if sync_playwright is None:
-        pytest.skip("Python Playwright is not installed (pip install -r requirements-dev.txt)")
-    if not bs.CHROMIUM.exists():
-        pytest.skip(
-            f"{bs.CHROMIUM} not found: install Debian's chromium (apt-get install chromium)"
-        )
-    with sync_playwright() as pw:
-        browser = bs.launch_browser(pw)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture(scope="module")
 def server(
     playwright_browser: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[bs.Server]:
     """``streamlit run`` against a store holding the sample data."""
     folder = tmp_path_factory.mktemp("present")
     db = folder / "pcp.sqlite"
-    done = subprocess.run(
-        [sys.executable, "-m", "pcp_data", "init", "--db", f"sqlite:///{db}"],
-        cwd=bs.ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
+    bs.load_sample(f"sqlite:///{db}")
     srv = bs.start_server(db, folder / "streamlit.log")
     try:
         context = playwright_browser.new_context()  # the first session after a start

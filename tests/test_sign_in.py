@@ -67,22 +67,6 @@ SAFE = "How safe are our communities?"
 
 
 @pytest.fixture(scope="module")
-def playwright_browser() -> Iterator[Any]:
-    if sync_playwright is None:
-        pytest.skip("Python Playwright is not installed (pip install -r requirements-dev.txt)")
-    if not bs.CHROMIUM.exists():
-        pytest.skip(
-            f"{bs.CHROMIUM} not found: install Debian's chromium (apt-get install chromium)"
-        )
-    with sync_playwright() as pw:
-        browser = bs.launch_browser(pw)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture(scope="module")
 def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The OpenID Connect provider, on a free port, knowing each test person's claims.
 
@@ -130,14 +114,7 @@ def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def seed(db_path: Path) -> None:
     """The sample, commentary in both kinds, and payloads in an area name and a plan."""
-    done = subprocess.run(
-        [sys.executable, "-m", "pcp_data", "init", "--db", f"sqlite:///{db_path}"],
-        cwd=bs.ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
+    bs.load_sample(f"sqlite:///{db_path}")
     store = Store(f"sqlite:///{db_path}")
     period = store.coverage()["last_end"].max()[:7]
     store.save_commentary("durham-2018-21", "kpq-safe", period, PUBLIC_WORDS, author="PCC office")
