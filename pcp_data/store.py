@@ -1150,11 +1150,7 @@ class Store:
         frame = self._versions("event", include_removed=include_removed, history=history)
         if plan_id is not None:
             frame = frame[frame["plan_id"].isna() | (frame["plan_id"] == plan_id)]
-        if area_code is not None:
-            frame = frame[frame["area_code"].isna() | (frame["area_code"] == area_code)]
-        if history:  # each thing's versions together, newest first
-            return frame.reset_index(drop=True)
-        return frame.sort_values(["date", "thing_id"], kind="stable").reset_index(drop=True)
+        return _by_date(_for_area(frame, area_code), history=history)
 
     def actions(
         self,
@@ -1187,11 +1183,7 @@ class Store:
         frame = self._versions("rebase", include_removed=include_removed, history=history)
         if plan_id is not None:
             frame = frame[frame["plan_id"] == plan_id]
-        if area_code is not None:
-            frame = frame[frame["area_code"].isna() | (frame["area_code"] == area_code)]
-        if history:  # each thing's versions together, newest first
-            return frame.reset_index(drop=True)
-        return frame.sort_values(["date", "thing_id"], kind="stable").reset_index(drop=True)
+        return _by_date(_for_area(frame, area_code), history=history)
 
     # -- audit ------------------------------------------------------------------------------
     def audit(
@@ -1239,6 +1231,21 @@ def _iso_date(value: object, what: str) -> str:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
         raise StoreError(f"{what} {text!r} is not a date written YYYY-MM-DD") from None
+
+
+def _for_area(frame: pd.DataFrame, area_code: str | None) -> pd.DataFrame:
+    """Rows for every area (no area code) and those for ``area_code``; all without one."""
+    if area_code is None:
+        return frame
+    return frame[frame["area_code"].isna() | (frame["area_code"] == area_code)]
+
+
+def _by_date(frame: pd.DataFrame, *, history: bool) -> pd.DataFrame:
+    """Dated things oldest first; with ``history``, as `Store._versions` gives them (each
+    thing's versions together, newest first)."""
+    if history:
+        return frame.reset_index(drop=True)
+    return frame.sort_values(["date", "thing_id"], kind="stable").reset_index(drop=True)
 
 
 def _get_meta(conn: sa.Connection, key: str) -> str | None:
