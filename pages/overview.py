@@ -77,12 +77,12 @@ def tile(n: int, qa: QuestionAssessment) -> None:
     """One question: status, its sentence, its measures on a line; the reasons on demand."""
     r = qa.rollup
     with st.container(border=True, key=f"tile-{n}"):
-        st.markdown(f"### {n}. {md(qa.question.title)}")
+        # one element for the heading, the status and the measures: a plan of 40 stays light
         st.markdown(
-            f"{shared.status_badge(r.icon, r.words, r.colour)} &nbsp; {shared.rollup_words(r)}"
-        )
-        st.markdown(
-            " · ".join(f"{a.judgement.icon}\u00a0{md(a.measure.title)}" for a in qa.measures)
+            f"### {n}. {md(qa.question.title)}\n\n"
+            f"{shared.status_badge(r.icon, r.words, r.colour)} &nbsp; "
+            f"{shared.rollup_words(r)}\n\n"
+            + " · ".join(f"{a.judgement.icon}\u00a0{md(a.measure.title)}" for a in qa.measures)
         )
         with st.expander(f"Why, measure by measure ({len(qa.measures)})"):
             st.markdown(
