@@ -279,17 +279,3 @@ def _address(claims: Mapping[str, Any]) -> str | None:
         if "@" in value:
             return value
     return None
-
-
-def recorded_name(name: str | None) -> str:
-    """A name to record (the command line's ``--by``): refused when empty.
-
-    Raises
-    ------
-    PCPError
-        When the name is missing or blank.
-    """
-    cleaned = " ".join((name or "").split())
-    if not cleaned:
-        raise PCPError("say who you are: the name recorded with this change is empty")
-    return cleaned
